@@ -1,0 +1,114 @@
+package dev.loggregator.manifest;
+
+import java.util.List;
+
+/** The {@code doppler:} section: every Doppler node and the settings they share. */
+public record DopplerSection(
+        List<Instance> instances,
+        Dns dns,
+        Integer maxRetainedLogMessages,
+        Integer containerMetricTtlSeconds,
+        Integer sinkInactivityTimeoutSeconds,
+        Integer maxApps,
+        Integer messageDrainBufferSize,
+        Integer ingressBufferSize,
+        Integer maxEnvelopeBytes,
+        Integer metricsIntervalSeconds,
+        TlsFiles tls) {
+
+    public DopplerSection {
+        instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
+        maxRetainedLogMessages = maxRetainedLogMessages == null ? 100 : maxRetainedLogMessages;
+        containerMetricTtlSeconds = containerMetricTtlSeconds == null ? 120 : containerMetricTtlSeconds;
+        sinkInactivityTimeoutSeconds = sinkInactivityTimeoutSeconds == null ? 3600 : sinkInactivityTimeoutSeconds;
+        maxApps = maxApps == null ? 100_000 : maxApps;
+        messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
+        ingressBufferSize = ingressBufferSize == null ? 65_536 : ingressBufferSize;
+        maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
+        metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
+        tls = tls == null ? TlsFiles.none() : tls;
+    }
+
+    static DopplerSection defaults() {
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public Instance instance(int index) {
+        if (index < 0 || index >= instances.size()) {
+            throw new ManifestException("doppler.instances has " + instances.size()
+                    + " entries; there is no index " + index);
+        }
+        return instances.get(index);
+    }
+
+    void validate() {
+        for (int i = 0; i < instances.size(); i++) {
+            instances.get(i).validate("doppler.instances[" + i + "]");
+        }
+        if (dns != null) {
+            dns.validate();
+        }
+        InvalidManifestValue.requirePositive("doppler.max_retained_log_messages", maxRetainedLogMessages);
+        InvalidManifestValue.requirePositive("doppler.container_metric_ttl_seconds", containerMetricTtlSeconds);
+        InvalidManifestValue.requirePositive("doppler.sink_inactivity_timeout_seconds", sinkInactivityTimeoutSeconds);
+        InvalidManifestValue.requirePositive("doppler.max_apps", maxApps);
+        InvalidManifestValue.requirePositive("doppler.message_drain_buffer_size", messageDrainBufferSize);
+        InvalidManifestValue.requirePositive("doppler.ingress_buffer_size", ingressBufferSize);
+        InvalidManifestValue.requirePositive("doppler.max_envelope_bytes", maxEnvelopeBytes);
+        InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
+        tls.validate("doppler.tls");
+    }
+
+    /** One Doppler node. A port of 0 turns that listener off. */
+    public record Instance(
+            String host,
+            Integer grpcPort,
+            Integer wsPort,
+            Integer tcpPort,
+            Integer tlsPort,
+            Integer udpPort,
+            Integer healthPort) {
+
+        public Instance {
+            host = host == null ? "127.0.0.1" : host;
+            grpcPort = grpcPort == null ? 8082 : grpcPort;
+            wsPort = wsPort == null ? 8081 : wsPort;
+            tcpPort = tcpPort == null ? 3458 : tcpPort;
+            tlsPort = tlsPort == null ? 0 : tlsPort;
+            udpPort = udpPort == null ? 3457 : udpPort;
+            healthPort = healthPort == null ? 14825 : healthPort;
+        }
+
+        static Instance defaults() {
+            return new Instance(null, null, null, null, null, null, null);
+        }
+
+        void validate(String key) {
+            InvalidManifestValue.requirePort(key + ".grpc_port", grpcPort, true);
+            InvalidManifestValue.requirePort(key + ".ws_port", wsPort, false);
+            InvalidManifestValue.requirePort(key + ".tcp_port", tcpPort, true);
+            InvalidManifestValue.requirePort(key + ".tls_port", tlsPort, true);
+            InvalidManifestValue.requirePort(key + ".udp_port", udpPort, true);
+            InvalidManifestValue.requirePort(key + ".health_port", healthPort, true);
+        }
+    }
+
+    /**
+     * Doppler discovery by DNS for Traffic Controllers: the name resolves to every Doppler's
+     * address (as BOSH DNS does) and is re-resolved periodically. Replaces {@code instances} for discovery.
+     */
+    public record Dns(String name, Integer wsPort, Integer refreshSeconds) {
+        public Dns {
+            wsPort = wsPort == null ? 8081 : wsPort;
+            refreshSeconds = refreshSeconds == null ? 10 : refreshSeconds;
+        }
+
+        void validate() {
+            if (name == null || name.isBlank()) {
+                throw new InvalidManifestValue("doppler.dns.name", "must name a host");
+            }
+            InvalidManifestValue.requirePort("doppler.dns.ws_port", wsPort, false);
+            InvalidManifestValue.requirePositive("doppler.dns.refresh_seconds", refreshSeconds);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.loggregator.manifest;
+
+import java.util.List;
+
+/** The {@code traffic_controller:} section: every Traffic Controller, its auth and stream settings. */
+public record TrafficControllerSection(
+        List<Instance> instances,
+        Auth auth,
+        Integer keepaliveSeconds,
+        Integer slowConsumerTimeoutSeconds,
+        Integer outgoingBufferSize,
+        Boolean proxyProtocol,
+        Integer metricsIntervalSeconds,
+        TlsFiles tls) {
+
+    /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
+    public static final int DEFAULT_INTERNAL_PORT = 8080;
+
+    public TrafficControllerSection {
+        instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
+        auth = auth == null ? Auth.defaults() : auth;
+        keepaliveSeconds = keepaliveSeconds == null ? 15 : keepaliveSeconds;
+        slowConsumerTimeoutSeconds = slowConsumerTimeoutSeconds == null ? 5 : slowConsumerTimeoutSeconds;
+        outgoingBufferSize = outgoingBufferSize == null ? 10_000 : outgoingBufferSize;
+        proxyProtocol = proxyProtocol != null && proxyProtocol;
+        metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
+        tls = tls == null ? TlsFiles.none() : tls;
+    }
+
+    static TrafficControllerSection defaults() {
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null);
+    }
+
+    public Instance instance(int index) {
+        if (index < 0 || index >= instances.size()) {
+            throw new ManifestException("traffic_controller.instances has " + instances.size()
+                    + " entries; there is no index " + index);
+        }
+        return instances.get(index);
+    }
+
+    void validate() {
+        for (int i = 0; i < instances.size(); i++) {
+            Instance instance = instances.get(i);
+            String key = "traffic_controller.instances[" + i + "]";
+            if (instance.port() != null) {
+                InvalidManifestValue.requirePort(key + ".port", instance.port(), false);
+            }
+            InvalidManifestValue.requirePort(key + ".health_port", instance.healthPort(), true);
+        }
+        InvalidManifestValue.requirePositive("traffic_controller.keepalive_seconds", keepaliveSeconds);
+        InvalidManifestValue.requirePositive("traffic_controller.slow_consumer_timeout_seconds", slowConsumerTimeoutSeconds);
+        InvalidManifestValue.requirePositive("traffic_controller.outgoing_buffer_size", outgoingBufferSize);
+        InvalidManifestValue.requirePositive("traffic_controller.metrics_interval_seconds", metricsIntervalSeconds);
+        auth.validate();
+        tls.validate("traffic_controller.tls");
+    }
+
+    /**
+     * One Traffic Controller. {@code port} unset means: {@code properties.logger_endpoint.port},
+     * or {@link #DEFAULT_INTERNAL_PORT} when a gateway is deployed (see {@link Manifest#trafficControllerPort}).
+     */
+    public record Instance(String host, Integer port, Integer healthPort) {
+        public Instance {
+            host = host == null ? "127.0.0.1" : host;
+            healthPort = healthPort == null ? 14826 : healthPort;
+        }
+
+        static Instance defaults() {
+            return new Instance(null, null, null);
+        }
+    }
+
+    /**
+     * How clients are authorised. Tokens are JWTs verified locally (one of {@code jwt}'s keys)
+     * unless {@code uaa.url} is set, which switches to UAA {@code check_token}.
+     */
+    public record Auth(
+            Boolean disableAccessControl,
+            Jwt jwt,
+            Uaa uaa,
+            CloudController cloudController,
+            List<String> adminScopes) {
+
+        public Auth {
+            disableAccessControl = disableAccessControl != null && disableAccessControl;
+            jwt = jwt == null ? new Jwt(null, null, null) : jwt;
+            uaa = uaa == null ? new Uaa(null, null, null) : uaa;
+            cloudController = cloudController == null ? new CloudController(null, null) : cloudController;
+            adminScopes = adminScopes == null ? List.of("doppler.admin", "cloud_controller.admin") : List.copyOf(adminScopes);
+        }
+
+        static Auth defaults() {
+            return new Auth(null, null, null, null, null);
+        }
+
+        void validate() {
+            if (!disableAccessControl && uaa.url() == null
+                    && jwt.hs256Secret() == null && jwt.publicKeyPem() == null && jwt.jwksUrl() == null) {
+                throw new InvalidManifestValue("traffic_controller.auth",
+                        "access control is on but no token verifier is configured: set jwt.hs256_secret, "
+                                + "jwt.public_key_pem, jwt.jwks_url or uaa.url (or disable_access_control: true for development)");
+            }
+        }
+    }
+
+    /** Local JWT verification: HS256 with a shared secret, RS256 with a PEM public key or a JWKS URL. */
+    public record Jwt(String hs256Secret, String publicKeyPem, String jwksUrl) {
+    }
+
+    /** UAA {@code check_token} mode (the original Traffic Controller's firehose check). */
+    public record Uaa(String url, String clientId, String clientSecret) {
+        public Uaa {
+            clientId = clientId == null ? "doppler" : clientId;
+            clientSecret = clientSecret == null ? "" : clientSecret;
+        }
+    }
+
+    /** Cloud Controller for {@code GET {url}/internal/log_access/{app}}; results cached briefly. */
+    public record CloudController(String url, Integer cacheSeconds) {
+        public CloudController {
+            cacheSeconds = cacheSeconds == null ? 10 : cacheSeconds;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.loggregator.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestLoaderTest {
+
+    private static final String MINIMAL = "traffic_controller: {auth: {disable_access_control: true}}\n";
+
+    @Test
+    void devManifestLoads() {
+        Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "dev.yml"));
+        assertEquals(4443, manifest.properties().loggerEndpoint().port());
+        assertEquals(8082, manifest.doppler().instance(0).grpcPort());
+        assertEquals(".run/dev/jwt-public.pem", manifest.trafficController().auth().jwt().publicKeyPem());
+        assertFalse(manifest.trafficController().auth().disableAccessControl());
+    }
+
+    @Test
+    void defaultsApplyToEverythingLeftOut() {
+        Manifest manifest = ManifestLoader.parse(MINIMAL, "m.yml");
+        assertEquals(4443, manifest.properties().loggerEndpoint().port());
+        DopplerSection doppler = manifest.doppler();
+        assertEquals(100, doppler.maxRetainedLogMessages());
+        assertEquals(120, doppler.containerMetricTtlSeconds());
+        assertEquals(3600, doppler.sinkInactivityTimeoutSeconds());
+        assertEquals(3457, doppler.instance(0).udpPort());
+        assertEquals(3458, doppler.instance(0).tcpPort());
+        assertEquals(0, doppler.instance(0).tlsPort());
+        assertEquals(8081, doppler.instance(0).wsPort());
+        assertFalse(manifest.gateway().enabled());
+    }
+
+    @Test
+    void trafficControllerTakesLoggerEndpointPortUnlessAGatewayOwnsIt() {
+        assertEquals(4443, ManifestLoader.parse(MINIMAL, "m.yml").trafficControllerPort(0));
+        Manifest withGateway = ManifestLoader.parse(MINIMAL + "gateway: {enabled: true}\n", "m.yml");
+        assertEquals(TrafficControllerSection.DEFAULT_INTERNAL_PORT, withGateway.trafficControllerPort(0));
+        Manifest explicit = ManifestLoader.parse(
+                "traffic_controller: {auth: {disable_access_control: true}, instances: [{port: 9000}]}", "m.yml");
+        assertEquals(9000, explicit.trafficControllerPort(0));
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyAndTheFile() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse(MINIMAL + "doppler:\n  instances:\n    - grcp_port: 1\n", "deploy/x.yml"));
+        assertTrue(e.getMessage().startsWith("deploy/x.yml: unknown key 'doppler.instances[0].grcp_port'"), e.getMessage());
+        assertTrue(e.getMessage().contains("grpc_port"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypeNamesTheKeyAndTheFile() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse("properties:\n  logger_endpoint:\n    port: lots\n", "deploy/x.yml"));
+        assertTrue(e.getMessage().startsWith("deploy/x.yml: bad value for key 'properties.logger_endpoint.port'"),
+                e.getMessage());
+        ManifestException quoted = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse("properties:\n  logger_endpoint:\n    port: \"4443\"\n", "x.yml"));
+        assertTrue(quoted.getMessage().contains("properties.logger_endpoint.port"), quoted.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesAreRejected() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse(MINIMAL + "doppler: {instances: [{udp_port: 70000}]}", "x.yml"));
+        assertTrue(e.getMessage().contains("doppler.instances[0].udp_port"), e.getMessage());
+        ManifestException noVerifier = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse("name: x", "x.yml"));
+        assertTrue(noVerifier.getMessage().contains("traffic_controller.auth"), noVerifier.getMessage());
+    }
+
+    @Test
+    void brokenYamlAndMissingFileAreClearErrors(@TempDir Path dir) throws Exception {
+        ManifestException yaml = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse("doppler: [unclosed", "x.yml"));
+        assertTrue(yaml.getMessage().startsWith("x.yml: "), yaml.getMessage());
+        Path missing = dir.resolve("nope.yml");
+        ManifestException file = assertThrows(ManifestException.class, () -> ManifestLoader.load(missing));
+        assertEquals(missing + ": manifest file not found", file.getMessage());
+        Path empty = Files.writeString(dir.resolve("empty.yml"), "");
+        assertThrows(ManifestException.class, () -> ManifestLoader.load(empty));
+    }
+
+    @Test
+    void unknownInstanceIndexIsAClearError() {
+        Manifest manifest = ManifestLoader.parse(MINIMAL, "m.yml");
+        ManifestException e = assertThrows(ManifestException.class, () -> manifest.doppler().instance(3));
+        assertEquals("doppler.instances has 1 entries; there is no index 3", e.getMessage());
+    }
+}
