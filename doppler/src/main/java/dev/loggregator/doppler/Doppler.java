@@ -148,6 +148,8 @@ public final class Doppler {
         metrics.gauge("firehose_subscriptions", "Subscribed firehose connections", subscriptions::firehoseCount);
         metrics.gauge("firehose_groups", "Distinct firehose subscription ids (with filter)", subscriptions::firehoseGroupCount);
         metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
+        Runtime runtime = Runtime.getRuntime();
+        metrics.gauge("heap_used_bytes", "Java heap in use", () -> runtime.totalMemory() - runtime.freeMemory());
     }
 
     /**

@@ -121,9 +121,22 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics());
-        Runnable unsubscribe = endpoint == EgressEndpoint.STREAM
-                ? () -> context.subscriptions().removeAppStream(app, subscriber)
-                : () -> context.subscriptions().removeFirehose(subscriptionId, filter, subscriber);
+        // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
+        // sent after; the subscriber holds its queue until open().
+        if (endpoint == EgressEndpoint.STREAM) {
+            context.subscriptions().addAppStream(app, subscriber);
+        } else {
+            context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
+        }
+        context.links().add(subscriber);
+        ctx.channel().closeFuture().addListener(f -> {
+            context.links().remove(subscriber);
+            if (endpoint == EgressEndpoint.STREAM) {
+                context.subscriptions().removeAppStream(app, subscriber);
+            } else {
+                context.subscriptions().removeFirehose(subscriptionId, filter, subscriber);
+            }
+        });
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
@@ -132,17 +145,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
-            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker, unsubscribe));
-            context.links().add(subscriber);
-            done.channel().closeFuture().addListener(f -> context.links().remove(subscriber));
-            if (endpoint == EgressEndpoint.STREAM) {
-                context.subscriptions().addAppStream(app, subscriber);
-            } else {
-                context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
-            }
-            if (!done.channel().isActive()) {
-                unsubscribe.run(); // closed while we were registering: channelInactive already ran
-            }
+            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker));
+            subscriber.open();
         });
     }
 

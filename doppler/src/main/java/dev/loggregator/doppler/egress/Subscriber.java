@@ -40,6 +40,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private final Runnable drainTask = this::drain;
     private volatile String droppedAppId;
     private long droppedTotal; // event loop only
+    private boolean open; // event loop only: the handshake answer is out, frames may follow
 
     Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics) {
         this.channel = channel;
@@ -74,11 +75,20 @@ final class Subscriber implements EnvelopeSubscriber {
         }
     }
 
+    /** On the event loop, once the WebSocket handshake answer is written: starts delivering. */
+    void open() {
+        open = true;
+        drain();
+    }
+
     /** Runs on the channel's event loop: fills frames from the queue while the connection takes writes. */
     void drain() {
         drainScheduled.set(false);
         if (!channel.isActive()) {
             queue.clear();
+            return;
+        }
+        if (!open) {
             return;
         }
         int budget = MAX_DRAIN_BYTES;

@@ -11,17 +11,15 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 /**
  * The WebSocket side of a subscription once the handshake is done: answers pings, honours a
  * close, ignores data frames (subscribers have nothing to say), resumes the drain when the
- * connection becomes writable again and unsubscribes when it goes away.
+ * connection becomes writable again.
  */
 final class SubscriberLinkHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final Subscriber subscriber;
     private final WebSocketServerHandshaker handshaker;
-    private final Runnable unsubscribe;
 
-    SubscriberLinkHandler(Subscriber subscriber, WebSocketServerHandshaker handshaker, Runnable unsubscribe) {
+    SubscriberLinkHandler(Subscriber subscriber, WebSocketServerHandshaker handshaker) {
         this.subscriber = subscriber;
         this.handshaker = handshaker;
-        this.unsubscribe = unsubscribe;
     }
 
     @Override
@@ -39,12 +37,6 @@ final class SubscriberLinkHandler extends SimpleChannelInboundHandler<WebSocketF
             subscriber.scheduleDrain();
         }
         super.channelWritabilityChanged(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        unsubscribe.run();
-        super.channelInactive(ctx);
     }
 
     @Override

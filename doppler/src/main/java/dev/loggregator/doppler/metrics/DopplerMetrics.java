@@ -1,7 +1,6 @@
 package dev.loggregator.doppler.metrics;
 
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +28,6 @@ public final class DopplerMetrics {
                 "Envelopes not delivered, by reason", "reason");
         closedConnections.register(registry, "doppler_refused_connections",
                 "Connections and requests this Doppler refused or closed, by reason", "reason");
-        JvmMetrics.builder().register(registry);
     }
 
     public LabeledCounter<IngressProtocol> ingress() {
