@@ -71,7 +71,7 @@ public final class V2ToV1Converter {
 
     private static List<Envelope> gauge(LoggregatorEnvelope.Envelope v2) {
         Map<String, LoggregatorEnvelope.GaugeValue> metrics = v2.getGauge().getMetricsMap();
-        if (metrics.size() > 1 && metrics.keySet().containsAll(CONTAINER_METRIC_GAUGES)) {
+        if (metrics.size() > 1 && CONTAINER_METRIC_GAUGES.stream().allMatch(name -> isMeasured(metrics.get(name)))) {
             return List.of(containerMetric(v2, metrics));
         }
         List<Envelope> envelopes = new ArrayList<>(metrics.size());
@@ -85,6 +85,11 @@ public final class V2ToV1Converter {
                     .setValue(metric.getValue().getValue())), tags, v2));
         }
         return envelopes;
+    }
+
+    /** An entry with neither unit nor value is no measurement, so it cannot make a ContainerMetric (tov1.go). */
+    private static boolean isMeasured(LoggregatorEnvelope.GaugeValue value) {
+        return value != null && !(value.getUnit().isEmpty() && value.getValue() == 0);
     }
 
     private static Envelope containerMetric(LoggregatorEnvelope.Envelope v2, Map<String, LoggregatorEnvelope.GaugeValue> metrics) {
