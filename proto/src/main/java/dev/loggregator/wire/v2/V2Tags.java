@@ -27,10 +27,6 @@ final class V2Tags {
         return value == null ? "" : value;
     }
 
-    String get(String key) {
-        return tags.getOrDefault(key, "");
-    }
-
     void put(String key, String value) {
         tags.put(key, value);
     }

@@ -41,8 +41,8 @@ public final class V2ToV1Converter {
         Envelope.Builder envelope = common(v2, tags);
         if ("Error".equals(tags.take("__v1_type"))) {
             ErrorFactory.Error error = ErrorFactory.Error.newBuilder()
-                    .setSource(tags.get("source"))
-                    .setCode(parseInt(tags.get("code")))
+                    .setSource(tags.take("source"))
+                    .setCode(parseInt(tags.take("code")))
                     .setMessage(v2.getLog().getPayload().toString(StandardCharsets.UTF_8))
                     .build();
             return finish(envelope.setEventType(EventType.Error).setError(error), tags, v2);
