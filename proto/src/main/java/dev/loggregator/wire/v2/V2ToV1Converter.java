@@ -177,18 +177,31 @@ public final class V2ToV1Converter {
         }
     }
 
+    /** {@link #parseLong}, and 0 for a number outside the int range. */
     private static int parseInt(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        long value = parseLong(text);
+        return value == (int) value ? (int) value : 0;
     }
 
+    /**
+     * A decimal number the way Go's {@code strconv.ParseInt(s, 10, 64)} reads it (an optional sign
+     * and ASCII digits, no spaces), or 0 when it does not parse: Long.parseLong alone would also
+     * take non-ASCII digits.
+     */
     private static long parseLong(String text) {
+        int start = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+        if (start == text.length()) {
+            return 0;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+        }
         try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
+            return Long.parseLong(text);
+        } catch (NumberFormatException outOfRange) {
             return 0;
         }
     }
