@@ -53,6 +53,7 @@ public final class LoopbackDeployment implements AutoCloseable {
     public static final class Builder {
         private final Path dir;
         private List<String> jvmArgs = TEST_JVM_ARGS;
+        private boolean build;
         private int dopplers = 1;
         private int trafficControllers = 1;
         private boolean gateway;
@@ -75,6 +76,12 @@ public final class LoopbackDeployment implements AutoCloseable {
         /** JVM options of every component (default {@link #TEST_JVM_ARGS}). */
         public Builder jvmArgs(List<String> args) {
             jvmArgs = List.copyOf(args);
+            return this;
+        }
+
+        /** Build missing or outdated jars first, as bin/loggregator does (the benchmark); tests use what Maven built. */
+        public Builder buildIfNeeded() {
+            build = true;
             return this;
         }
 
@@ -170,7 +177,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                 Files.writeString(manifestFile, manifest());
                 DeploymentPlan plan = DeploymentPlan.of(ManifestLoader.load(manifestFile), manifestFile, Set.of(), demo);
                 Launcher launcher = new Launcher(ProjectLayout.find(Path.of("")), new RunDirectory(dir.resolve("run")),
-                        new Launcher.Options(jvmArgs, false, false, Duration.ofSeconds(120), System.out));
+                        new Launcher.Options(jvmArgs, build, false, Duration.ofSeconds(120), System.out));
                 RunningSystem system = launcher.up(plan);
                 return new LoopbackDeployment(this, system, TokenMinter.rs256(keys.getPrivate()), http.build());
             } catch (IOException e) {
