@@ -70,6 +70,8 @@ public final class LogsCommand implements Runnable {
     /** Runs {@code logs args...} and returns its exit code (the process's, when called from main). */
     public static int execute(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new LogsCommand(context));
+        // Help, version and completion scripts go where data goes (stdout, or a test's buffer).
+        commandLine.setOut(new java.io.PrintWriter(context.out(), true));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof CliException cli) {
                 if (cli.getMessage() != null && cli.exitCode() != ExitCode.OK) {

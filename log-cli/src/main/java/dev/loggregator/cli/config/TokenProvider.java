@@ -59,10 +59,7 @@ public final class TokenProvider {
         if (token == null || token.isBlank()) {
             return null;
         }
-        String trimmed = token.strip();
-        if (trimmed.regionMatches(true, 0, "bearer ", 0, 7)) {
-            trimmed = trimmed.substring(7).strip();
-        }
+        String trimmed = token.strip().replaceFirst("(?i)^bearer(\\s+|$)", "");
         return trimmed.isEmpty() ? null : "bearer " + trimmed;
     }
 
