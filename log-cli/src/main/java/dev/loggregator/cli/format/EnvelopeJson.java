@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.loggregator.wire.uuid.V1Uuids;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class EnvelopeJson {
 
     private static JsonNode value(FieldDescriptor descriptor, Object value) {
         return switch (descriptor.getJavaType()) {
-            case MESSAGE -> value instanceof UuidFactory.UUID uuid ? NODES.textNode(Uuids.format(uuid)) : toJson((Message) value);
+            case MESSAGE -> value instanceof UuidFactory.UUID uuid ? NODES.textNode(V1Uuids.format(uuid)) : toJson((Message) value);
             case ENUM -> NODES.textNode(((EnumValueDescriptor) value).getName());
             case BYTE_STRING -> NODES.textNode(((ByteString) value).toString(StandardCharsets.UTF_8));
             case STRING -> NODES.textNode((String) value);

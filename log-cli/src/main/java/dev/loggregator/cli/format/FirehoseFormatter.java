@@ -1,5 +1,6 @@
 package dev.loggregator.cli.format;
 
+import dev.loggregator.wire.uuid.V1Uuids;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
@@ -82,7 +83,7 @@ public final class FirehoseFormatter {
 
     private static void appendHttp(StringBuilder line, HttpStartStop http) {
         if (http.hasApplicationId()) {
-            line.append("app=").append(Uuids.format(http.getApplicationId()));
+            line.append("app=").append(V1Uuids.format(http.getApplicationId()));
             if (http.hasInstanceIndex()) {
                 line.append('/').append(http.getInstanceIndex());
             }
@@ -93,7 +94,7 @@ public final class FirehoseFormatter {
                 .append(http.getStatusCode()).append(' ').append(http.getContentLength()).append("B ")
                 .append(number(Math.round(millis * 10) / 10.0)).append("ms ")
                 .append(http.getPeerType().name()).append(' ').append(http.getRemoteAddress())
-                .append(" request=").append(Uuids.format(http.getRequestId()));
+                .append(" request=").append(V1Uuids.format(http.getRequestId()));
     }
 
     /** The envelope's time, else the payload's own time for log messages from old emitters. */

@@ -85,6 +85,10 @@ class ArgumentsTest {
     void tokenPrintsTheTokenInUse() {
         assertEquals(ExitCode.USAGE, logs("token"));
         assertTrue(stderr().contains("run `logs login`"), stderr());
+        assertEquals(ExitCode.OK, logs("token", "stored.jwt.value"));
+        assertEquals("", stdout());
+        assertEquals(ExitCode.OK, logs("token"));
+        assertEquals("bearer stored.jwt.value\n", stdout());
         env.put("LOGS_TOKEN", "abc.def.ghi");
         assertEquals(ExitCode.OK, logs("token"));
         assertEquals("bearer abc.def.ghi\n", stdout());
