@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loggregator.gateway.support.HttpBackend;
 import dev.loggregator.gateway.support.RawHttp;
 import dev.loggregator.gateway.support.RunningGateway;
+import dev.loggregator.gateway.support.ScriptedBackend;
 import dev.loggregator.gateway.support.WsBackend;
 import dev.loggregator.gateway.support.WsClient;
 import java.net.URI;
@@ -133,6 +134,21 @@ class WebSocketProxyTest {
         HttpBackend.Received handshake = plain.received.stream().filter(r -> r.path().equals("/not-a-socket")).findFirst().orElseThrow();
         assertEquals("websocket", handshake.header("Upgrade"));
         assertEquals("127.0.0.1", handshake.header("X-Forwarded-For"));
+    }
+
+    @Test
+    void bytesRightBehindTheHandshakeOnEitherSideAreRelayedInOrder() {
+        try (ScriptedBackend eager = new ScriptedBackend(ScriptedBackend.Behaviour.UPGRADE_THEN_ECHO);
+                RunningGateway own = RunningGateway.start("  routes:\n    - hosts: ['*']\n      backends: [" + eager.address() + "]\n");
+                RawHttp http = new RawHttp(own.port())) {
+            RawHttp.Response response = http.send("GET /eager HTTP/1.1\r\nHost: eager.test\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\n\r\nearly-from-client|").read();
+            assertEquals(101, response.status());
+            String expected = "early-from-backend|early-from-client|";
+            assertEquals(expected, new String(http.readBytes(expected.length()), java.nio.charset.StandardCharsets.US_ASCII));
+            http.send("later");
+            assertEquals("later", new String(http.readBytes(5), java.nio.charset.StandardCharsets.US_ASCII));
+        }
     }
 
     @Test
