@@ -14,7 +14,8 @@ public record DopplerSection(
         Integer ingressBufferSize,
         Integer maxEnvelopeBytes,
         Integer metricsIntervalSeconds,
-        TlsFiles tls) {
+        TlsFiles tls,
+        Integer idleConnectionTimeoutSeconds) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -27,10 +28,11 @@ public record DopplerSection(
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
+        idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -56,6 +58,7 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.ingress_buffer_size", ingressBufferSize);
         InvalidManifestValue.requirePositive("doppler.max_envelope_bytes", maxEnvelopeBytes);
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
+        InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         tls.validate("doppler.tls");
     }
 

@@ -28,5 +28,16 @@ class V1UuidsTest {
     @Test
     void rejectsText() {
         assertThrows(IllegalArgumentException.class, () -> V1Uuids.toV1("not-a-uuid"));
+        // forms java.util.UUID.fromString would take
+        for (String lenient : new String[] {"1-2-3-4-5", "+47ac10b-58cc-4372-a567-0e02b2c3d479",
+                "f47ac10b-58cc-4372-a567-0e02b2c3d47", "f47ac10b58cc-4372-a567-0e02b2c3d4799", ""}) {
+            assertThrows(IllegalArgumentException.class, () -> V1Uuids.toV1(lenient), lenient);
+        }
+    }
+
+    @Test
+    void acceptsUpperCaseHex() {
+        assertEquals("f47ac10b-58cc-4372-a567-0e02b2c3d479",
+                V1Uuids.format(V1Uuids.toV1("F47AC10B-58CC-4372-A567-0E02B2C3D479")));
     }
 }

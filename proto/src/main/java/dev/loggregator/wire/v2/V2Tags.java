@@ -1,7 +1,8 @@
 package dev.loggregator.wire.v2;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 
@@ -16,7 +17,10 @@ final class V2Tags {
     V2Tags(LoggregatorEnvelope.Envelope envelope) {
         tags = new LinkedHashMap<>();
         for (Map.Entry<String, LoggregatorEnvelope.Value> entry : envelope.getDeprecatedTagsMap().entrySet()) {
-            tags.put(entry.getKey(), text(entry.getValue()));
+            // A Value without data has no text form; tov1.go leaves it out of the v1 tags.
+            if (entry.getValue().getDataCase() != LoggregatorEnvelope.Value.DataCase.DATA_NOT_SET) {
+                tags.put(entry.getKey(), text(entry.getValue()));
+            }
         }
         tags.putAll(envelope.getTagsMap());
     }
@@ -25,10 +29,6 @@ final class V2Tags {
     String take(String key) {
         String value = tags.remove(key);
         return value == null ? "" : value;
-    }
-
-    String get(String key) {
-        return tags.getOrDefault(key, "");
     }
 
     void put(String key, String value) {
@@ -43,8 +43,24 @@ final class V2Tags {
         return switch (value.getDataCase()) {
             case TEXT -> value.getText();
             case INTEGER -> Long.toString(value.getInteger());
-            case DECIMAL -> String.format(Locale.ROOT, "%.6f", value.getDecimal());
+            case DECIMAL -> decimal(value.getDecimal());
             case DATA_NOT_SET -> "";
         };
+    }
+
+    /**
+     * Go's {@code fmt.Sprintf("%f", d)}: six fractional digits of the exact binary value, ties to
+     * even, a kept minus sign on zero, and {@code +Inf}/{@code -Inf}/{@code NaN}. String.format
+     * differs: it rounds the shortest decimal form half up (0.0078125 becomes 0.007813, not 0.007812).
+     */
+    private static String decimal(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        String digits = new BigDecimal(value).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+        return Math.copySign(1.0, value) < 0 && !digits.startsWith("-") ? "-" + digits : digits;
     }
 }

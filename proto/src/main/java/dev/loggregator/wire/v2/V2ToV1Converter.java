@@ -41,8 +41,8 @@ public final class V2ToV1Converter {
         Envelope.Builder envelope = common(v2, tags);
         if ("Error".equals(tags.take("__v1_type"))) {
             ErrorFactory.Error error = ErrorFactory.Error.newBuilder()
-                    .setSource(tags.get("source"))
-                    .setCode(parseInt(tags.get("code")))
+                    .setSource(tags.take("source"))
+                    .setCode(parseInt(tags.take("code")))
                     .setMessage(v2.getLog().getPayload().toString(StandardCharsets.UTF_8))
                     .build();
             return finish(envelope.setEventType(EventType.Error).setError(error), tags, v2);
@@ -71,7 +71,7 @@ public final class V2ToV1Converter {
 
     private static List<Envelope> gauge(LoggregatorEnvelope.Envelope v2) {
         Map<String, LoggregatorEnvelope.GaugeValue> metrics = v2.getGauge().getMetricsMap();
-        if (metrics.size() > 1 && metrics.keySet().containsAll(CONTAINER_METRIC_GAUGES)) {
+        if (metrics.size() > 1 && CONTAINER_METRIC_GAUGES.stream().allMatch(name -> isMeasured(metrics.get(name)))) {
             return List.of(containerMetric(v2, metrics));
         }
         List<Envelope> envelopes = new ArrayList<>(metrics.size());
@@ -85,6 +85,11 @@ public final class V2ToV1Converter {
                     .setValue(metric.getValue().getValue())), tags, v2));
         }
         return envelopes;
+    }
+
+    /** An entry with neither unit nor value is no measurement, so it cannot make a ContainerMetric (tov1.go). */
+    private static boolean isMeasured(LoggregatorEnvelope.GaugeValue value) {
+        return value != null && !(value.getUnit().isEmpty() && value.getValue() == 0);
     }
 
     private static Envelope containerMetric(LoggregatorEnvelope.Envelope v2, Map<String, LoggregatorEnvelope.GaugeValue> metrics) {
@@ -172,18 +177,31 @@ public final class V2ToV1Converter {
         }
     }
 
+    /** {@link #parseLong}, and 0 for a number outside the int range. */
     private static int parseInt(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        long value = parseLong(text);
+        return value == (int) value ? (int) value : 0;
     }
 
+    /**
+     * A decimal number the way Go's {@code strconv.ParseInt(s, 10, 64)} reads it (an optional sign
+     * and ASCII digits, no spaces), or 0 when it does not parse: Long.parseLong alone would also
+     * take non-ASCII digits.
+     */
     private static long parseLong(String text) {
+        int start = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+        if (start == text.length()) {
+            return 0;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+        }
         try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
+            return Long.parseLong(text);
+        } catch (NumberFormatException outOfRange) {
             return 0;
         }
     }

@@ -1,0 +1,191 @@
+package dev.loggregator.doppler;
+
+import dev.loggregator.doppler.egress.EgressServer;
+import dev.loggregator.doppler.ingress.EnvelopeIntake;
+import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
+import dev.loggregator.doppler.ingress.tcp.StreamIngressServer;
+import dev.loggregator.doppler.ingress.udp.UdpIngressServer;
+import dev.loggregator.doppler.metrics.DopplerMetrics;
+import dev.loggregator.doppler.metrics.HealthServer;
+import dev.loggregator.doppler.metrics.IngressProtocol;
+import dev.loggregator.doppler.metrics.SelfMetricsEmitter;
+import dev.loggregator.doppler.routing.IngressBuffer;
+import dev.loggregator.doppler.routing.Router;
+import dev.loggregator.doppler.routing.Subscriptions;
+import dev.loggregator.doppler.store.AppStore;
+import dev.loggregator.doppler.tls.TlsContexts;
+import dev.loggregator.manifest.DopplerSection;
+import dev.loggregator.manifest.Manifest;
+import dev.loggregator.manifest.ManifestException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Doppler node, wired from its manifest: ingress listeners feed one router through a
+ * bounded buffer; the router fills the store and the subscribers' queues; the egress server
+ * drains those queues to Traffic Controllers.
+ */
+public final class Doppler {
+    private static final Logger LOG = LoggerFactory.getLogger(Doppler.class);
+    private static final long DRAIN_SECONDS = 5;
+
+    private final Manifest manifest;
+    private final int index;
+    private final DopplerSection config;
+    private final DopplerSection.Instance instance;
+    private final DopplerMetrics metrics = new DopplerMetrics();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final AppStore store;
+    private final IngressBuffer buffer;
+    private final Router router;
+    private final EnvelopeIntake intake;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("doppler-scheduler", true));
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private HealthServer health;
+    private EgressServer egress;
+    private GrpcIngressServer grpc;
+    private final List<StreamIngressServer> streamServers = new ArrayList<>();
+    private UdpIngressServer udp;
+
+    public Doppler(Manifest manifest, int index) {
+        this.manifest = manifest;
+        this.index = index;
+        this.config = manifest.doppler();
+        this.instance = config.instance(index);
+        this.store = new AppStore(config.maxRetainedLogMessages(), config.maxApps(),
+                config.containerMetricTtlSeconds(), config.sinkInactivityTimeoutSeconds());
+        this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
+        this.router = new Router(buffer, store, subscriptions);
+        this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+    }
+
+    /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
+    public void start() throws Exception {
+        if (instance.tlsPort() > 0 && !config.tls().configured()) {
+            throw new ManifestException("doppler.instances[" + index + "].tls_port is " + instance.tlsPort()
+                    + " but doppler.tls.cert and doppler.tls.key are not set");
+        }
+        String host = instance.host();
+        if (instance.healthPort() > 0) {
+            health = new HealthServer(new InetSocketAddress(host, instance.healthPort()), metrics);
+            health.start();
+        }
+        registerGauges();
+        router.start();
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
+        workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("doppler-io"));
+        int idle = config.idleConnectionTimeoutSeconds();
+
+        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, metrics,
+                config.messageDrainBufferSize(), boss, workers, idle);
+        egress.start();
+        if (instance.grpcPort() > 0) {
+            grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
+                    config.tls().configured() ? TlsContexts.forGrpc(config.tls()) : null, idle);
+            grpc.start();
+        }
+        if (instance.tcpPort() > 0) {
+            startStream(new StreamIngressServer(new InetSocketAddress(host, instance.tcpPort()), IngressProtocol.TCP,
+                    null, intake, metrics, boss, workers, idle));
+        }
+        if (instance.tlsPort() > 0) {
+            startStream(new StreamIngressServer(new InetSocketAddress(host, instance.tlsPort()), IngressProtocol.TLS,
+                    TlsContexts.forStream(config.tls()), intake, metrics, boss, workers, idle));
+        }
+        if (instance.udpPort() > 0) {
+            if (manifest.properties().sharedSecret().isEmpty()) {
+                LOG.warn("UDP ingress is off: properties.shared_secret is empty, so no datagram could be verified");
+            } else {
+                udp = new UdpIngressServer(new InetSocketAddress(host, instance.udpPort()),
+                        manifest.properties().sharedSecret(), intake, workers);
+                udp.start();
+            }
+        }
+
+        long evictEvery = store.evictionIntervalMillis();
+        scheduler.scheduleWithFixedDelay(store::evictIdle, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+        SelfMetricsEmitter emitter = new SelfMetricsEmitter(metrics, intake::acceptOwn, manifest.name(),
+                String.valueOf(index), host);
+        long interval = config.metricsIntervalSeconds();
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                emitter.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot emit self-metrics: {}", e.toString());
+            }
+        }, interval, interval, TimeUnit.SECONDS);
+
+        if (health != null) {
+            health.status(HealthServer.Status.UP);
+        }
+        LOG.info("Doppler {} of '{}' up on {}: egress ws {}, grpc {}, tcp {}, tls {}, udp {}, health {}",
+                index, manifest.name(), host, egress.port(), grpc == null ? "off" : grpc.port(),
+                instance.tcpPort() > 0 ? instance.tcpPort() : "off", instance.tlsPort() > 0 ? instance.tlsPort() : "off",
+                udp == null ? "off" : udp.port(), health == null ? "off" : health.port());
+    }
+
+    private void startStream(StreamIngressServer server) throws InterruptedException {
+        streamServers.add(server);
+        server.start();
+    }
+
+    private void registerGauges() {
+        metrics.gauge("apps", "Apps whose recent logs or container metrics are held", store::appCount);
+        metrics.gauge("retained_bytes", "Bytes of envelopes held for recent logs and container metrics", store::retainedBytes);
+        metrics.gauge("app_streams", "Subscribed app streams", subscriptions::appStreamCount);
+        metrics.gauge("firehose_subscriptions", "Subscribed firehose connections", subscriptions::firehoseCount);
+        metrics.gauge("firehose_groups", "Distinct firehose subscription ids (with filter)", subscriptions::firehoseGroupCount);
+        metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
+        Runtime runtime = Runtime.getRuntime();
+        metrics.gauge("heap_used_bytes", "Java heap in use", () -> runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    /**
+     * Drains and stops: ingress closes first, the router delivers what it holds, subscribers get
+     * a few seconds to take their queues, then links close with 1001.
+     */
+    public void stop() {
+        LOG.info("Doppler {} draining", index);
+        if (health != null) {
+            health.status(HealthServer.Status.DRAINING);
+        }
+        try {
+            if (grpc != null) {
+                grpc.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+            }
+            streamServers.forEach(StreamIngressServer::stop);
+            if (udp != null) {
+                udp.stop();
+            }
+            router.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+            if (egress != null) {
+                egress.stopAccepting();
+                egress.closeLinks(DRAIN_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            scheduler.shutdownNow();
+            if (workers != null) {
+                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+            if (health != null) {
+                health.stop();
+            }
+            LOG.info("Doppler {} stopped", index);
+        }
+    }
+}

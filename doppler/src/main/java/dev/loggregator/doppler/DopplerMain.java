@@ -1,0 +1,90 @@
+package dev.loggregator.doppler;
+
+import dev.loggregator.manifest.Manifest;
+import dev.loggregator.manifest.ManifestException;
+import dev.loggregator.manifest.ManifestLoader;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar doppler.jar --manifest FILE --index N}. A bad manifest or command line is one
+ * line on stderr and exit status 2; SIGTERM drains and exits 0.
+ */
+public final class DopplerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(DopplerMain.class);
+    private static final String USAGE = "usage: doppler --manifest FILE [--index N]";
+
+    private DopplerMain() {
+    }
+
+    public static void main(String[] args) {
+        Path manifestPath = null;
+        int index = 0;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--manifest" -> manifestPath = Path.of(value(args, ++i));
+                    case "--index" -> index = Integer.parseInt(value(args, ++i));
+                    case "--help", "-h" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+            if (manifestPath == null) {
+                throw new IllegalArgumentException("--manifest is required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("doppler: " + e.getMessage() + "; " + USAGE);
+            System.exit(2);
+            return;
+        }
+
+        Doppler doppler;
+        try {
+            Manifest manifest = ManifestLoader.load(manifestPath);
+            doppler = new Doppler(manifest, index);
+        } catch (ManifestException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            doppler.stop();
+            stopped.countDown();
+            // A signal makes the JVM exit with 128+signal; a clean drain is a clean exit.
+            Runtime.getRuntime().halt(0);
+        }, "doppler-shutdown");
+        try {
+            doppler.start();
+        } catch (ManifestException e) {
+            System.err.println(e.getMessage());
+            doppler.stop();
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            LOG.error("Doppler cannot start: {}", e.toString(), e);
+            doppler.stop();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+}

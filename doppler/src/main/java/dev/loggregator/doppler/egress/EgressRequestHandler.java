@@ -1,0 +1,194 @@
+package dev.loggregator.doppler.egress;
+
+import dev.loggregator.doppler.logging.RateLimitedLog;
+import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.DopplerMetrics;
+import dev.loggregator.doppler.metrics.EgressEndpoint;
+import dev.loggregator.doppler.routing.Subscriptions;
+import dev.loggregator.doppler.store.AppStore;
+import dev.loggregator.wire.filter.EnvelopeFilter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one HTTP request on the egress port (docs/internal-protocol.md): a WebSocket
+ * subscription (app stream or firehose), or recent logs / container metrics as one batch body.
+ * Anything else is answered with a clear status and counted.
+ */
+final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(EgressRequestHandler.class);
+    private static final RateLimitedLog BAD_REQUEST_LOG = new RateLimitedLog(LOG);
+    static final String BATCH_CONTENT_TYPE = "application/x-loggregator-batch";
+    /** Frames from subscribers are pings and closes; nothing big is expected. */
+    private static final int MAX_INBOUND_FRAME = 64 * 1024;
+
+    private final EgressContext context;
+
+    EgressRequestHandler(EgressContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + request.decoderResult().cause());
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        List<String> path = segments(uri.rawPath());
+        boolean get = request.method().equals(HttpMethod.GET);
+        if (path.size() == 3 && path.get(0).equals("apps") && !path.get(1).isEmpty()) {
+            String app = path.get(1);
+            switch (path.get(2)) {
+                case "stream" -> {
+                    if (get) {
+                        subscribe(ctx, request, EgressEndpoint.STREAM, app, null, null);
+                        return;
+                    }
+                }
+                case "recentlogs" -> {
+                    if (get) {
+                        answerBatch(ctx, request, context.store().recentLogs(app), EgressEndpoint.RECENT_LOGS);
+                        return;
+                    }
+                }
+                case "containermetrics" -> {
+                    if (get) {
+                        answerBatch(ctx, request, context.store().containerMetrics(app), EgressEndpoint.CONTAINER_METRICS);
+                        return;
+                    }
+                }
+                default -> {
+                    badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path " + uri.rawPath());
+                    return;
+                }
+            }
+            badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+        } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            List<String> filterType = uri.parameters().get("filter-type");
+            EnvelopeFilter filter = EnvelopeFilter.fromQuery(filterType == null || filterType.isEmpty() ? null : filterType.get(0));
+            subscribe(ctx, request, EgressEndpoint.FIREHOSE, null, path.get(1), filter);
+        } else {
+            badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path " + uri.rawPath());
+        }
+    }
+
+    private static List<String> segments(String rawPath) {
+        String trimmed = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        return java.util.Arrays.stream(trimmed.split("/", -1))
+                .map(QueryStringDecoder::decodeComponent)
+                .toList();
+    }
+
+    private void subscribe(ChannelHandlerContext ctx, FullHttpRequest request, EgressEndpoint endpoint,
+                           String app, String subscriptionId, EnvelopeFilter filter) {
+        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, "a WebSocket upgrade is required for " + request.uri());
+            return;
+        }
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "doppler") + request.uri();
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(url, null, true, MAX_INBOUND_FRAME).newHandshaker(request);
+        if (handshaker == null) {
+            context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            ctx.close();
+            return;
+        }
+        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics());
+        // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
+        // sent after; the subscriber holds its queue until open().
+        if (endpoint == EgressEndpoint.STREAM) {
+            context.subscriptions().addAppStream(app, subscriber);
+        } else {
+            context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
+        }
+        context.links().add(subscriber);
+        ctx.channel().closeFuture().addListener(f -> {
+            context.links().remove(subscriber);
+            if (endpoint == EgressEndpoint.STREAM) {
+                context.subscriptions().removeAppStream(app, subscriber);
+            } else {
+                context.subscriptions().removeFirehose(subscriptionId, filter, subscriber);
+            }
+        });
+        ChannelPipeline pipeline = ctx.pipeline();
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
+            pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
+            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker));
+            subscriber.open();
+        });
+    }
+
+    private void answerBatch(ChannelHandlerContext ctx, FullHttpRequest request, List<byte[]> envelopes, EgressEndpoint endpoint) {
+        ByteBuf body = BatchEncoding.encode(ctx.alloc(), envelopes);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, BATCH_CONTENT_TYPE);
+        context.metrics().egress().add(endpoint, envelopes.size());
+        respond(ctx, request, response);
+    }
+
+    private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {
+        context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+        BAD_REQUEST_LOG.warn("Egress request from {} refused with {}: {}", ctx.channel().remoteAddress(), status.code(), detail);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(status.reasonPhrase() + ": " + detail + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        // A request we could not parse leaves the connection in an unknown state: close it.
+        if (!request.decoderResult().isSuccess()) {
+            HttpUtil.setKeepAlive(response, false);
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        respond(ctx, request, response);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+        BAD_REQUEST_LOG.warn("Closed egress connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

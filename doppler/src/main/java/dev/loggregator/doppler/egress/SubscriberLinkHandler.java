@@ -1,0 +1,47 @@
+package dev.loggregator.doppler.egress;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+
+/**
+ * The WebSocket side of a subscription once the handshake is done: answers pings, honours a
+ * close, ignores data frames (subscribers have nothing to say), resumes the drain when the
+ * connection becomes writable again.
+ */
+final class SubscriberLinkHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private final Subscriber subscriber;
+    private final WebSocketServerHandshaker handshaker;
+
+    SubscriberLinkHandler(Subscriber subscriber, WebSocketServerHandshaker handshaker) {
+        this.subscriber = subscriber;
+        this.handshaker = handshaker;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame) {
+            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            subscriber.scheduleDrain();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A broken link (reset, bad frame from the peer) just ends this subscription.
+        ctx.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.loggregator.doppler.ingress.tcp;
+
+import dev.loggregator.doppler.ingress.EnvelopeIntake;
+import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.DopplerMetrics;
+import dev.loggregator.doppler.metrics.IngressProtocol;
+import dev.loggregator.doppler.net.IdleConnectionCloser;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+
+/**
+ * The dropsonde v1 stream listeners: TCP, and the same inside TLS. Each frame is a 4-byte
+ * little-endian length and one marshalled envelope.
+ */
+public final class StreamIngressServer {
+    private final ServerBootstrap bootstrap;
+    private final InetSocketAddress address;
+    private Channel channel;
+
+    public StreamIngressServer(InetSocketAddress address, IngressProtocol protocol, SslContext tls, EnvelopeIntake intake,
+                               DopplerMetrics metrics, EventLoopGroup boss, EventLoopGroup workers, int idleSeconds) {
+        this.address = address;
+        LengthPrefixedEnvelopeHandler envelopes = new LengthPrefixedEnvelopeHandler(intake, metrics, protocol);
+        IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, ClosedConnectionReason.IDLE, protocol.label());
+        int maxEnvelope = intake.maxEnvelopeBytes();
+        this.bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0))
+                                .addLast("idle-closer", idleCloser)
+                                .addLast("frames", new LengthFieldBasedFrameDecoder(
+                                        ByteOrder.LITTLE_ENDIAN, maxEnvelope, 0, 4, 0, 4, true))
+                                .addLast("envelopes", envelopes);
+                    }
+                });
+    }
+
+    public void start() throws InterruptedException {
+        channel = bootstrap.bind(address).sync().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public void stop() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}

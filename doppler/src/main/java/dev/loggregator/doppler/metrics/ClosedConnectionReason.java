@@ -1,0 +1,26 @@
+package dev.loggregator.doppler.metrics;
+
+/** Why this Doppler refused a request or closed a connection. */
+public enum ClosedConnectionReason implements MetricLabel {
+    /** Opened a connection and sent nothing for doppler.idle_connection_timeout_seconds. */
+    IDLE("idle"),
+    /** A length prefix above doppler.max_envelope_bytes: the stream cannot be re-synchronised. */
+    OVERSIZE_FRAME("oversize_frame"),
+    /** Not HTTP, or an HTTP request the egress port does not serve. */
+    BAD_REQUEST("bad_request"),
+    /** TLS handshake failed (no or untrusted client certificate, not TLS at all). */
+    TLS_HANDSHAKE("tls_handshake"),
+    /** A subscriber link sent nothing (not even a ping) for the liveness timeout. */
+    SUBSCRIBER_SILENT("subscriber_silent");
+
+    private final String label;
+
+    ClosedConnectionReason(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}

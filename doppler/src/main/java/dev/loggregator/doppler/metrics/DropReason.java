@@ -1,0 +1,28 @@
+package dev.loggregator.doppler.metrics;
+
+/** Why an envelope was not delivered. */
+public enum DropReason implements MetricLabel {
+    /** The ingress hand-off was full: the router fell behind every sender together. */
+    INGRESS_SHED("ingress_shed"),
+    /** One subscriber's queue was full; only that subscriber misses it. */
+    SLOW_SUBSCRIBER("slow_subscriber"),
+    /** Not a protobuf message, or a v1 envelope missing required fields. */
+    MALFORMED("malformed"),
+    /** Larger than doppler.max_envelope_bytes. */
+    OVERSIZE("oversize"),
+    /** A UDP datagram without a valid HMAC-SHA256 signature. */
+    BAD_SIGNATURE("bad_signature"),
+    /** A v2 envelope with no v1 form (v2 Event, or no message at all). */
+    NO_V1_FORM("no_v1_form");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}

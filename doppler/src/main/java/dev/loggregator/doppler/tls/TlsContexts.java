@@ -1,0 +1,56 @@
+package dev.loggregator.doppler.tls;
+
+import dev.loggregator.manifest.ManifestException;
+import dev.loggregator.manifest.TlsFiles;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.nio.file.Files;
+import javax.net.ssl.SSLException;
+
+/**
+ * Server TLS contexts from the manifest's PEM files ({@code doppler.tls}). With a CA bundle the
+ * server requires and verifies client certificates (mutual TLS, as Loggregator agents use).
+ */
+public final class TlsContexts {
+    private TlsContexts() {
+    }
+
+    /** For the v1 TLS stream listener. */
+    public static SslContext forStream(TlsFiles files) {
+        return build(files, false);
+    }
+
+    /** For the gRPC listener (HTTP/2 with ALPN). */
+    public static SslContext forGrpc(TlsFiles files) {
+        return build(files, true);
+    }
+
+    private static SslContext build(TlsFiles files, boolean grpc) {
+        File cert = readable(files.cert(), "doppler.tls.cert");
+        File key = readable(files.key(), "doppler.tls.key");
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(cert, key);
+            if (grpc) {
+                builder = GrpcSslContexts.configure(builder);
+            }
+            if (files.ca() != null) {
+                builder.trustManager(readable(files.ca(), "doppler.tls.ca")).clientAuth(ClientAuth.REQUIRE);
+            }
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ManifestException("doppler.tls: cannot use " + files.cert() + " / " + files.key()
+                    + (files.ca() == null ? "" : " / " + files.ca()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static File readable(String path, String key) {
+        File file = new File(path);
+        if (!Files.isReadable(file.toPath())) {
+            throw new ManifestException(key + ": cannot read " + path);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.loggregator.doppler.support;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.framing.EnvelopeBatch;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * A subscriber as a Traffic Controller is one: a Java-WebSocket client that decodes every binary
+ * frame as a batch (docs/internal-protocol.md) and keeps the envelopes. Can be made slow: while
+ * {@link #pause()}d it blocks its reading thread, so TCP back-pressure reaches the Doppler.
+ */
+public final class BatchSubscriber extends WebSocketClient {
+    private final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger frames = new AtomicInteger();
+    private volatile CountDownLatch paused;
+    private volatile int closeCode = -1;
+    private volatile String closeReason;
+    private volatile String protocolError;
+
+    public BatchSubscriber(String url) {
+        super(URI.create(url));
+        setConnectionLostTimeout(0);
+    }
+
+    public static BatchSubscriber connect(String url) {
+        BatchSubscriber subscriber = new BatchSubscriber(url);
+        try {
+            if (!subscriber.connectBlocking(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("cannot subscribe to " + url);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return subscriber;
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {
+    }
+
+    @Override
+    public void onMessage(String message) {
+        protocolError = "unexpected text frame: " + message;
+    }
+
+    @Override
+    public void onMessage(ByteBuffer frame) {
+        CountDownLatch gate = paused;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        frames.incrementAndGet();
+        for (byte[] bytes : EnvelopeBatch.decode(frame, 1 << 20)) {
+            try {
+                received.add(Envelope.parseFrom(bytes));
+            } catch (InvalidProtocolBufferException e) {
+                protocolError = "undecodable envelope: " + e.getMessage();
+            }
+        }
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+        closeReason = reason;
+        closeCode = code;
+    }
+
+    @Override
+    public void onError(Exception ex) {
+    }
+
+    /** From now on the reading thread blocks on the next frame until {@link #resume()}. */
+    public void pause() {
+        paused = new CountDownLatch(1);
+    }
+
+    public void resume() {
+        CountDownLatch gate = paused;
+        paused = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    public List<Envelope> envelopes() {
+        return new ArrayList<>(received);
+    }
+
+    public List<Envelope> envelopes(Predicate<Envelope> filter) {
+        return received.stream().filter(filter).toList();
+    }
+
+    public int count(Predicate<Envelope> filter) {
+        return (int) received.stream().filter(filter).count();
+    }
+
+    public int frames() {
+        return frames.get();
+    }
+
+    public int closeCode() {
+        return closeCode;
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public String protocolError() {
+        return protocolError;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.loggregator.e2e.ingress;
+
+/** The Doppler's ingress stream broke or stalled; what was being sent may be lost. */
+public final class IngressUnavailableException extends RuntimeException {
+    public IngressUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.loggregator.e2e.ingress;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.cloudfoundry.loggregator.v2.IngressGrpc;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.EnvelopeBatch;
+import org.cloudfoundry.loggregator.v2.LoggregatorIngress.BatchSenderResponse;
+
+/**
+ * Sends v2 envelopes to a Doppler the way a Loggregator agent does: one long-lived
+ * {@code loggregator.v2.Ingress/BatchSender} stream carrying batches. It respects gRPC flow control
+ * (waits while the stream is not ready) so a load generator measures the server rather than its
+ * own buffering. A broken stream is reported to the caller and reopened on the next send.
+ */
+public final class V2IngressClient implements AutoCloseable {
+    private final ManagedChannel channel;
+    private final IngressGrpc.IngressStub stub;
+    private final Object readiness = new Object();
+    private Stream stream;
+
+    private final class Stream implements ClientResponseObserver<EnvelopeBatch, BatchSenderResponse> {
+        private ClientCallStreamObserver<EnvelopeBatch> requests;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<EnvelopeBatch> requestStream) {
+            this.requests = requestStream;
+            requestStream.setOnReadyHandler(() -> {
+                synchronized (readiness) {
+                    readiness.notifyAll();
+                }
+            });
+        }
+
+        @Override
+        public void onNext(BatchSenderResponse value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+            synchronized (readiness) {
+                readiness.notifyAll();
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(null);
+        }
+    }
+
+    public V2IngressClient(String host, int port) {
+        this.channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        this.stub = IngressGrpc.newStub(channel);
+    }
+
+    public void send(Envelope envelope) {
+        send(List.of(envelope));
+    }
+
+    /**
+     * Sends one batch, waiting while the server applies back-pressure.
+     *
+     * @throws IngressUnavailableException when the stream broke (the batch may be lost); the next call reopens it
+     */
+    public synchronized void send(List<Envelope> batch) {
+        if (stream == null || stream.done.isDone()) {
+            stream = new Stream();
+            stub.batchSender(stream);
+        }
+        Stream current = stream;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (readiness) {
+            while (!current.requests.isReady() && !current.done.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IngressUnavailableException("the Doppler accepted nothing for 30 s", null);
+                }
+                try {
+                    readiness.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IngressUnavailableException("interrupted", e);
+                }
+            }
+        }
+        if (current.done.isDone()) {
+            stream = null;
+            throw new IngressUnavailableException("the ingress stream ended", failure(current));
+        }
+        current.requests.onNext(EnvelopeBatch.newBuilder().addAllBatch(batch).build());
+    }
+
+    /** Ends the stream and waits until the Doppler has acknowledged everything sent on it. */
+    public synchronized void flush() {
+        Stream current = stream;
+        if (current == null) {
+            return;
+        }
+        stream = null;
+        if (!current.done.isDone()) {
+            current.requests.onCompleted();
+        }
+        try {
+            current.done.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IngressUnavailableException("the Doppler did not acknowledge the stream", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngressUnavailableException("interrupted", e);
+        }
+    }
+
+    private static Throwable failure(Stream stream) {
+        try {
+            stream.done.getNow(null);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } catch (IngressUnavailableException e) {
+            // Closing anyway: nothing more can be delivered on this channel.
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
