@@ -16,8 +16,11 @@ public final class Probes {
     private Probes() {
     }
 
-    private static String prefix(int doppler) {
-        return StreamClient.PROBE + "d" + doppler + "-";
+    private static final AtomicInteger CALLS = new AtomicInteger();
+
+    /** Unique per call, so probes seen before (say, before a Doppler restart) do not count. */
+    private static String prefix(int call, int doppler) {
+        return StreamClient.PROBE + "c" + call + "-d" + doppler + "-";
     }
 
     public static void awaitFlowing(Cluster cluster, String appId, StreamClient... clients) {
@@ -26,13 +29,14 @@ public final class Probes {
 
     /** Probes every Doppler in {@code dopplers} until each client has seen a probe through each of them. */
     public static void awaitFlowing(Cluster cluster, String appId, int[] dopplers, StreamClient... clients) {
+        int call = CALLS.incrementAndGet();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
             for (int doppler : dopplers) {
-                cluster.emit(doppler, Envelopes.log(appId, prefix(doppler) + COUNT.incrementAndGet()));
+                cluster.emit(doppler, Envelopes.log(appId, prefix(call, doppler) + COUNT.incrementAndGet()));
             }
             for (StreamClient client : clients) {
                 for (int doppler : dopplers) {
-                    if (!client.receivedProbe(prefix(doppler))) {
+                    if (!client.receivedProbe(prefix(call, doppler))) {
                         return false;
                     }
                 }
