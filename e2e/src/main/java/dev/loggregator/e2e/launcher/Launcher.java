@@ -1,10 +1,12 @@
 package dev.loggregator.e2e.launcher;
 
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +26,7 @@ import java.util.stream.Collectors;
 public final class Launcher {
     private static final int LOG_LINES_ON_FAILURE = 30;
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final List<String> DEMO_JVM_ARGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final ProjectLayout layout;
     private final RunDirectory runDirectory;
@@ -132,7 +135,8 @@ public final class Launcher {
             command.add("/usr/bin/setsid");
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options.jvmArgs());
+        // The demo emitter is a light client: the servers' heap settings would only waste memory on it.
+        command.addAll(spec.kind() == ComponentKind.DEMO_EMITTER ? DEMO_JVM_ARGS : options.jvmArgs());
         if (spec.kind().runsFromJar()) {
             Path jar = layout.jar(spec.kind());
             if (!Files.isRegularFile(jar)) {
@@ -143,7 +147,9 @@ public final class Launcher {
             command.add(jar.toString());
         } else {
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                    .collect(Collectors.joining(File.pathSeparator)));
             command.add(spec.kind().mainClass());
         }
         command.addAll(spec.args());

@@ -1,0 +1,105 @@
+package dev.loggregator.e2e.bench;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
+
+/**
+ * Counts the benchmark's LogMessages a consumer receives, separately from drop notices (LGR lines
+ * and TruncatingBuffer counters) and other traffic, and optionally records one-way latency.
+ */
+final class DeliveryCounter implements Consumer<byte[]> {
+    private final String appPrefix;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropNotices = new AtomicLong();
+    private volatile long[] latencies;
+    private final AtomicLong latencyCount = new AtomicLong();
+
+    DeliveryCounter(String appPrefix) {
+        this.appPrefix = appPrefix;
+    }
+
+    /** Start recording up to {@code capacity} latencies. */
+    void recordLatency(int capacity) {
+        latencyCount.set(0);
+        latencies = new long[capacity];
+    }
+
+    @Override
+    public void accept(byte[] bytes) {
+        long arrived = BenchClock.now();
+        Envelope envelope;
+        try {
+            envelope = Envelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return;
+        }
+        if (envelope.getEventType() == EventType.LogMessage) {
+            if (envelope.getLogMessage().getAppId().startsWith(appPrefix)
+                    && !envelope.getLogMessage().getSourceType().equals("LGR")) {
+                delivered.incrementAndGet();
+                long[] sink = latencies;
+                if (sink != null) {
+                    long i = latencyCount.getAndIncrement();
+                    if (i < sink.length) {
+                        sink[(int) i] = arrived - envelope.getTimestamp();
+                    }
+                }
+            } else if (envelope.getLogMessage().getSourceType().equals("LGR")) {
+                dropNotices.incrementAndGet();
+            }
+        } else if (envelope.getEventType() == EventType.CounterEvent
+                && envelope.getCounterEvent().getName().equals("TruncatingBuffer.DroppedMessages")) {
+            dropNotices.incrementAndGet();
+        }
+    }
+
+    long delivered() {
+        return delivered.get();
+    }
+
+    long dropNotices() {
+        return dropNotices.get();
+    }
+
+    /** p50, p99, p99.9 in microseconds of what was recorded, then stops recording. */
+    double[] latencyPercentilesMicros() {
+        long[] sink = latencies;
+        latencies = null;
+        int n = (int) Math.min(latencyCount.get(), sink == null ? 0 : sink.length);
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        }
+        long[] sorted = Arrays.copyOf(sink, n);
+        Arrays.sort(sorted);
+        return new double[] {at(sorted, 0.50), at(sorted, 0.99), at(sorted, 0.999)};
+    }
+
+    private static double at(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1000.0;
+    }
+
+    /** Waits until the count stops moving for {@code quietMillis} (or {@code maxMillis} passed). */
+    long awaitQuiet(long expected, long quietMillis, long maxMillis) {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        long last = -1;
+        long lastChange = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            long now = delivered.get();
+            if (now >= expected) {
+                return now;
+            }
+            if (now != last) {
+                last = now;
+                lastChange = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - lastChange > quietMillis) {
+                return now;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return delivered.get();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.loggregator.gateway;
+
+import dev.loggregator.gateway.routing.Backend;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * Dials backends on the event loop of the client connection that needs them, so both halves of a
+ * proxied connection live on one thread and hand bytes to each other without locks or queues.
+ */
+public final class BackendConnector {
+    private final int connectTimeoutMs;
+
+    BackendConnector(int connectTimeoutMs) {
+        this.connectTimeoutMs = connectTimeoutMs;
+    }
+
+    public ChannelFuture connect(EventLoop loop, Backend backend, ChannelHandler initializer) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .handler(initializer);
+        ChannelTuning.apply(bootstrap);
+        bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
+        return bootstrap.connect(backend.socketAddress());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.loggregator.gateway.proxyprotocol;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+
+/** The client's address: the PROXY protocol's source when a load balancer sent one, the peer otherwise. */
+public final class ClientAddress {
+    static final AttributeKey<InetSocketAddress> SOURCE = AttributeKey.valueOf("gateway.proxy.source");
+    static final AttributeKey<InetSocketAddress> DESTINATION = AttributeKey.valueOf("gateway.proxy.destination");
+
+    private ClientAddress() {
+    }
+
+    public static InetSocketAddress of(Channel channel) {
+        InetSocketAddress source = channel.attr(SOURCE).get();
+        return source != null ? source : (InetSocketAddress) channel.remoteAddress();
+    }
+
+    /** Where the client connected to: the PROXY destination when given, else this listener. */
+    public static InetSocketAddress destination(Channel channel) {
+        InetSocketAddress destination = channel.attr(DESTINATION).get();
+        return destination != null ? destination : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** {@code ip:port} for logs. */
+    public static String describe(Channel channel) {
+        InetSocketAddress address = of(channel);
+        if (address == null) {
+            return "-";
+        }
+        String ip = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+}

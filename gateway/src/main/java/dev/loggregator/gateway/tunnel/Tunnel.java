@@ -1,0 +1,161 @@
+package dev.loggregator.gateway.tunnel;
+
+import dev.loggregator.gateway.admin.GatewayMetrics;
+import dev.loggregator.gateway.routing.Backend;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A raw two-way byte relay between a client and a backend connection, used after a WebSocket
+ * handshake's 101 and for TCP-mode listeners. Both channels share one event loop, so the state
+ * here is touched by one thread. No request timeout applies; the tunnel closes when either side
+ * closes, after {@code tunnel_idle_ms} without a byte either way, or {@code half_close_ms} after
+ * one side finished sending (its FIN is passed on to the other side first).
+ */
+public final class Tunnel {
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
+
+    private final Channel client;
+    private final Channel backendChannel;
+    private final Backend backend;
+    private final GatewayMetrics metrics;
+    private final String description;
+    private final long idleNanos;
+    private final long halfCloseMillis;
+    private final long startNanos = System.nanoTime();
+    private long lastActivityNanos = startNanos;
+    private long fromClient;
+    private long fromBackend;
+    private boolean clientInputDone;
+    private boolean backendInputDone;
+    private boolean closed;
+    private String closeReason;
+    private ScheduledFuture<?> idleCheck;
+    private ScheduledFuture<?> halfCloseTimer;
+
+    private Tunnel(Channel client, Channel backendChannel, Backend backend, GatewayMetrics metrics, String description,
+            long idleMillis, long halfCloseMillis) {
+        this.client = client;
+        this.backendChannel = backendChannel;
+        this.backend = backend;
+        this.metrics = metrics;
+        this.description = description;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+        this.halfCloseMillis = halfCloseMillis;
+    }
+
+    /**
+     * Adds the relay stage at the end of both pipelines; the caller removes the stages that came
+     * before (codecs) afterwards, and calls {@link #start()}. {@code backend} has already been
+     * counted as one connection and is released when the tunnel closes.
+     */
+    public static Tunnel install(Channel client, Channel backendChannel, Backend backend, GatewayMetrics metrics,
+            String description, long idleMillis, long halfCloseMillis) {
+        Tunnel tunnel = new Tunnel(client, backendChannel, backend, metrics, description, idleMillis, halfCloseMillis);
+        client.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, backendChannel, true));
+        backendChannel.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, client, false));
+        metrics.tunnelOpened();
+        client.closeFuture().addListener(f -> closeSoon(backendChannel));
+        backendChannel.closeFuture().addListener(f -> closeSoon(client));
+        return tunnel;
+    }
+
+    /** Removes every stage before the relay in {@code pipeline} except TLS and those named in {@code keep}. */
+    public static void removeAllBefore(ChannelPipeline pipeline, java.util.Set<String> keep) {
+        for (String name : pipeline.names()) {
+            if (name.equals("tunnel")) {
+                return;
+            }
+            io.netty.channel.ChannelHandler handler = pipeline.get(name);
+            if (handler != null && !keep.contains(name) && !(handler instanceof io.netty.handler.ssl.SslHandler)) {
+                pipeline.remove(name);
+            }
+        }
+    }
+
+    public void start() {
+        scheduleIdleCheck(idleNanos);
+        client.config().setAutoRead(true);
+        backendChannel.config().setAutoRead(true);
+        client.flush();
+        backendChannel.flush();
+    }
+
+    void read(boolean clientSide, int bytes) {
+        lastActivityNanos = System.nanoTime();
+        if (clientSide) {
+            fromClient += bytes;
+        } else {
+            fromBackend += bytes;
+        }
+    }
+
+    /** One side sent FIN: pass it on once what it sent is flushed; close both if the other side is done too. */
+    void inputShutdown(boolean clientSide) {
+        if (clientSide) {
+            clientInputDone = true;
+        } else {
+            backendInputDone = true;
+        }
+        if (clientInputDone && backendInputDone) {
+            close(clientSide ? "client_finished" : "backend_finished");
+            return;
+        }
+        Channel peer = clientSide ? backendChannel : client;
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (peer instanceof SocketChannel socket && socket.isActive()) {
+                socket.shutdownOutput();
+            }
+        });
+        if (halfCloseTimer == null) {
+            halfCloseTimer = client.eventLoop().schedule(() -> close("half_close_timeout"), halfCloseMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeReason = reason;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        if (halfCloseTimer != null) {
+            halfCloseTimer.cancel(false);
+        }
+        closeSoon(client);
+        closeSoon(backendChannel);
+        backend.connectionClosed();
+        metrics.tunnelClosed();
+        metrics.tunnelBytes(fromClient, fromBackend);
+        ACCESS.info("tunnel {} backend={} bytes_up={} bytes_down={} duration_ms={} close={}", description, backend,
+                fromClient, fromBackend, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason);
+    }
+
+    private static void closeSoon(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = client.eventLoop().schedule(() -> {
+            long idleFor = System.nanoTime() - lastActivityNanos;
+            if (idleFor >= idleNanos) {
+                close("idle_timeout");
+            } else {
+                scheduleIdleCheck(idleNanos - idleFor);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+}

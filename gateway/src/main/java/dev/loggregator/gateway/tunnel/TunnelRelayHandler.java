@@ -1,0 +1,71 @@
+package dev.loggregator.gateway.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One direction of a {@link Tunnel}: whatever this channel reads is written to the peer, flushed
+ * once per read batch (a flush is a system call), and reading stops while the peer's outbound
+ * buffer is above its high-water mark, so a slow reader on one side never makes the gateway
+ * buffer without bound.
+ */
+final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
+    private final Tunnel tunnel;
+    private final Channel peer;
+    private final boolean clientSide;
+
+    TunnelRelayHandler(Tunnel tunnel, Channel peer, boolean clientSide) {
+        this.tunnel = tunnel;
+        this.peer = peer;
+        this.clientSide = clientSide;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            // Leftovers of the HTTP codec (the empty last content after a 101).
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        tunnel.read(clientSide, buf.readableBytes());
+        peer.write(buf, peer.voidPromise());
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            peer.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            tunnel.inputShutdown(clientSide);
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        tunnel.close(clientSide ? "client_closed" : "backend_closed");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        tunnel.close((clientSide ? "client_error: " : "backend_error: ") + cause.getMessage());
+    }
+}
