@@ -66,7 +66,7 @@ class TrafficControllerBenchmark {
             counter.connect(cluster.tcPort(0), "/firehose/bench?filter-type=logs");
             report("firehose: 2 Dopplers -> 1 Traffic Controller -> 1 firehose client, " + envelopes.get(0).length
                     + "-byte LogMessages, " + STEP_SECONDS + " s per step");
-            run(cluster, counter, envelopes, 1, new long[] {100_000, 200_000, 300_000, 400_000, 500_000, 600_000,
+            run(cluster, counter, envelopes, 1, new long[] {200_000, 400_000, 500_000, 600_000, 700_000,
                     800_000, 1_000_000});
         }
     }
@@ -88,7 +88,7 @@ class TrafficControllerBenchmark {
             }
             report("fan-out: 2 Dopplers -> 1 Traffic Controller -> 1,000 app-stream clients over 100 apps"
                     + " (10 per app), " + STEP_SECONDS + " s per step; rates are ingress, deliveries are 10x");
-            run(cluster, counter, envelopes, 10, new long[] {20_000, 40_000, 60_000, 80_000, 100_000, 150_000});
+            run(cluster, counter, envelopes, 10, new long[] {50_000, 100_000, 150_000, 200_000, 300_000, 400_000});
         }
     }
 
