@@ -46,15 +46,12 @@ class GatewayDeploymentTest {
     private static final Pattern CF_LINE = Pattern.compile(
             "^\\s*\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{2}[+-]\\d{4} \\[([^\\]]+)\\] (OUT|ERR) (.*)$");
 
-    @TempDir
-    Path dir;
-
     private FakeCloudController cloudController;
     private LoopbackDeployment deployment;
     private Path cliConfig;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         cloudController = new FakeCloudController();
         deployment = LoopbackDeployment.in(dir).dopplers(1).trafficControllers(2).gatewayWithTls()
                 .cloudController(cloudController.url())

@@ -42,14 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoDopplersTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    @TempDir
-    Path dir;
-
     private LoopbackDeployment deployment;
     private LogEndpointClient client;
 
     @BeforeAll
-    void start() {
+    void start(@TempDir Path dir) {
         deployment = LoopbackDeployment.in(dir).dopplers(2).trafficControllers(1).demo()
                 .doppler("message_drain_buffer_size: 1000")
                 .trafficController("outgoing_buffer_size: 1000")
