@@ -67,6 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path runDir = outDir.resolve("deployment-" + System.currentTimeMillis());
         List<ResultTable> results = new ArrayList<>();
         Instant started = Instant.now();
+        Map<String, Object> machine = Machine.describe();
+        System.out.println("machine: " + machine);
         try (LoopbackDeployment deployment = LoopbackDeployment.in(runDir).buildIfNeeded()
                 .jvmArgs(List.of(javaOpts.trim().split("\\s+")))
                 .dopplers(1).trafficControllers(2).gatewayWithTls()
@@ -95,8 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (ResultTable table : results) {
             System.out.print(table.render());
         }
-        Path json = writeJson(results, started);
-        System.out.println("\nresults written to " + json);
+        Path json = writeJson(results, started, machine);
+        System.out.println("\nmachine: " + machine + ", load average at end " + Machine.loadAverage());
+        System.out.println("results written to " + json);
         return 0;
     }
 
@@ -300,11 +303,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeJson(List<ResultTable> results, Instant started) throws IOException {
+    private Path writeJson(List<ResultTable> results, Instant started, Map<String, Object> machine) throws IOException {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("started", started.toString());
         document.put("finished", Instant.now().toString());
-        document.put("machine", Machine.describe());
+        document.put("machine", machine);
+        document.put("load_average_at_end", Machine.loadAverage());
         document.put("component_java_opts", javaOpts);
         List<Map<String, Object>> scenarioList = new ArrayList<>();
         for (ResultTable table : results) {
