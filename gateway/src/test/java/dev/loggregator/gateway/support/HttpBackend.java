@@ -37,9 +37,14 @@ public final class HttpBackend implements AutoCloseable {
     public final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
     public HttpBackend(String name) {
+        this(name, 0);
+    }
+
+    /** On a given port (e.g. to bring a backend back where a dead one was). */
+    public HttpBackend(String name, int port) {
         this.name = name;
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,6 +62,19 @@ public final class HttpBackend implements AutoCloseable {
             int status = Integer.parseInt(path.substring("/status/".length()));
             byte[] bytes = ("status " + status + " from " + name).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
+        }
+        if (path.equals("/precompressed")) {
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+                gzip.write("already compressed by the backend ".repeat(100).getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] bytes = zipped.toByteArray();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
             return;

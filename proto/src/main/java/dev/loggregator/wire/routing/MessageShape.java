@@ -7,9 +7,10 @@ import static dev.loggregator.wire.routing.ProtoScanner.VARINT;
 import dev.loggregator.wire.MalformedEnvelopeException;
 
 /**
- * The wire types and required fields of one dropsonde message (spec §1), so that a scan can
- * reject what protobuf-java's parser would reject (a missing required field, or a known field of
- * the wrong wire type, which proto2 keeps as unknown and so counts as missing).
+ * The wire types, required fields and enum values of one dropsonde message (spec §1), so that a
+ * scan can reject what protobuf-java's parser would reject: a missing required field, where a
+ * known field of the wrong wire type or an unknown enum value does not count (proto2 keeps both
+ * as unknown fields).
  */
 enum MessageShape {
     LOG_MESSAGE("LogMessage", new int[] {-1, LEN, VARINT, VARINT, LEN, LEN, LEN}, 1, 2, 3),
@@ -42,8 +43,21 @@ enum MessageShape {
         return field < wireTypes.length && wireTypes[field] == wireType;
     }
 
+    /**
+     * False for a varint field of enum type holding a value its enum lacks; protobuf-java reads
+     * enums as int32, so only the low 32 bits of the varint count.
+     */
+    boolean accepts(int field, long varint) {
+        int value = (int) varint;
+        return switch (this) {
+            case LOG_MESSAGE -> field != 2 || value == 1 || value == 2;
+            case HTTP_START_STOP -> field == 4 ? value == 1 || value == 2 : field != 5 || value >= 1 && value <= 44;
+            default -> true;
+        };
+    }
+
     static long bit(int field) {
-        return field < 64 ? 1L << field : 0;
+        return 1L << field;
     }
 
     void requireAll(long seen) {
@@ -51,5 +65,10 @@ enum MessageShape {
         if (missing != 0) {
             throw new MalformedEnvelopeException(name + " is missing required field " + Long.numberOfTrailingZeros(missing));
         }
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

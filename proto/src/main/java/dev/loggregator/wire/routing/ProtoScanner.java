@@ -4,25 +4,34 @@ import dev.loggregator.wire.MalformedEnvelopeException;
 
 /**
  * A cursor over protobuf wire format that reads tags, varints and lengths and skips what it
- * does not need, without allocating: enough to find a few fields of an envelope.
+ * does not need, without allocating: enough to find a few fields of an envelope. Where the wire
+ * format leaves room (over-long tag and length varints, groups, nesting depth) it behaves like
+ * protobuf-java's CodedInputStream, so both accept and reject the same bytes.
  */
 final class ProtoScanner {
     static final int VARINT = 0;
     static final int I64 = 1;
     static final int LEN = 2;
+    static final int START_GROUP = 3;
+    static final int END_GROUP = 4;
     static final int I32 = 5;
+    /** protobuf-java's default recursion limit: messages plus groups nested deeper are rejected. */
+    static final int MAX_DEPTH = 100;
 
     private final byte[] buffer;
     private int position;
     private final int limit;
+    private final int depth;
 
-    ProtoScanner(byte[] buffer, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > buffer.length) {
+    /** @param depth how deep the message at these bytes is nested: 0 for the envelope itself */
+    ProtoScanner(byte[] buffer, int offset, int length, int depth) {
+        if (offset < 0 || length < 0 || offset > buffer.length - length) {
             throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", buffer " + buffer.length);
         }
         this.buffer = buffer;
         this.position = offset;
         this.limit = offset + length;
+        this.depth = depth;
     }
 
     boolean hasMore() {
@@ -33,13 +42,17 @@ final class ProtoScanner {
         return position;
     }
 
-    /** Reads a tag; returns it as {@code field << 3 | wireType}. */
+    int depth() {
+        return depth;
+    }
+
+    /** Reads a tag; returns it as {@code field << 3 | wireType}. Like protobuf-java, only the low 32 bits count. */
     int readTag() {
-        long tag = readVarint();
-        if (tag >>> 3 == 0 || tag > Integer.MAX_VALUE) {
-            throw new MalformedEnvelopeException("invalid field tag " + tag + " at byte " + position);
+        int tag = (int) readVarint();
+        if (tag >>> 3 == 0) {
+            throw new MalformedEnvelopeException("invalid field tag " + Integer.toUnsignedString(tag) + " before byte " + position);
         }
-        return (int) tag;
+        return tag;
     }
 
     long readVarint() {
@@ -57,36 +70,62 @@ final class ProtoScanner {
         throw new MalformedEnvelopeException("varint longer than 10 bytes");
     }
 
-    /** Reads a length prefix and checks the bytes are there; the cursor stays before them. */
+    /**
+     * Reads a length prefix (its low 32 bits, as protobuf-java does) and checks the bytes are
+     * there; the cursor stays before them.
+     */
     int readLength() {
-        long length = readVarint();
+        int length = (int) readVarint();
         if (length < 0 || length > limit - position) {
-            throw new MalformedEnvelopeException("length " + length + " runs past the end of the envelope");
+            throw new MalformedEnvelopeException("length " + Integer.toUnsignedString(length) + " runs past the end of the message");
         }
-        return (int) length;
+        return length;
     }
 
     void skipBytes(int count) {
         position += count;
     }
 
-    void skip(int wireType) {
-        switch (wireType) {
+    /** Skips the value of a field whose tag was just read. */
+    void skip(int tag) {
+        switch (tag & 7) {
             case VARINT -> readVarint();
-            case I64 -> {
-                if (limit - position < 8) {
-                    throw new MalformedEnvelopeException("truncated fixed64");
-                }
-                position += 8;
-            }
+            case I64 -> skipFixed(8);
             case LEN -> skipBytes(readLength());
-            case I32 -> {
-                if (limit - position < 4) {
-                    throw new MalformedEnvelopeException("truncated fixed32");
-                }
-                position += 4;
+            case START_GROUP -> skipGroup(tag >>> 3, depth + 1);
+            case I32 -> skipFixed(4);
+            default -> throw new MalformedEnvelopeException("unexpected wire type " + (tag & 7) + " of field " + (tag >>> 3));
+        }
+    }
+
+    private void skipFixed(int count) {
+        if (limit - position < count) {
+            throw new MalformedEnvelopeException("truncated fixed" + count * 8);
+        }
+        position += count;
+    }
+
+    /** Skips the fields of a group up to its matching end tag. */
+    private void skipGroup(int field, int groupDepth) {
+        if (groupDepth > MAX_DEPTH) {
+            throw new MalformedEnvelopeException("fields nested deeper than " + MAX_DEPTH + " levels");
+        }
+        while (true) {
+            if (!hasMore()) {
+                throw new MalformedEnvelopeException("group of field " + field + " has no end");
             }
-            default -> throw new MalformedEnvelopeException("unsupported wire type " + wireType);
+            int tag = readTag();
+            if ((tag & 7) == END_GROUP) {
+                if (tag >>> 3 != field) {
+                    throw new MalformedEnvelopeException("group of field " + field + " ends with field " + (tag >>> 3));
+                }
+                return;
+            }
+            if ((tag & 7) == START_GROUP) {
+                skipGroup(tag >>> 3, groupDepth + 1);
+            } else {
+                skip(tag);
+            }
         }
     }
 

@@ -1,0 +1,192 @@
+package dev.loggregator.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.loggregator.gateway.support.HttpBackend;
+import dev.loggregator.gateway.support.Metrics;
+import dev.loggregator.gateway.support.RawHttp;
+import dev.loggregator.gateway.support.RunningGateway;
+import dev.loggregator.gateway.support.ScriptedBackend;
+import dev.loggregator.gateway.support.ScriptedBackend.Behaviour;
+import dev.loggregator.gateway.support.WsBackend;
+import dev.loggregator.gateway.support.WsClient;
+import dev.loggregator.testsupport.FreePorts;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Passive dead-backend detection, the retry rules, gateway errors and the response timeout. */
+class FailureHandlingTest {
+    private static final long TTL_MS = 4000;
+    static final List<AutoCloseable> backends = new ArrayList<>();
+    static RunningGateway gateway;
+
+    static HttpBackend live;
+    static int deadPort;
+    static int deadA;
+    static int deadB;
+    static ScriptedBackend postKiller;
+    static HttpBackend postLive;
+    static ScriptedBackend getKiller;
+    static HttpBackend getLive;
+    static final List<ScriptedBackend> killers = new ArrayList<>();
+    static WsBackend ws;
+    static ScriptedBackend silent;
+
+    @BeforeAll
+    static void start() {
+        live = keep(new HttpBackend("live"));
+        deadPort = FreePorts.next();
+        deadA = FreePorts.next();
+        deadB = FreePorts.next();
+        postKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
+        postLive = keep(new HttpBackend("post-live"));
+        getKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
+        getLive = keep(new HttpBackend("get-live"));
+        for (int i = 0; i < 5; i++) {
+            killers.add(keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST)));
+        }
+        ws = keep(new WsBackend("ws"));
+        silent = keep(new ScriptedBackend(Behaviour.SILENT));
+        gateway = RunningGateway.start(""
+                + "  dead_backend_ttl_ms: " + TTL_MS + "\n"
+                + "  timeouts:\n"
+                + "    response_header_ms: 1000\n"
+                + "  limits:\n"
+                + "    max_attempts: 3\n"
+                + "  routes:\n"
+                + "    - hosts: [ttl.test]\n"
+                + "      backends: [127.0.0.1:" + deadPort + ", " + live.address() + "]\n"
+                + "    - hosts: [alldead.test]\n"
+                + "      backends: [127.0.0.1:" + deadA + ", 127.0.0.1:" + deadB + "]\n"
+                + "    - hosts: [post.test]\n"
+                + "      backends: [" + postKiller.address() + ", " + postLive.address() + "]\n"
+                + "    - hosts: [get.test]\n"
+                + "      backends: [" + getKiller.address() + ", " + getLive.address() + "]\n"
+                + "    - hosts: [five.test]\n"
+                + "      backends: [" + String.join(", ", killers.stream().map(ScriptedBackend::address).toList()) + "]\n"
+                + "    - hosts: ['*']\n"
+                + "      backends: [127.0.0.1:" + FreePorts.next() + ", " + ws.address() + "]\n"
+                + "    - hosts: [silent.test]\n"
+                + "      backends: [" + silent.address() + "]\n");
+    }
+
+    private static <T extends AutoCloseable> T keep(T backend) {
+        backends.add(backend);
+        return backend;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        for (AutoCloseable backend : backends) {
+            backend.close();
+        }
+    }
+
+    private final List<AutoCloseable> local = new ArrayList<>();
+
+    @AfterEach
+    void closeLocal() throws Exception {
+        for (AutoCloseable c : local) {
+            c.close();
+        }
+    }
+
+    private double dead(int port) {
+        return Metrics.value(gateway.adminPort(), "gateway_backend_dead{backend=\"127.0.0.1:" + port + "\"}");
+    }
+
+    @Test
+    void marksARefusingBackendDeadSkipsItAndTriesItAgainAfterTheTtl() {
+        // The route's first pick is the dead backend: the connect fails, the request goes on to live.
+        RawHttp.Response first = RawHttp.get(gateway.port(), "ttl.test", "/first");
+        long markedAt = System.nanoTime();
+        assertEquals(200, first.status());
+        assertEquals("live", first.header("X-Backend"));
+        assertEquals(1.0, dead(deadPort));
+
+        HttpBackend revived = new HttpBackend("revived", deadPort);
+        local.add(revived);
+        for (int i = 0; i < 4; i++) {
+            assertEquals("live", RawHttp.get(gateway.port(), "ttl.test", "/while-dead").header("X-Backend"));
+        }
+        assumeTrue(System.nanoTime() - markedAt < Duration.ofMillis(TTL_MS).toNanos(), "machine too slow to observe the TTL window");
+        assertEquals(0, revived.received.size(), "a dead backend is skipped until its TTL ends");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            RawHttp.get(gateway.port(), "ttl.test", "/after-ttl");
+            return !revived.received.isEmpty();
+        });
+        assertEquals(0.0, dead(deadPort));
+    }
+
+    @Test
+    void whenEveryBackendIsDeadTheyAreTriedAnyway() {
+        RawHttp.Response first = RawHttp.get(gateway.port(), "alldead.test", "/");
+        assertEquals(502, first.status());
+        assertEquals("backend_connect_failed", first.header("X-Gateway-Error"));
+        assertEquals(1.0, dead(deadA));
+        assertEquals(1.0, dead(deadB));
+        HttpBackend back = new HttpBackend("back", deadB);
+        local.add(back);
+        RawHttp.Response second = RawHttp.get(gateway.port(), "alldead.test", "/again");
+        assertEquals(200, second.status(), "all backends marked dead: try them rather than refuse");
+        assertEquals("back", second.header("X-Backend"));
+    }
+
+    @Test
+    void aPostWhoseBackendDiesIsNotReplayed() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send("POST /charge HTTP/1.1\r\nHost: post.test\r\nContent-Length: 9\r\n\r\namount=10").read();
+            assertEquals(502, response.status());
+            assertTrue(response.header("X-Gateway-Error").startsWith("backend_"), response.header("X-Gateway-Error"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> postKiller.requests.size() == 1);
+        assertTrue(postKiller.requests.peek().endsWith("amount=10"));
+        assertEquals(0, postLive.received.size(), "the POST reached one backend and must not be sent to another");
+    }
+
+    @Test
+    void anIdempotentRequestBrokenBeforeAnyResponseByteGoesToAnotherBackend() {
+        RawHttp.Response response = RawHttp.get(gateway.port(), "get.test", "/safe");
+        assertEquals(200, response.status());
+        assertEquals("get-live", response.header("X-Backend"));
+        assertEquals(1, getKiller.requests.size());
+    }
+
+    @Test
+    void triesAtMostMaxAttemptsBackends() {
+        RawHttp.Response response = RawHttp.get(gateway.port(), "five.test", "/");
+        assertEquals(502, response.status());
+        int total = killers.stream().mapToInt(k -> k.requests.size()).sum();
+        assertEquals(3, total, "min(max_attempts=3, 5 backends) attempts");
+    }
+
+    @Test
+    void aWebSocketHandshakeToADeadBackendIsRetriedOnALiveOne() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), Map.of());
+            client.send("x");
+            assertEquals("ws:x", client.next());
+            client.closeBlocking();
+        }
+    }
+
+    @Test
+    void aBackendThatNeverAnswersGets504AfterTheResponseHeaderTimeout() {
+        RawHttp.Response response = RawHttp.get(gateway.port(), "silent.test", "/slow");
+        assertEquals(504, response.status());
+        assertEquals("response_timeout", response.header("X-Gateway-Error"));
+        assertTrue(response.body().contains("response_timeout"));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.loggregator.cli.stream;
+
+import dev.loggregator.cli.tls.TlsOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * One WebSocket connection to a Traffic Controller stream: every binary frame is one marshalled
+ * v1 envelope, handed to {@code frames} on the socket's reader thread. {@link #opened()} and
+ * {@link #closed()} complete as the connection goes through its life; a refused upgrade completes
+ * {@code closed} with the server's HTTP status.
+ */
+final class EnvelopeSocket extends WebSocketClient {
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    /** How the connection ended: close code and reason, the failure if any, and the HTTP answer if the upgrade was refused. */
+    record Closed(int code, String reason, boolean byServer, Exception failure, HandshakeResponse refusal) {
+    }
+
+    private final AtomicReference<HandshakeResponse> handshake;
+    private final Frames frames;
+    private final boolean skipHostnameCheck;
+    private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private volatile Exception failure;
+
+    private EnvelopeSocket(URI uri, Map<String, String> headers, AtomicReference<HandshakeResponse> handshake,
+                           boolean skipHostnameCheck, Frames frames) {
+        super(uri, new HandshakeStatusDraft(handshake), headers, CONNECT_TIMEOUT_MILLIS);
+        this.handshake = handshake;
+        this.frames = frames;
+        this.skipHostnameCheck = skipHostnameCheck;
+    }
+
+    static EnvelopeSocket create(URI uri, Map<String, String> headers, TlsOptions tls, Frames frames) {
+        EnvelopeSocket socket = new EnvelopeSocket(uri, headers, new AtomicReference<>(), tls.skipValidation(), frames);
+        SSLContext context = tls.sslContext();
+        if (context != null && "wss".equals(uri.getScheme())) {
+            socket.setSocketFactory(context.getSocketFactory());
+        }
+        socket.setDaemon(true);
+        return socket;
+    }
+
+    CompletableFuture<Boolean> opened() {
+        return opened;
+    }
+
+    CompletableFuture<Closed> closed() {
+        return closed;
+    }
+
+    @Override
+    protected void onSetSSLParameters(SSLParameters parameters) {
+        if (!skipHostnameCheck) {
+            super.onSetSSLParameters(parameters);
+        }
+    }
+
+    @Override
+    public void onOpen(ServerHandshake serverHandshake) {
+        opened.complete(true);
+    }
+
+    @Override
+    public void onMessage(ByteBuffer bytes) {
+        byte[] envelope = new byte[bytes.remaining()];
+        bytes.get(envelope);
+        frames.frame(envelope);
+    }
+
+    @Override
+    public void onMessage(String text) {
+        // The v1 API sends binary frames only; a text frame carries no envelope.
+    }
+
+    @Override
+    public void onError(Exception ex) {
+        if (failure == null) {
+            failure = ex;
+        }
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+        HandshakeResponse answer = handshake.get();
+        HandshakeResponse refusal = answer != null && answer.status() != 101 ? answer : null;
+        // closed first: whoever sees opened=false reads closed next.
+        closed.complete(new Closed(code, reason, remote, failure, refusal));
+        opened.complete(false);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.loggregator.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.ByteString;
+import java.util.List;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
+import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
+import org.cloudfoundry.dropsonde.events.MetricFactory.CounterEvent;
+import org.junit.jupiter.api.Test;
+
+class RecentSortTest {
+    private static Envelope log(String text, long timestamp) {
+        return Envelope.newBuilder().setOrigin("o").setEventType(Envelope.EventType.LogMessage)
+                .setLogMessage(LogMessage.newBuilder().setMessage(ByteString.copyFromUtf8(text))
+                        .setMessageType(LogMessage.MessageType.OUT).setTimestamp(timestamp)).build();
+    }
+
+    @Test
+    void sortsStablyByLogTimestampAndKeepsOnlyLogs() {
+        Envelope counter = Envelope.newBuilder().setOrigin("o").setEventType(Envelope.EventType.CounterEvent)
+                .setCounterEvent(CounterEvent.newBuilder().setName("c").setDelta(1)).build();
+        List<Envelope> sorted = RecentCommand.sortedLogs(List.of(
+                log("d", 40), log("b1", 20), counter, log("a", 10), log("b2", 20), log("c", 30), log("b3", 20)));
+        assertEquals(List.of("a", "b1", "b2", "b3", "c", "d"),
+                sorted.stream().map(e -> e.getLogMessage().getMessage().toStringUtf8()).toList());
+    }
+}
