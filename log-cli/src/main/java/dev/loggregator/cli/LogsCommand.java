@@ -64,6 +64,7 @@ public final class LogsCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty(CliLogging.PROPERTY, "true");
         System.exit(execute(CliContext.system(), args));
     }
 

@@ -175,12 +175,15 @@ public final class IngressEmitter implements AutoCloseable {
         }
         Status status = cause instanceof StatusRuntimeException sre ? sre.getStatus() : Status.fromThrowable(cause);
         String detail = status.getDescription() == null ? status.getCode().name() : status.getDescription();
-        Throwable root = cause;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        if (root != cause && root.getMessage() != null) {
-            detail = detail + " (" + root.getMessage() + ")";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                detail = "connection refused";
+                break;
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                detail = "unknown host";
+                break;
+            }
         }
         return switch (status.getCode()) {
             case UNAVAILABLE -> new CliException(ExitCode.UNREACHABLE, "cannot reach the Doppler at " + target + ": " + detail, cause);

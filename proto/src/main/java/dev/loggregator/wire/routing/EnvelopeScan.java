@@ -29,9 +29,14 @@ final class EnvelopeScan {
     /** Marks a payload as present in {@link #seen}; field numbers start at 1, so bit 0 is free. */
     private static final long PRESENT = 1;
 
-    /** Payload shapes by envelope field number; the string field holding the app id, or 0. */
+    private static final int LOG_MESSAGE = 8;
+    private static final int CONTAINER_METRIC = 12;
+    /** The string fields holding the app id: LogMessage.app_id and ContainerMetric.applicationId. */
+    private static final int LOG_APP_ID = 4;
+    private static final int CONTAINER_APPLICATION_ID = 1;
+
+    /** Payload shapes by envelope field number. */
     private static final MessageShape[] SHAPES = new MessageShape[LAST_PAYLOAD + 1];
-    private static final int[] APP_FIELD = new int[LAST_PAYLOAD + 1];
 
     static {
         SHAPES[7] = MessageShape.HTTP_START_STOP;
@@ -40,15 +45,20 @@ final class EnvelopeScan {
         SHAPES[10] = MessageShape.COUNTER_EVENT;
         SHAPES[11] = MessageShape.ERROR;
         SHAPES[12] = MessageShape.CONTAINER_METRIC;
-        APP_FIELD[8] = 4;
-        APP_FIELD[12] = 1;
     }
 
     private final byte[] buffer;
-    /** Per payload field number: PRESENT plus a bit per field seen with a valid value, over all chunks. */
-    private final long[] seen = new long[LAST_PAYLOAD + 1];
-    private final int[] appOffset = new int[LAST_PAYLOAD + 1];
-    private final int[] appLength = new int[LAST_PAYLOAD + 1];
+    /**
+     * Per payload: PRESENT plus a bit per field seen with a valid value, over all chunks; 16 bits
+     * per payload (their field numbers end at 15), payloads 7..10 in the first long, 11..12 in
+     * the second. Plain fields rather than arrays keep the scan free of allocation.
+     */
+    private long seenHttpLogValueCounter;
+    private long seenErrorContainer;
+    private int logAppOffset;
+    private int logAppLength;
+    private int containerAppOffset;
+    private int containerAppLength;
     private long requestIdSeen;
     private long applicationIdSeen;
     private long applicationLow;
@@ -95,16 +105,30 @@ final class EnvelopeScan {
         }
         requireComplete();
         int payloadField = payloadFieldOf(eventType);
-        if (seen[payloadField] == 0) {
+        if (seen(payloadField) == 0) {
             throw new MalformedEnvelopeException(eventType + " envelope has no " + eventType + " payload");
         }
-        return new Routing(appId(eventType, payloadField), eventType);
+        return new Routing(appId(eventType), eventType);
+    }
+
+    private long seen(int payloadField) {
+        return payloadField <= 10
+                ? seenHttpLogValueCounter >>> (payloadField - 7) * 16 & 0xFFFF
+                : seenErrorContainer >>> (payloadField - 11) * 16 & 0xFFFF;
+    }
+
+    private void addSeen(int payloadField, long fields) {
+        if (payloadField <= 10) {
+            seenHttpLogValueCounter |= fields << (payloadField - 7) * 16;
+        } else {
+            seenErrorContainer |= fields << (payloadField - 11) * 16;
+        }
     }
 
     private void payload(int field, int offset, int length) {
         MessageShape shape = SHAPES[field];
         ProtoScanner scanner = new ProtoScanner(buffer, offset, length, 1);
-        long fields = seen[field] | PRESENT;
+        long fields = PRESENT;
         while (scanner.hasMore()) {
             int tag = scanner.readTag();
             int number = tag >>> 3;
@@ -120,9 +144,12 @@ final class EnvelopeScan {
                 int start = scanner.position();
                 scanner.skipBytes(size);
                 fields |= MessageShape.bit(number);
-                if (number == APP_FIELD[field]) {
-                    appOffset[field] = start;
-                    appLength[field] = size;
+                if (field == LOG_MESSAGE && number == LOG_APP_ID) {
+                    logAppOffset = start;
+                    logAppLength = size;
+                } else if (field == CONTAINER_METRIC && number == CONTAINER_APPLICATION_ID) {
+                    containerAppOffset = start;
+                    containerAppLength = size;
                 } else if (field == HTTP_START_STOP && number == REQUEST_ID) {
                     requestIdSeen |= uuid(start, size, false);
                 } else if (field == HTTP_START_STOP && number == APPLICATION_ID) {
@@ -133,7 +160,7 @@ final class EnvelopeScan {
                 fields |= MessageShape.bit(number);
             }
         }
-        seen[field] = fields;
+        addSeen(field, fields);
     }
 
     /** Scans a UUID chunk; returns the fields it set, keeping the application id's values. */
@@ -178,26 +205,33 @@ final class EnvelopeScan {
     /** Every payload present, with its chunks merged, has its required fields, as protobuf-java demands. */
     private void requireComplete() {
         for (int field = FIRST_PAYLOAD; field <= LAST_PAYLOAD; field++) {
-            if (seen[field] != 0) {
-                SHAPES[field].requireAll(seen[field]);
+            long fields = seen(field);
+            if (fields != 0) {
+                SHAPES[field].requireAll(fields);
             }
         }
-        if (seen[HTTP_START_STOP] != 0) {
+        long http = seen(HTTP_START_STOP);
+        if (http != 0) {
             MessageShape.UUID.requireAll(requestIdSeen);
-            if ((seen[HTTP_START_STOP] & MessageShape.bit(APPLICATION_ID)) != 0) {
+            if ((http & MessageShape.bit(APPLICATION_ID)) != 0) {
                 MessageShape.UUID.requireAll(applicationIdSeen);
             }
         }
     }
 
-    private String appId(EventType eventType, int payloadField) {
-        if (eventType == EventType.HttpStartStop) {
-            return (seen[HTTP_START_STOP] & MessageShape.bit(APPLICATION_ID)) != 0
+    private String appId(EventType eventType) {
+        return switch (eventType) {
+            case LogMessage -> text(logAppOffset, logAppLength);
+            case ContainerMetric -> text(containerAppOffset, containerAppLength);
+            case HttpStartStop -> (seen(HTTP_START_STOP) & MessageShape.bit(APPLICATION_ID)) != 0
                     ? V1Uuids.format(applicationLow, applicationHigh) : EnvelopeRouting.SYSTEM;
-        }
-        int length = appLength[payloadField];
-        // absent (0 by default) or empty: no app
-        return length == 0 ? EnvelopeRouting.SYSTEM : new String(buffer, appOffset[payloadField], length, StandardCharsets.UTF_8);
+            default -> EnvelopeRouting.SYSTEM;
+        };
+    }
+
+    /** An app id string; absent (length 0 by default) or empty means no app. */
+    private String text(int offset, int length) {
+        return length == 0 ? EnvelopeRouting.SYSTEM : new String(buffer, offset, length, StandardCharsets.UTF_8);
     }
 
     private static int payloadFieldOf(EventType eventType) {

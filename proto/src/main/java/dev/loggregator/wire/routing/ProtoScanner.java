@@ -42,10 +42,6 @@ final class ProtoScanner {
         return position;
     }
 
-    int depth() {
-        return depth;
-    }
-
     /** Reads a tag; returns it as {@code field << 3 | wireType}. Like protobuf-java, only the low 32 bits count. */
     int readTag() {
         int tag = (int) readVarint();
@@ -56,6 +52,10 @@ final class ProtoScanner {
     }
 
     long readVarint() {
+        // tags, lengths and most values of an envelope are single bytes
+        if (position < limit && buffer[position] >= 0) {
+            return buffer[position++];
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (position >= limit) {
@@ -127,9 +127,5 @@ final class ProtoScanner {
                 skip(tag);
             }
         }
-    }
-
-    byte[] buffer() {
-        return buffer;
     }
 }

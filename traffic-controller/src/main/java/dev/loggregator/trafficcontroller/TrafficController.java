@@ -1,0 +1,190 @@
+package dev.loggregator.trafficcontroller;
+
+import dev.loggregator.manifest.DopplerSection;
+import dev.loggregator.manifest.Manifest;
+import dev.loggregator.manifest.TrafficControllerSection;
+import dev.loggregator.trafficcontroller.api.ApiServer;
+import dev.loggregator.trafficcontroller.api.StreamSettings;
+import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
+import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
+import dev.loggregator.trafficcontroller.auth.TokenVerifier;
+import dev.loggregator.trafficcontroller.auth.UaaTokenVerifier;
+import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
+import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
+import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
+import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.metrics.HealthServer;
+import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Traffic Controller: wires the manifest's settings into the listener, auth, Doppler links and metrics. */
+public final class TrafficController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrafficController.class);
+    /** The internal protocol's liveness ping towards Dopplers (docs/internal-protocol.md). */
+    private static final int DOPPLER_PING_SECONDS = 15;
+
+    private final Manifest manifest;
+    private final int index;
+    private final TrafficControllerMetrics metrics = new TrafficControllerMetrics();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("tc-scheduler"));
+    private final ExecutorService authExecutor = Executors.newFixedThreadPool(16, daemon("tc-auth"));
+    private final ApiServer api = new ApiServer();
+    private HealthServer health;
+    private DopplerConnector connector;
+    private SelfMetricsEmitter selfMetrics;
+
+    public TrafficController(Manifest manifest, int index) {
+        this.manifest = manifest;
+        this.index = index;
+    }
+
+    public void start() throws IOException, InterruptedException {
+        TrafficControllerSection section = manifest.trafficController();
+        TrafficControllerSection.Instance instance = section.instance(index);
+        if (instance.healthPort() > 0) {
+            health = new HealthServer(instance.host(), instance.healthPort(), metrics);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(authExecutor).build();
+        AccessPolicy policy = accessPolicy(section.auth(), http);
+
+        DopplerSection dopplers = manifest.doppler();
+        DopplerDirectory directory = directory(dopplers);
+        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS);
+        AppStreamHub appStreams = new AppStreamHub(connector);
+        DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5));
+
+        long keepaliveMillis = section.keepaliveSeconds() * 1000L;
+        StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
+                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize());
+        int port = manifest.trafficControllerPort(index);
+        api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
+                queries, metrics, settings, manifest.properties().systemDomain());
+
+        selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
+                instance.host());
+        selfMetrics.start(scheduler, section.metricsIntervalSeconds());
+        if (health != null) {
+            health.state(HealthServer.State.UP);
+        }
+        LOG.info("Traffic Controller {} serving the Loggregator v1 API on {}:{} (Dopplers: {})", index,
+                instance.host(), port, directory.current());
+    }
+
+    private AccessPolicy accessPolicy(TrafficControllerSection.Auth auth, HttpClient http) throws IOException {
+        if (auth.disableAccessControl()) {
+            LOG.warn("**********************************************************************");
+            LOG.warn("* ACCESS CONTROL IS DISABLED (traffic_controller.auth.disable_access_control)");
+            LOG.warn("* Anyone who can reach this port can read every app's logs and the firehose.");
+            LOG.warn("* Use this for development only.");
+            LOG.warn("**********************************************************************");
+            return new AccessPolicy(true, null, null, auth.adminScopes(), authExecutor);
+        }
+        TokenVerifier verifier;
+        if (auth.uaa().url() != null) {
+            verifier = new UaaTokenVerifier(http, auth.uaa().url(), auth.uaa().clientId(), auth.uaa().clientSecret());
+        } else {
+            RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
+                    : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
+            verifier = new JwtTokenVerifier(auth.jwt().hs256Secret(), pem, auth.jwt().jwksUrl());
+        }
+        LogAccessChecker logAccess = auth.cloudController().url() == null ? null
+                : new LogAccessChecker(http, auth.cloudController().url(), auth.cloudController().cacheSeconds());
+        return new AccessPolicy(false, verifier, logAccess, auth.adminScopes(), authExecutor);
+    }
+
+    private DopplerDirectory directory(DopplerSection dopplers) {
+        if (dopplers.dns() != null) {
+            // The JVM would otherwise cache the answer for 30 s regardless of refresh_seconds.
+            java.security.Security.setProperty("networkaddress.cache.ttl",
+                    Integer.toString(Math.max(1, dopplers.dns().refreshSeconds() / 2)));
+            return DopplerDirectory.dns(dopplers.dns().name(), dopplers.dns().wsPort(), dopplers.dns().refreshSeconds(),
+                    scheduler);
+        }
+        Set<DopplerAddress> addresses = new LinkedHashSet<>();
+        for (DopplerSection.Instance doppler : dopplers.instances()) {
+            addresses.add(new DopplerAddress(doppler.host(), doppler.wsPort()));
+        }
+        return DopplerDirectory.fixed(addresses);
+    }
+
+    /** Dopplers' dropsonde TCP ingress, for self-metrics; Dopplers found by DNS use the first instance's tcp_port. */
+    private static List<InetSocketAddress> ingressTargets(DopplerSection dopplers, DopplerDirectory directory) {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        if (dopplers.dns() != null) {
+            int tcpPort = dopplers.instance(0).tcpPort();
+            if (tcpPort > 0) {
+                directory.current().forEach(d -> targets.add(new InetSocketAddress(d.host(), tcpPort)));
+            }
+        } else {
+            for (DopplerSection.Instance doppler : dopplers.instances()) {
+                if (doppler.tcpPort() > 0) {
+                    targets.add(new InetSocketAddress(doppler.host(), doppler.tcpPort()));
+                }
+            }
+        }
+        return targets;
+    }
+
+    private static SslContext tls(TrafficControllerSection section) throws IOException {
+        if (!section.tls().configured()) {
+            return null;
+        }
+        return SslContextBuilder.forServer(new File(section.tls().cert()), new File(section.tls().key())).build();
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    /** Drains: health says DRAINING, the listener closes, clients get 1001, Doppler links close. */
+    @Override
+    public void close() {
+        if (health != null) {
+            health.state(HealthServer.State.DRAINING);
+        }
+        if (selfMetrics != null) {
+            selfMetrics.close();
+        }
+        api.drain();
+        if (connector != null) {
+            connector.close();
+        }
+        api.close();
+        scheduler.shutdownNow();
+        authExecutor.shutdownNow();
+        if (health != null) {
+            health.close();
+        }
+        LOG.info("Traffic Controller {} stopped", index);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

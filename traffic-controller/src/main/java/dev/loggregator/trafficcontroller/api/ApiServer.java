@@ -1,0 +1,96 @@
+package dev.loggregator.trafficcontroller.api;
+
+import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
+import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.proxyprotocol.ProxyProtocolDetector;
+import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.StreamClose;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The client-facing Netty listener: optional TLS and PROXY protocol, HTTP/1.1, then the router. */
+public final class ApiServer implements AutoCloseable {
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    /** Binds {@code host:port}; {@code tls} may be null. */
+    public void start(String host, int port, SslContext tls, boolean proxyProtocol, AccessPolicy policy,
+                      DopplerConnector connector, AppStreamHub appStreams, DopplerQueries queries,
+                      TrafficControllerMetrics metrics, StreamSettings settings, String systemDomain)
+            throws InterruptedException {
+        RequestRouter router = new RequestRouter(
+                new StreamEndpoint(policy, connector, appStreams, metrics, settings),
+                new RecentEnvelopesEndpoint(policy, queries, metrics),
+                new SetCookieEndpoint(systemDomain));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Frames queue in Netty until 1 MiB before a stream stops draining its own queue.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        clients.add(ch);
+                        // A PROXY header precedes the TLS handshake on the wire.
+                        if (proxyProtocol) {
+                            ch.pipeline().addLast("proxy-protocol", new ProxyProtocolDetector());
+                        }
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("http", new HttpServerCodec(4096, 16 * 1024, 8192));
+                        ch.pipeline().addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        ch.pipeline().addLast("router", router);
+                    }
+                });
+        listener = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops accepting and tells every client the server is going away (1001). */
+    public void drain() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (Channel client : clients) {
+            if (client.pipeline().get("stream") != null) {
+                StreamClose.close(client, StreamClose.GOING_AWAY, "Traffic Controller shutting down");
+            } else {
+                client.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.close().awaitUninterruptibly(3, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

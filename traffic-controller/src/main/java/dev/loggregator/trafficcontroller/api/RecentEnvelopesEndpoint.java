@@ -1,0 +1,96 @@
+package dev.loggregator.trafficcontroller.api;
+
+import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /apps/{app}/recentlogs} (every Doppler's retained logs, concatenated) and
+ * {@code /apps/{app}/containermetrics} (newest per instance across Dopplers), as
+ * {@code multipart/x-protobuf}. 503 when no Doppler answered, as the original did when it
+ * could not reach its Dopplers.
+ */
+final class RecentEnvelopesEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(RecentEnvelopesEndpoint.class);
+
+    private final AccessPolicy policy;
+    private final DopplerQueries queries;
+    private final TrafficControllerMetrics metrics;
+
+    RecentEnvelopesEndpoint(AccessPolicy policy, DopplerQueries queries, TrafficControllerMetrics metrics) {
+        this.policy = policy;
+        this.queries = queries;
+        this.metrics = metrics;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean containerMetrics = route.kind() == Route.Kind.CONTAINER_METRICS;
+        request.retain();
+        long started = System.nanoTime();
+        policy.app(BearerToken.authorization(request), route.appId()).thenCompose(decision -> {
+            if (!decision.isAllowed()) {
+                ctx.executor().execute(() -> {
+                    try {
+                        Refusals.send(ctx, request, decision);
+                    } finally {
+                        request.release();
+                    }
+                });
+                return CompletableFuture.completedFuture(null);
+            }
+            request.release();
+            CompletableFuture<DopplerQueries.Gathered> gathered = containerMetrics
+                    ? queries.containerMetrics(route.appId()) : queries.recentLogs(route.appId());
+            return gathered.thenAccept(result -> ctx.executor().execute(() -> {
+                long elapsed = System.nanoTime() - started;
+                if (containerMetrics) {
+                    metrics.containerMetricsLatency(elapsed);
+                } else {
+                    metrics.recentLogsLatency(elapsed);
+                }
+                respond(ctx, keepAlive, route, result, containerMetrics);
+            }));
+        }).exceptionally(error -> {
+            LOG.error("{} failed", request.uri(), error);
+            ctx.executor().execute(() -> HttpResponses.send(ctx,
+                    HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false));
+            return null;
+        });
+    }
+
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Route route, DopplerQueries.Gathered result,
+                         boolean containerMetrics) {
+        if (result.answered() == 0) {
+            LOG.warn("{} of app {}: no Doppler answered ({} asked)", containerMetrics ? "container metrics" : "recent logs",
+                    route.appId(), result.asked());
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "no Doppler answered\n"), keepAlive);
+            return;
+        }
+        List<byte[]> envelopes = containerMetrics ? NewestContainerMetrics.select(result.envelopes()) : result.envelopes();
+        String boundary = MultipartBody.newBoundary();
+        ByteBuf body = MultipartBody.encode(ctx.alloc(), boundary, envelopes);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, MultipartBody.contentType(boundary));
+        LOG.debug("{} of app {} for {}: {} envelopes from {}/{} Dopplers", containerMetrics ? "container metrics"
+                : "recent logs", route.appId(), ClientAddress.of(ctx.channel()), envelopes.size(), result.answered(),
+                result.asked());
+        HttpResponses.send(ctx, response, keepAlive);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.loggregator.trafficcontroller.api;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /set-cookie} (loggregator-v1-reference §2.7): a browser UI posts form values
+ * {@code CookieName}/{@code CookieValue} and gets the cookie set for {@code doppler.<system_domain>}
+ * (Secure, HttpOnly) with CORS headers, because it cannot put an Authorization header on a
+ * WebSocket upgrade.
+ */
+final class SetCookieEndpoint {
+    private final String domain;
+
+    SetCookieEndpoint(String systemDomain) {
+        this.domain = "doppler." + systemDomain;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Map<String, List<String>> form = new HashMap<>(new QueryStringDecoder(request.uri()).parameters());
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (request.content().isReadable()) {
+            if (!contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+                HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                        "expected an application/x-www-form-urlencoded body\n"), keepAlive);
+                return;
+            }
+            // Body values take precedence over the query string, as Go's ParseForm does.
+            form.putAll(new QueryStringDecoder(request.content().toString(StandardCharsets.UTF_8), false).parameters());
+        }
+        String name = first(form, "CookieName");
+        String value = first(form, "CookieValue");
+        if (name == null || name.isEmpty() || !isToken(name)) {
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "CookieName must be a cookie name\n"), keepAlive);
+            return;
+        }
+        DefaultCookie cookie = new DefaultCookie(name, value == null ? "" : value);
+        // Go quotes values with spaces or commas (such as "bearer <jwt>"); browsers return them as sent.
+        cookie.setWrap(cookie.value().indexOf(' ') >= 0 || cookie.value().indexOf(',') >= 0);
+        cookie.setDomain(domain);
+        cookie.setSecure(true);
+        cookie.setHttpOnly(true);
+        FullHttpResponse response = HttpResponses.text(HttpResponseStatus.OK, "");
+        response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.LAX.encode(cookie));
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, request.headers().get(HttpHeaderNames.ORIGIN, ""));
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type");
+        HttpResponses.send(ctx, response, keepAlive);
+    }
+
+    private static boolean isToken(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> values = form.get(key);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.loggregator.trafficcontroller.api;
+
+import dev.loggregator.trafficcontroller.auth.AccessDecision;
+import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
+import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.ClientStream;
+import dev.loggregator.trafficcontroller.stream.KeepAliveHandler;
+import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /apps/{app}/stream} and {@code /firehose/{id}}: authorise (off the event loop), refuse
+ * plain HTTP with 400 as gorilla's upgrader does, then upgrade and install the stream stages:
+ * keepalive, token expiry and the client's outbound queue, subscribed to the Dopplers.
+ */
+final class StreamEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
+    /** Clients send nothing but control frames; anything large is an attack or a mistake. */
+    private static final int MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+    private final AccessPolicy policy;
+    private final DopplerConnector connector;
+    private final AppStreamHub appStreams;
+    private final TrafficControllerMetrics metrics;
+    private final StreamSettings settings;
+
+    StreamEndpoint(AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
+                   TrafficControllerMetrics metrics, StreamSettings settings) {
+        this.policy = policy;
+        this.connector = connector;
+        this.appStreams = appStreams;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
+        String authorization = BearerToken.authorization(request);
+        request.retain();
+        ctx.channel().config().setAutoRead(false);
+        (route.kind() == Route.Kind.FIREHOSE ? policy.firehose(authorization) : policy.app(authorization, route.appId()))
+                .whenComplete((decision, error) -> ctx.executor().execute(() -> {
+                    try {
+                        ctx.channel().config().setAutoRead(true);
+                        if (error != null) {
+                            LOG.error("authorisation failed for {}", request.uri(), error);
+                            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false);
+                        } else {
+                            authorised(ctx, request, route, decision);
+                        }
+                    } finally {
+                        request.release();
+                    }
+                }));
+    }
+
+    private void authorised(ChannelHandlerContext ctx, FullHttpRequest request, Route route, AccessDecision decision) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!decision.isAllowed()) {
+            Refusals.send(ctx, request, decision);
+            return;
+        }
+        if (!isUpgrade(request)) {
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "Bad Request\n"),
+                    HttpUtil.isKeepAlive(request));
+            return;
+        }
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, false,
+                MAX_CLIENT_FRAME_BYTES).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        pipeline.remove(ctx.handler());
+
+        String client = ClientAddress.of(ctx.channel());
+        String endpoint;
+        String appId = null;
+        String description;
+        Function<EnvelopeSink, AutoCloseable> subscribe;
+        if (route.kind() == Route.Kind.FIREHOSE) {
+            endpoint = TrafficControllerMetrics.FIREHOSE;
+            String filter = route.dopplerFilter();
+            String path = "/firehose/" + DopplerQueries.encode(route.subscriptionId())
+                    + (filter == null ? "" : "?filter-type=" + filter);
+            description = "firehose " + route.subscriptionId() + (filter == null ? "" : " (" + filter + ")")
+                    + " for " + decision.user() + " at " + client;
+            subscribe = sink -> connector.subscribe(path, sink);
+        } else {
+            endpoint = TrafficControllerMetrics.STREAM;
+            appId = route.appId();
+            description = "stream of app " + route.appId() + " for " + decision.user() + " at " + client;
+            subscribe = sink -> appStreams.join(route.appId(), sink);
+        }
+        pipeline.addLast("keepalive", new KeepAliveHandler(settings.keepaliveMillis(), settings.pongTimeoutMillis()));
+        if (decision.expiresAt() != null) {
+            pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
+        }
+        pipeline.addLast("stream", new ClientStream(endpoint, appId, description, metrics, settings.bufferEnvelopes(),
+                settings.slowConsumerMillis(), subscribe));
+    }
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+}

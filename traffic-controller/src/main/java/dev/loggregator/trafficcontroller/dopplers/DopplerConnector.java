@@ -1,0 +1,104 @@
+package dev.loggregator.trafficcontroller.dopplers;
+
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens subscriptions on the Dopplers of a directory and keeps their links alive: one thread
+ * pings every open link every {@code pingSeconds} (the internal protocol's 15 s) and drops a link
+ * that has not answered for three intervals, which its subscription then re-dials.
+ */
+public final class DopplerConnector implements AutoCloseable {
+    private final DopplerDirectory directory;
+    private final ScheduledExecutorService scheduler;
+    private final TrafficControllerMetrics metrics;
+    private final int maxEnvelopeBytes;
+    private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> pinger;
+    private final long pongTimeoutNanos;
+    private volatile boolean closing;
+
+    public DopplerConnector(DopplerDirectory directory, ScheduledExecutorService scheduler,
+                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds) {
+        this.directory = directory;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.maxEnvelopeBytes = maxEnvelopeBytes;
+        this.pongTimeoutNanos = TimeUnit.SECONDS.toNanos(3L * pingSeconds);
+        this.pinger = scheduler.scheduleWithFixedDelay(this::pingAll, pingSeconds, pingSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}. */
+    public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink) {
+        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, sink);
+        subscription.start();
+        return subscription;
+    }
+
+    private void pingAll() {
+        long now = System.nanoTime();
+        for (DopplerLink link : links) {
+            if (!link.isOpen()) {
+                continue;
+            }
+            if (now - link.lastPongNanos() > pongTimeoutNanos) {
+                link.closeConnection(1006, "Doppler did not answer pings");
+            } else {
+                try {
+                    link.sendPing();
+                } catch (RuntimeException e) {
+                    // Closed between the check and the ping: its subscription re-dials.
+                }
+            }
+        }
+    }
+
+    DopplerDirectory directory() {
+        return directory;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    int maxEnvelopeBytes() {
+        return maxEnvelopeBytes;
+    }
+
+    void opened(DopplerLink link) {
+        links.add(link);
+    }
+
+    void closed(DopplerLink link) {
+        links.remove(link);
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    void reconnecting() {
+        metrics.dopplerReconnect();
+    }
+
+    void malformedBatch() {
+        metrics.malformedBatch();
+    }
+
+    public int linkCount() {
+        return links.size();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        pinger.cancel(false);
+        for (DopplerLink link : links) {
+            link.close(1001, "Traffic Controller shutting down");
+        }
+    }
+}

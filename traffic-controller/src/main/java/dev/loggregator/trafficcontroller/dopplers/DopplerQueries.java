@@ -1,0 +1,85 @@
+package dev.loggregator.trafficcontroller.dopplers;
+
+import dev.loggregator.wire.framing.EnvelopeBatch;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks every Doppler at once for an app's recent logs or container metrics (one batch body
+ * each, docs/internal-protocol.md) and gathers what arrives within the timeout. A Doppler that
+ * fails or is slow is left out; the caller learns how many answered.
+ */
+public final class DopplerQueries {
+    private static final Logger LOG = LoggerFactory.getLogger(DopplerQueries.class);
+
+    /** Envelopes from every Doppler that answered, in Doppler order. */
+    public record Gathered(List<byte[]> envelopes, int answered, int asked) {
+    }
+
+    private final DopplerDirectory directory;
+    private final HttpClient http;
+    private final int maxEnvelopeBytes;
+    private final Duration timeout;
+
+    public DopplerQueries(DopplerDirectory directory, HttpClient http, int maxEnvelopeBytes, Duration timeout) {
+        this.directory = directory;
+        this.http = http;
+        this.maxEnvelopeBytes = maxEnvelopeBytes;
+        this.timeout = timeout;
+    }
+
+    public CompletableFuture<Gathered> recentLogs(String appId) {
+        return gather("/apps/" + encode(appId) + "/recentlogs");
+    }
+
+    public CompletableFuture<Gathered> containerMetrics(String appId) {
+        return gather("/apps/" + encode(appId) + "/containermetrics");
+    }
+
+    private CompletableFuture<Gathered> gather(String path) {
+        List<DopplerAddress> dopplers = new ArrayList<>(directory.current());
+        List<CompletableFuture<List<byte[]>>> answers = new ArrayList<>();
+        for (DopplerAddress doppler : dopplers) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path))
+                    .timeout(timeout).GET().build();
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .thenApply(response -> {
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("status " + response.statusCode());
+                        }
+                        return EnvelopeBatch.decode(response.body(), maxEnvelopeBytes);
+                    })
+                    .exceptionally(e -> {
+                        LOG.warn("Doppler {} did not answer {}: {}", doppler, path, e.toString());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<byte[]> envelopes = new ArrayList<>();
+            int answered = 0;
+            for (CompletableFuture<List<byte[]>> answer : answers) {
+                List<byte[]> batch = answer.join();
+                if (batch != null) {
+                    answered++;
+                    envelopes.addAll(batch);
+                }
+            }
+            return new Gathered(envelopes, answered, dopplers.size());
+        });
+    }
+
+    /** A path segment, percent-encoded (URLEncoder is for forms: it writes spaces as '+'). */
+    public static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.loggregator.trafficcontroller.dopplers;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical subscription ({@code /apps/{app}/stream} or {@code /firehose/{id}?filter-type=...})
+ * held open on every Doppler of the directory. A link that fails or closes is re-dialled with
+ * exponential backoff while the others carry on, so a Doppler dying or restarting never ends the
+ * client's stream; Dopplers appearing in or leaving the directory gain or lose a link.
+ */
+public final class DopplerSubscription implements DopplerDirectory.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DopplerSubscription.class);
+    static final long MIN_BACKOFF_MILLIS = 100;
+    static final long MAX_BACKOFF_MILLIS = 5000;
+
+    private final DopplerConnector connector;
+    private final String pathAndQuery;
+    private final EnvelopeSink sink;
+    private final Map<DopplerAddress, Slot> slots = new HashMap<>();
+    private boolean closed;
+
+    DopplerSubscription(DopplerConnector connector, String pathAndQuery, EnvelopeSink sink) {
+        this.connector = connector;
+        this.pathAndQuery = pathAndQuery;
+        this.sink = sink;
+    }
+
+    /** The link state for one Doppler. Guarded by the subscription. */
+    static final class Slot {
+        final DopplerAddress address;
+        DopplerLink link;
+        int failures;
+        boolean stopped;
+        ScheduledFuture<?> retry;
+
+        Slot(DopplerAddress address) {
+            this.address = address;
+        }
+    }
+
+    void start() {
+        connector.directory().addListener(this);
+        dopplersChanged(connector.directory().current());
+    }
+
+    @Override
+    public synchronized void dopplersChanged(Set<DopplerAddress> dopplers) {
+        if (closed) {
+            return;
+        }
+        for (DopplerAddress address : dopplers) {
+            if (!slots.containsKey(address)) {
+                Slot slot = new Slot(address);
+                slots.put(address, slot);
+                dial(slot);
+            }
+        }
+        slots.values().removeIf(slot -> {
+            if (dopplers.contains(slot.address)) {
+                return false;
+            }
+            stop(slot);
+            return true;
+        });
+    }
+
+    private synchronized void dial(Slot slot) {
+        if (closed || slot.stopped) {
+            return;
+        }
+        DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
+                sink, connector.maxEnvelopeBytes());
+        slot.link = link;
+        slot.retry = null;
+        connector.opened(link);
+        link.connect();
+    }
+
+    synchronized void linkOpened(Slot slot, DopplerLink link) {
+        if (slot.link == link) {
+            if (slot.failures > 0) {
+                LOG.info("reconnected to Doppler {} for {}", slot.address, pathAndQuery);
+            }
+            slot.failures = 0;
+        }
+    }
+
+    synchronized void linkClosed(Slot slot, DopplerLink link, int code, String reason) {
+        connector.closed(link);
+        if (closed || slot.stopped || slot.link != link || connector.closing()) {
+            return;
+        }
+        slot.link = null;
+        slot.failures++;
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(slot.failures - 1, 10));
+        long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        if (slot.failures == 1) {
+            LOG.info("link to Doppler {} for {} closed ({} {}); re-dialling", slot.address, pathAndQuery, code, reason);
+        }
+        connector.reconnecting();
+        slot.retry = connector.scheduler().schedule(() -> dial(slot), delay, TimeUnit.MILLISECONDS);
+    }
+
+    void malformedBatch() {
+        connector.malformedBatch();
+    }
+
+    private void stop(Slot slot) {
+        slot.stopped = true;
+        if (slot.retry != null) {
+            slot.retry.cancel(false);
+        }
+        if (slot.link != null) {
+            DopplerLink link = slot.link;
+            slot.link = null;
+            connector.closed(link);
+            link.close();
+        }
+    }
+
+    /** Closes every link; no reconnects follow. */
+    @Override
+    public void close() {
+        connector.directory().removeListener(this);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            slots.values().forEach(this::stop);
+            slots.clear();
+        }
+    }
+
+    /** Number of links currently open, for tests and logs. */
+    public synchronized int openLinks() {
+        int open = 0;
+        for (Slot slot : slots.values()) {
+            if (slot.link != null && slot.link.isOpen()) {
+                open++;
+            }
+        }
+        return open;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.loggregator.trafficcontroller.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Traffic Controller's own metrics, named after the original's {@code doppler_proxy.*}
+ * metrics (loggregator-v1-reference §2.9). Exposed at {@code /metrics} and, by
+ * {@link SelfMetricsEmitter}, as envelopes into the firehose.
+ */
+public final class TrafficControllerMetrics {
+    public static final String FIREHOSE = "firehose";
+    public static final String STREAM = "stream";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final AtomicLong firehoses = new AtomicLong();
+    private final AtomicLong appStreams = new AtomicLong();
+    private final Counter slowConsumers;
+    private final Counter egress;
+    private final Counter dropped;
+    private final Counter dopplerReconnects;
+    private final Counter malformedBatches;
+    private final Histogram recentLogsLatency;
+    private final Histogram containerMetricsLatency;
+    private volatile double lastRecentLogsLatencyMillis;
+    private volatile double lastContainerMetricsLatencyMillis;
+
+    public TrafficControllerMetrics() {
+        GaugeWithCallback.builder().name("doppler_proxy_firehoses").help("open firehose client connections")
+                .callback(cb -> cb.call(firehoses.get())).register(registry);
+        GaugeWithCallback.builder().name("doppler_proxy_app_streams").help("open app stream client connections")
+                .callback(cb -> cb.call(appStreams.get())).register(registry);
+        slowConsumers = Counter.builder().name("doppler_proxy_slow_consumer")
+                .help("client streams closed because the client took no data for slow_consumer_timeout_seconds")
+                .register(registry);
+        egress = Counter.builder().name("doppler_proxy_egress")
+                .help("envelopes written to clients").labelNames("endpoint").register(registry);
+        dropped = Counter.builder().name("doppler_proxy_dropped")
+                .help("envelopes dropped because a client's buffer was full").labelNames("endpoint")
+                .register(registry);
+        dopplerReconnects = Counter.builder().name("doppler_proxy_doppler_reconnects")
+                .help("Doppler links that closed and are re-dialled").register(registry);
+        malformedBatches = Counter.builder().name("doppler_proxy_malformed_batches")
+                .help("frames from Dopplers whose records did not add up; the link was closed").register(registry);
+        recentLogsLatency = Histogram.builder().name("doppler_proxy_recent_logs_latency_seconds")
+                .help("time to gather recent logs from every Doppler").register(registry);
+        containerMetricsLatency = Histogram.builder().name("doppler_proxy_container_metrics_latency_seconds")
+                .help("time to gather container metrics from every Doppler").register(registry);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        GaugeWithCallback.builder().name("jvm_heap_used_bytes").help("heap in use")
+                .callback(cb -> cb.call(memory.getHeapMemoryUsage().getUsed())).register(registry);
+        GaugeWithCallback.builder().name("jvm_threads").help("live threads")
+                .callback(cb -> cb.call(ManagementFactory.getThreadMXBean().getThreadCount())).register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void streamOpened(String endpoint) {
+        (FIREHOSE.equals(endpoint) ? firehoses : appStreams).incrementAndGet();
+    }
+
+    public void streamClosed(String endpoint) {
+        (FIREHOSE.equals(endpoint) ? firehoses : appStreams).decrementAndGet();
+    }
+
+    public long firehoses() {
+        return firehoses.get();
+    }
+
+    public long appStreams() {
+        return appStreams.get();
+    }
+
+    public void slowConsumer() {
+        slowConsumers.inc();
+    }
+
+    public long slowConsumers() {
+        return (long) slowConsumers.get();
+    }
+
+    public void egress(String endpoint, int envelopes) {
+        egress.labelValues(endpoint).inc(envelopes);
+    }
+
+    public long egress(String endpoint) {
+        return (long) egress.labelValues(endpoint).get();
+    }
+
+    public void dropped(String endpoint, int envelopes) {
+        dropped.labelValues(endpoint).inc(envelopes);
+    }
+
+    public long dropped(String endpoint) {
+        return (long) dropped.labelValues(endpoint).get();
+    }
+
+    public void dopplerReconnect() {
+        dopplerReconnects.inc();
+    }
+
+    public void malformedBatch() {
+        malformedBatches.inc();
+    }
+
+    public void recentLogsLatency(long nanos) {
+        recentLogsLatency.observe(nanos / 1e9);
+        lastRecentLogsLatencyMillis = nanos / 1e6;
+    }
+
+    public double lastRecentLogsLatencyMillis() {
+        return lastRecentLogsLatencyMillis;
+    }
+
+    public void containerMetricsLatency(long nanos) {
+        containerMetricsLatency.observe(nanos / 1e9);
+        lastContainerMetricsLatencyMillis = nanos / 1e6;
+    }
+
+    public double lastContainerMetricsLatencyMillis() {
+        return lastContainerMetricsLatencyMillis;
+    }
+}

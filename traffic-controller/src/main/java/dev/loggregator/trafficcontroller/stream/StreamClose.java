@@ -1,0 +1,49 @@
+package dev.loggregator.trafficcontroller.stream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ends a client stream once, with one close frame: whichever reason comes first (keepalive,
+ * slow consumer, token expiry, shutdown) wins. The TCP connection is closed when the frame is
+ * written, or after a grace period if the client is not reading (a slow consumer's socket is full).
+ */
+public final class StreamClose {
+    public static final int NORMAL = 1000;
+    public static final int GOING_AWAY = 1001;
+    public static final int POLICY_VIOLATION = 1008;
+    public static final String KEEPALIVE_REASON = "Client did not respond to ping before keep-alive timeout expired.";
+    public static final String TOKEN_EXPIRED_REASON = "Authorization token expired; reconnect with a new token.";
+
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("loggregator.closing");
+    private static final long GRACE_SECONDS = 2;
+
+    private StreamClose() {
+    }
+
+    /** Safe from any thread. */
+    public static void close(Channel channel, int code, String reason) {
+        if (channel.eventLoop().inEventLoop()) {
+            closeNow(channel, code, reason);
+        } else {
+            channel.eventLoop().execute(() -> closeNow(channel, code, reason));
+        }
+    }
+
+    public static boolean isClosing(Channel channel) {
+        return channel.hasAttr(CLOSING);
+    }
+
+    private static void closeNow(Channel channel, int code, String reason) {
+        if (channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) != null || !channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+}

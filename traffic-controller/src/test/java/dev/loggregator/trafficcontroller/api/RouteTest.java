@@ -1,0 +1,39 @@
+package dev.loggregator.trafficcontroller.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class RouteTest {
+    @Test
+    void currentPaths() {
+        assertEquals(new Route(Route.Kind.APP_STREAM, "a b", null, null), Route.of("/apps/a%20b/stream"));
+        assertEquals(Route.Kind.RECENT_LOGS, Route.of("/apps/g/recentlogs").kind());
+        assertEquals(Route.Kind.CONTAINER_METRICS, Route.of("/apps/g/containermetrics").kind());
+        assertEquals(new Route(Route.Kind.FIREHOSE, null, "sub", "logs"), Route.of("/firehose/sub?filter-type=logs"));
+        assertEquals(Route.Kind.SET_COOKIE, Route.of("/set-cookie").kind());
+    }
+
+    @Test
+    void filtersOtherThanLogsOrMetricsMeanEverything() {
+        assertEquals("metrics", Route.of("/firehose/s?filter-type=metrics").dopplerFilter());
+        assertNull(Route.of("/firehose/s?filter-type=bogus").dopplerFilter());
+        assertNull(Route.of("/firehose/s").dopplerFilter());
+    }
+
+    @Test
+    void legacyWsEraPaths() {
+        assertEquals(new Route(Route.Kind.APP_STREAM, "g", null, null), Route.of("/tail/?app=g"));
+        assertEquals(Route.Kind.RECENT_LOGS, Route.of("/recent?app=g").kind());
+        assertEquals(Route.Kind.RECENT_LOGS, Route.of("/dump/?app=g").kind());
+    }
+
+    @Test
+    void everythingElseIsNotFound() {
+        for (String path : new String[] {"/", "/apps//stream", "/apps/g/other", "/firehose/", "/firehose/a/b",
+                "/apps/g/stream/extra", "/tail/"}) {
+            assertEquals(Route.Kind.NOT_FOUND, Route.of(path).kind(), path);
+        }
+    }
+}

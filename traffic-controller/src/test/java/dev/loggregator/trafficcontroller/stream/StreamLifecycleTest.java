@@ -1,0 +1,161 @@
+package dev.loggregator.trafficcontroller.stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loggregator.trafficcontroller.support.Cluster;
+import dev.loggregator.trafficcontroller.support.Envelopes;
+import dev.loggregator.trafficcontroller.support.Probes;
+import dev.loggregator.trafficcontroller.support.RawWebSocket;
+import dev.loggregator.trafficcontroller.support.StreamClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keepalive, slow consumers, Doppler restarts and PROXY protocol, against real processes. */
+class StreamLifecycleTest {
+    private static Cluster cluster;
+
+    @BeforeAll
+    static void start() throws IOException {
+        cluster = Cluster.start(2, 1, """
+                keepalive_seconds: 2
+                slow_consumer_timeout_seconds: 1
+                outgoing_buffer_size: 2000
+                proxy_protocol: true
+                auth: {disable_access_control: true}
+                """, "");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aClientThatStopsAnsweringPingsIsClosedWith1008AndTheOriginalReason() throws Exception {
+        StreamClient silent = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, false);
+        StreamClient polite = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, true);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> silent.closeCode() != -2);
+            assertEquals(1008, silent.closeCode());
+            assertEquals("Client did not respond to ping before keep-alive timeout expired.", silent.closeReason());
+            // Pings every 2 s, 4 s to answer: a client that answers outlives several rounds.
+            await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() -> polite.closeCode() == -2);
+        } finally {
+            polite.closeBlocking();
+        }
+    }
+
+    @Test
+    void aClientThatTakesNoDataIsClosedAndCountedWhileOthersKeepReceiving() throws Exception {
+        StreamClient healthy = StreamClient.open(cluster.ws(0) + "/apps/slow-app/stream", null);
+        try (RawWebSocket stalled = RawWebSocket.open(cluster.tcPort(0), "/apps/slow-app/stream", new byte[0], 4096)) {
+            assertTrue(stalled.upgraded(), stalled.statusLine());
+            Probes.awaitFlowing(cluster, "slow-app", healthy);
+            long before = counter(cluster.tcMetrics(0), "doppler_proxy_slow_consumer_total");
+            // Far more than socket buffers hold, so the stalled client's side backs up.
+            List<byte[]> burst = new ArrayList<>();
+            String padding = "x".repeat(1000);
+            for (int i = 0; i < 20_000; i++) {
+                burst.add(Envelopes.log("slow-app", "burst-" + i + padding));
+            }
+            cluster.emit(0, burst);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    counter(cluster.tcMetrics(0), "doppler_proxy_slow_consumer_total") > before);
+            assertTrue(cluster.trafficController(0).output().contains("Slow Consumer"));
+            // The stalled socket is closed by the Traffic Controller: draining it ends in EOF.
+            stalled.socket().setSoTimeout(20_000);
+            InputStream in = stalled.socket().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                while (in.read(buffer) >= 0) {
+                    // discard
+                }
+            } catch (IOException reset) {
+                // a reset also ends it
+            }
+            cluster.emit(0, Envelopes.log("slow-app", "after-slow"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> healthy.texts().contains("after-slow"));
+            assertEquals(-2, healthy.closeCode());
+        } finally {
+            healthy.closeBlocking();
+        }
+    }
+
+    @Test
+    void aDopplerRestartDoesNotEndTheStream() throws Exception {
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/restart-app/stream", null);
+        StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/restart-sub", null);
+        try {
+            Probes.awaitFlowing(cluster, "restart-app", new int[] {0, 1}, client, firehose);
+            cluster.doppler(1).kill();
+            cluster.emit(0, Envelopes.log("restart-app", "while-down"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("while-down")
+                    && firehose.texts().contains("while-down"));
+            cluster.startDoppler(1);
+            cluster.awaitDopplerHealthy(1);
+            Probes.awaitFlowing(cluster, "restart-app", new int[] {1}, client, firehose);
+            cluster.emit(1, Envelopes.log("restart-app", "after-restart"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("after-restart")
+                    && firehose.texts().contains("after-restart"));
+            assertEquals(-2, client.closeCode());
+            assertEquals(-2, firehose.closeCode());
+        } finally {
+            client.closeBlocking();
+            firehose.closeBlocking();
+        }
+    }
+
+    @Test
+    void proxyProtocolHeadersGiveTheRealClientAddressAndPlainConnectionsStillWork() throws Exception {
+        byte[] v1 = ("PROXY TCP4 203.0.113.7 127.0.0.1 40001 " + cluster.tcPort(0) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v1/stream", v1, 0)) {
+            assertTrue(proxied.upgraded(), proxied.statusLine());
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    cluster.trafficController(0).output().contains("203.0.113.7:40001"));
+        }
+        byte[] v2 = encode(new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY,
+                HAProxyProxiedProtocol.TCP4, "198.51.100.9", "127.0.0.1", 40002, cluster.tcPort(0)));
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v2/stream", v2, 0)) {
+            assertTrue(proxied.upgraded(), proxied.statusLine());
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    cluster.trafficController(0).output().contains("198.51.100.9:40002"));
+        }
+        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/plain/recentlogs").statusCode());
+    }
+
+    private static byte[] encode(HAProxyMessage message) {
+        EmbeddedChannel channel = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
+        channel.writeOutbound(message);
+        ByteBuf encoded = channel.readOutbound();
+        byte[] bytes = new byte[encoded.readableBytes()];
+        encoded.readBytes(bytes);
+        encoded.release();
+        channel.finishAndReleaseAll();
+        return bytes;
+    }
+
+    private static long counter(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+}
