@@ -153,11 +153,13 @@ class WebSocketProxyTest {
 
     @Test
     void closingTheClientClosesTheBackendSide() throws Exception {
-        int before = ws.getConnections().size();
-        WsClient client = WsClient.connect(uri("/close"), Map.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.getConnections().size() == before + 1);
+        String path = "/close-" + UUID.randomUUID();
+        WsClient client = WsClient.connect(uri(path), Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnections().stream()
+                .anyMatch(c -> path.equals(c.getResourceDescriptor())));
         client.getSocket().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.getConnections().size() == before);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnections().stream()
+                .noneMatch(c -> path.equals(c.getResourceDescriptor())));
         assertFalse(client.isOpen());
     }
 }
