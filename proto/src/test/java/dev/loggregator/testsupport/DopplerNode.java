@@ -217,6 +217,11 @@ public final class DopplerNode implements AutoCloseable {
         return process;
     }
 
+    /** SIGTERM (the Doppler drains) and wait up to {@code seconds}; returns the exit status or -1. */
+    public int terminate(int seconds) {
+        return process.terminate(seconds);
+    }
+
     @Override
     public void close() {
         process.close();

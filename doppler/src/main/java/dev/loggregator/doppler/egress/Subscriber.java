@@ -9,6 +9,7 @@ import dev.loggregator.doppler.routing.RoutedEnvelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,10 @@ final class Subscriber implements EnvelopeSubscriber {
         if (!queue.offer(envelope)) {
             return false;
         }
+        // The drain clears its flag and then looks at the queue; we queued and now look at the
+        // flag. Without a full fence both can miss the other (store-load reordering) and the
+        // envelope would wait for the next offer.
+        VarHandle.fullFence();
         scheduleDrain();
         return true;
     }

@@ -28,6 +28,17 @@ public final class Envelopes {
                 .build();
     }
 
+    /** A LogMessage envelope without message_type and timestamp (both required in proto2). */
+    public static byte[] v1LogMissingRequiredFields() {
+        return Envelope.newBuilder()
+                .setOrigin("test")
+                .setEventType(Envelope.EventType.LogMessage)
+                .setLogMessage(LogMessage.newBuilder().setMessage(ByteString.copyFromUtf8("no type, no time")).setAppId("app")
+                        .buildPartial())
+                .buildPartial()
+                .toByteArray();
+    }
+
     public static Envelope v1ValueMetric(String name, double value) {
         return Envelope.newBuilder()
                 .setOrigin("test")

@@ -67,6 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path runDir = outDir.resolve("deployment-" + System.currentTimeMillis());
         List<ResultTable> results = new ArrayList<>();
         Instant started = Instant.now();
+        Map<String, Object> machine = Machine.describe();
+        System.out.println("machine: " + machine);
         try (LoopbackDeployment deployment = LoopbackDeployment.in(runDir).buildIfNeeded()
                 .jvmArgs(List.of(javaOpts.trim().split("\\s+")))
                 .dopplers(1).trafficControllers(2).gatewayWithTls()
@@ -95,8 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (ResultTable table : results) {
             System.out.print(table.render());
         }
-        Path json = writeJson(results, started);
-        System.out.println("\nresults written to " + json);
+        Path json = writeJson(results, started, machine);
+        System.out.println("\nmachine: " + machine + ", load average at end " + Machine.loadAverage());
+        System.out.println("results written to " + json);
         return 0;
     }
 
@@ -112,9 +115,11 @@ public final class BenchCommand implements Callable<Integer> {
         DeliveryCounter counter = new DeliveryCounter(prefix);
         try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
                 client.endpoint().resolve("/firehose/" + prefix + "?filter-type=logs"), deployment.operator(), counter)) {
-            LoadGenerator generator = new LoadGenerator(deployment.ingress(0), List.of(prefix));
+            LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), List.of(prefix));
             long warm = generator.run(50_000, 3, 100);
             counter.awaitQuiet(warm, 1000, 10_000);
+            List<ManagedProcess> dopplers = processes(deployment, "doppler-");
+            List<ManagedProcess> trafficControllers = processes(deployment, "traffic-controller-");
             for (int rate : RATES) {
                 if (System.nanoTime() + (long) ((stepSeconds + 6) * 1e9) > deadline - 15_000_000_000L) {
                     table.notes.add("stopped before " + rate + "/s to stay within the scenario's time budget");
@@ -122,6 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 long before = counter.delivered();
                 long notices = counter.dropNotices();
+                long dopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total");
+                long tcDrops = ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total");
                 long t0 = System.nanoTime();
                 long sent = generator.run(rate, stepSeconds, 100);
                 double sendSeconds = (System.nanoTime() - t0) / 1e9;
@@ -134,6 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
                 row.put("delivered/s", got / Math.max(sendSeconds, Math.min(deliverSeconds, sendSeconds + 1.5)));
                 row.put("loss %", 100.0 * (sent - got) / sent);
                 row.put("drop notices", counter.dropNotices() - notices);
+                row.put("dropped in Doppler", ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops);
+                row.put("dropped in TC", ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total") - tcDrops);
                 row.put("stream open", stream.isOpen() ? "yes" : "closed " + stream.closed().getNow(null));
                 if (!stream.isOpen() || sent / sendSeconds < rate * 0.8 || got < sent * 0.9) {
                     table.notes.add("saturated at " + rate + "/s target");
@@ -141,6 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             if (stream.isOpen()) {
+                long warmLatency = generator.run(10_000, 2, 1);
+                counter.awaitQuiet(counter.delivered() + warmLatency, 1000, 10_000);
                 counter.recordLatency(500_000);
                 long before = counter.delivered();
                 long sent = generator.run(10_000, 10, 1);
@@ -185,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (Future<EnvelopeStream> f : pending) {
                 open.add(f.get());
             }
-            LoadGenerator generator = new LoadGenerator(deployment.ingress(0), apps);
+            LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps);
             long warm = generator.run(20_000, 2, 100);
             streams.awaitQuiet(warm * 10, 2000, 20_000);
             firehoseA.awaitQuiet(warm, 1000, 10_000);
@@ -271,6 +282,10 @@ public final class BenchCommand implements Callable<Integer> {
         return table;
     }
 
+    private static List<ManagedProcess> processes(LoopbackDeployment deployment, String namePrefix) {
+        return deployment.system().processes().stream().filter(p -> p.name().startsWith(namePrefix)).toList();
+    }
+
     private ResultTable memory(LoopbackDeployment deployment, String state) {
         ResultTable table = new ResultTable("memory", state);
         Map<String, Object> row = table.row();
@@ -288,11 +303,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeJson(List<ResultTable> results, Instant started) throws IOException {
+    private Path writeJson(List<ResultTable> results, Instant started, Map<String, Object> machine) throws IOException {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("started", started.toString());
         document.put("finished", Instant.now().toString());
-        document.put("machine", Machine.describe());
+        document.put("machine", machine);
+        document.put("load_average_at_end", Machine.loadAverage());
         document.put("component_java_opts", javaOpts);
         List<Map<String, Object>> scenarioList = new ArrayList<>();
         for (ResultTable table : results) {

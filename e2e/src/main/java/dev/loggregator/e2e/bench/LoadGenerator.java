@@ -4,63 +4,108 @@ import com.google.protobuf.ByteString;
 import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.e2e.ingress.V2IngressClient;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 
 /**
- * Offers v2 log envelopes with 200-byte payloads at a fixed rate over one BatchSender stream,
- * paced against the clock (not per message), spread round-robin over a set of app ids. Each
- * envelope's timestamp is the {@link BenchClock} time it was handed to gRPC, so a consumer in
- * this JVM can measure one-way latency.
+ * Offers v2 log envelopes with 200-byte payloads at a fixed rate over one or more BatchSender
+ * streams (one sender thread each, like several agents), paced against the clock, spread
+ * round-robin over a set of app ids. With batches of one, each envelope's timestamp is the
+ * {@link BenchClock} time it was handed to gRPC, so a consumer in this JVM measures one-way
+ * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending.
  */
-final class LoadGenerator {
+final class LoadGenerator implements AutoCloseable {
     static final ByteString PAYLOAD = ByteString.copyFromUtf8("x".repeat(200));
 
-    private final V2IngressClient ingress;
+    private final List<V2IngressClient> senders;
     private final List<String> apps;
+    private final ExecutorService threads;
 
-    LoadGenerator(V2IngressClient ingress, List<String> apps) {
-        this.ingress = ingress;
+    LoadGenerator(List<V2IngressClient> senders, List<String> apps) {
+        this.senders = List.copyOf(senders);
         this.apps = List.copyOf(apps);
+        this.threads = Executors.newFixedThreadPool(senders.size(), r -> {
+            Thread thread = new Thread(r, "load-generator");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Sends at {@code perSecond} for {@code seconds}; returns how many were sent (the achieved offered load). */
+    /** Sends at {@code perSecond} in total for {@code seconds}; returns how many were sent (the achieved offered load). */
     long run(int perSecond, double seconds, int batchSize) {
+        int streams = perSecond >= 100_000 ? senders.size() : 1;
+        List<Future<Long>> running = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            V2IngressClient sender = senders.get(s);
+            double share = (double) perSecond / streams;
+            int offset = s;
+            running.add(threads.submit(() -> send(sender, share, seconds, batchSize, offset)));
+        }
+        long sent = 0;
+        for (Future<Long> f : running) {
+            try {
+                sent += f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("load generator failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return sent;
+    }
+
+    private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset) {
         long total = (long) (perSecond * seconds);
+        List<Envelope> prebuilt = batchSize > 1 ? batch(batchSize, appOffset, BenchClock.now()) : null;
         long start = System.nanoTime();
         long sent = 0;
-        int app = 0;
-        List<Envelope> batch = new ArrayList<>(batchSize);
+        int app = appOffset % apps.size();
         while (sent < total) {
             long due = start + (long) (sent * 1e9 / perSecond);
             long wait = due - System.nanoTime();
             if (wait > 20_000) {
                 LockSupport.parkNanos(wait);
             }
-            int n = (int) Math.min(batchSize, total - sent);
-            long timestamp = BenchClock.now();
-            batch.clear();
-            for (int i = 0; i < n; i++) {
-                batch.add(V2Envelopes.log(apps.get(app), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp));
+            if (prebuilt != null && total - sent >= batchSize) {
+                sender.send(prebuilt);
+                sent += batchSize;
+            } else {
+                sender.send(V2Envelopes.log(apps.get(app), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, BenchClock.now()));
                 app = app + 1 == apps.size() ? 0 : app + 1;
+                sent++;
             }
-            ingress.send(batch);
-            sent += n;
             if (System.nanoTime() - start > seconds * 1e9 * 1.5) {
-                break; // could not keep up: report what was achieved
+                break; // cannot keep up: report what was achieved
             }
         }
         return sent;
     }
 
-    static List<String> apps(String prefix, int n) {
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = prefix + "-" + i;
+    private List<Envelope> batch(int size, int appOffset, long timestamp) {
+        List<Envelope> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            batch.add(V2Envelopes.log(apps.get((appOffset + i) % apps.size()), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp));
         }
-        return Arrays.asList(ids);
+        return batch;
+    }
+
+    static List<String> apps(String prefix, int n) {
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + "-" + i);
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
     }
 }

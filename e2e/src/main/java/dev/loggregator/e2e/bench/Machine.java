@@ -17,7 +17,18 @@ final class Machine {
         machine.put("memory_gib", memoryGib());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("load_average_at_start", loadAverage());
         return machine;
+    }
+
+    /** The 1, 5 and 15 minute load averages: on a shared 2-core machine they say how much to trust the figures. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
+        }
     }
 
     private static double memoryGib() {

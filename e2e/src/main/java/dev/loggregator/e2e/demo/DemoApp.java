@@ -65,7 +65,7 @@ final class DemoApp {
                     int millis = 2 + random.nextInt(80);
                     int status = random.nextInt(40) == 0 ? 500 : 200;
                     requestsThisTick++;
-                    batch.add(V2Envelopes.log(appId, "", "RTR", Log.Type.OUT,
+                    batch.add(V2Envelopes.log(appId, instance, "RTR", Log.Type.OUT,
                             appId + ".localhost - [" + java.time.Instant.ofEpochMilli(nowMillis) + "] \"GET " + path
                                     + " HTTP/1.1\" " + status + " 0 " + (200 + random.nextInt(4000))
                                     + " \"-\" \"curl/8.5.0\" response_time:" + millis / 1000.0, nanos));

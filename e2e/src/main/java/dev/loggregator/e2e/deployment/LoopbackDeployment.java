@@ -147,8 +147,8 @@ public final class LoopbackDeployment implements AutoCloseable {
             yaml.append(trafficControllerExtra);
             if (gateway) {
                 yaml.append("gateway:\n  enabled: true\n  host: 127.0.0.1\n  admin_port: ").append(gatewayAdminPort)
-                        .append("\n  tls: {cert: '").append(certificate).append("', key: '")
-                        .append(dir.resolve("gateway-key.pem")).append("'}\n").append(gatewayExtra);
+                        .append("\n  tls: {default_certificate: {cert: '").append(certificate).append("', key: '")
+                        .append(dir.resolve("gateway-key.pem")).append("'}}\n").append(gatewayExtra);
             }
             return yaml.toString();
         }
@@ -213,6 +213,11 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     public URI trafficController(int index) {
         return URI.create("ws://127.0.0.1:" + spec.tcPorts.get(index)[0]);
+    }
+
+    /** {@code host:port} of Traffic Controller {@code index} as the gateway names its backends. */
+    public String trafficControllerAddress(int index) {
+        return "127.0.0.1:" + spec.tcPorts.get(index)[0];
     }
 
     public URI gatewayAdmin() {

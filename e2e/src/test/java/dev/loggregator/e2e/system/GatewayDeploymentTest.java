@@ -46,18 +46,16 @@ class GatewayDeploymentTest {
     private static final Pattern CF_LINE = Pattern.compile(
             "^\\s*\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{2}[+-]\\d{4} \\[([^\\]]+)\\] (OUT|ERR) (.*)$");
 
-    @TempDir
-    Path dir;
-
     private FakeCloudController cloudController;
     private LoopbackDeployment deployment;
     private Path cliConfig;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         cloudController = new FakeCloudController();
         deployment = LoopbackDeployment.in(dir).dopplers(1).trafficControllers(2).gatewayWithTls()
                 .cloudController(cloudController.url())
+                .gateway("dead_backend_ttl_ms: 3000")
                 .start();
         cloudController.trustTokensSignedFor(deployment.tokenKey());
         cliConfig = dir.resolve("logs-config.json");
@@ -208,15 +206,20 @@ class GatewayDeploymentTest {
         try (LogsCli tail = LogsCli.start(cliConfig, "tail", app)) {
             int[] sequence = {0};
             awaitLine(tail, ingress, app, "before", sequence);
-            for (String victim : List.of("traffic-controller-0", "traffic-controller-1")) {
-                deployment.system().kill(victim);
-                killed.add(victim);
-                awaitLine(tail, ingress, app, "after killing " + victim, sequence);
+            for (int victim = 0; victim < 2; victim++) {
+                String name = "traffic-controller-" + victim;
+                String backend = deployment.trafficControllerAddress(victim);
+                deployment.system().kill(name);
+                killed.add(name);
+                await().atMost(PATIENCE).until(() -> {
+                    deployment.client().recentLogs(app, deployment.operator());
+                    return gatewayMetrics().contains("gateway_backend_dead{backend=\"" + backend + "\"} 1.0");
+                });
+                awaitLine(tail, ingress, app, "after killing " + name, sequence);
                 assertTrue(tail.isAlive(), "logs tail kept running: " + tail);
-                deployment.system().restart(victim);
-                killed.remove(victim);
+                deployment.system().restart(name);
+                killed.remove(name);
             }
-            await().atMost(PATIENCE).until(() -> gatewayMetrics().contains("dead"));
         } finally {
             killed.forEach(deployment.system()::restart);
         }

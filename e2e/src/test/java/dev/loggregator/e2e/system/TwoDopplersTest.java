@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -42,14 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoDopplersTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    @TempDir
-    Path dir;
-
     private LoopbackDeployment deployment;
     private LogEndpointClient client;
 
     @BeforeAll
-    void start() {
+    void start(@TempDir Path dir) {
         deployment = LoopbackDeployment.in(dir).dopplers(2).trafficControllers(1).demo()
                 .doppler("message_drain_buffer_size: 1000")
                 .trafficController("outgoing_buffer_size: 1000")
@@ -123,6 +121,13 @@ class TwoDopplersTest {
         });
     }
 
+    /**
+     * PENDING (Traffic Controller): the fast client loses nothing, but the Traffic Controller drops
+     * for a full client queue silently (only {@code doppler_proxy_dropped_total} counts it) and
+     * keeps reading from the Doppler, so neither it nor the Doppler ever puts the dropped-count
+     * notice into the slow client's stream.
+     */
+    @Tag("pending")
     @Test
     @Order(3)
     void aSlowFirehoseClientGetsTheDroppedCountWhileAFastOneLosesNothing() {

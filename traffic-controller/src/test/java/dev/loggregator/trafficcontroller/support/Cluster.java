@@ -39,11 +39,11 @@ public final class Cluster implements AutoCloseable {
     private final int[] tcHealthPorts;
     private final JavaProcess[] dopplers;
     private final JavaProcess[] tcs;
-    private final List<String> tcJvmArgs;
+    private final List<String> jvmArgs;
 
-    private Cluster(int dopplerCount, int tcCount, String tcSection, String dopplerSection, List<String> tcJvmArgs)
+    private Cluster(int dopplerCount, int tcCount, String tcSection, String dopplerSection, List<String> jvmArgs)
             throws IOException {
-        this.tcJvmArgs = tcJvmArgs;
+        this.jvmArgs = jvmArgs;
         dopplerWsPorts = ports(dopplerCount);
         dopplerTcpPorts = ports(dopplerCount);
         dopplerHealthPorts = ports(dopplerCount);
@@ -70,11 +70,14 @@ public final class Cluster implements AutoCloseable {
         tcs = new JavaProcess[tcCount];
     }
 
-    /** {@code tcSection}/{@code dopplerSection}: YAML keys inside those sections (besides instances), unindented. */
+    /**
+     * {@code tcSection}/{@code dopplerSection}: YAML keys inside those sections (besides instances), unindented;
+     * {@code jvmArgs} go to every process (benchmarks give them bigger heaps and the full JIT).
+     */
     public static Cluster start(int dopplerCount, int tcCount, String tcSection, String dopplerSection,
-                                String... tcJvmArgs) throws IOException {
+                                String... jvmArgs) throws IOException {
         Assumptions.assumeTrue(dopplerAvailable(), DOPPLER_MAIN + " is not on the test classpath yet");
-        Cluster cluster = new Cluster(dopplerCount, tcCount, tcSection, dopplerSection, List.of(tcJvmArgs));
+        Cluster cluster = new Cluster(dopplerCount, tcCount, tcSection, dopplerSection, List.of(jvmArgs));
         try {
             for (int i = 0; i < dopplerCount; i++) {
                 cluster.startDoppler(i);
@@ -110,12 +113,12 @@ public final class Cluster implements AutoCloseable {
     }
 
     public void startDoppler(int i) {
-        dopplers[i] = JavaProcess.start("doppler-" + i, DOPPLER_MAIN, "--manifest", manifest.toString(),
+        dopplers[i] = JavaProcess.start("doppler-" + i, DOPPLER_MAIN, jvmArgs, "--manifest", manifest.toString(),
                 "--index", Integer.toString(i));
     }
 
     public void startTrafficController(int i) {
-        tcs[i] = JavaProcess.start("tc-" + i, TC_MAIN, tcJvmArgs, "--manifest", manifest.toString(),
+        tcs[i] = JavaProcess.start("tc-" + i, TC_MAIN, jvmArgs, "--manifest", manifest.toString(),
                 "--index", Integer.toString(i));
     }
 

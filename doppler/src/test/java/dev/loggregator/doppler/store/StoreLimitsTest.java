@@ -1,0 +1,81 @@
+package dev.loggregator.doppler.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loggregator.doppler.support.Envelopes;
+import dev.loggregator.doppler.support.GrpcSender;
+import dev.loggregator.doppler.support.HttpBatches;
+import dev.loggregator.doppler.support.TcpSender;
+import dev.loggregator.testsupport.DopplerNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
+import org.junit.jupiter.api.Test;
+
+/** The store's bounds in a real process: least-recently-used and idle eviction, and a burst of a million app ids. */
+class StoreLimitsTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static int recentLogCount(DopplerNode doppler, String app) {
+        return HttpBatches.envelopes(doppler.wsPort(), "/apps/" + app + "/recentlogs").size();
+    }
+
+    @Test
+    void appsBeyondTheMaximumAndAppsWithoutTrafficAreForgotten() throws Exception {
+        try (DopplerNode doppler = DopplerNode.builder().name("eviction")
+                .set("max_apps", 3)
+                .set("sink_inactivity_timeout_seconds", 2)
+                .start()) {
+            try (TcpSender tcp = TcpSender.connect(doppler.tcpPort())) {
+                for (String app : List.of("a1", "a2", "a3", "a4")) {
+                    tcp.send(Envelopes.v1Log(app, "line of " + app));
+                }
+                tcp.flush();
+            }
+            await().atMost(WAIT).until(() -> recentLogCount(doppler, "a4") == 1);
+            assertEquals(0, recentLogCount(doppler, "a1"), "least recently used app evicted beyond max_apps");
+            assertEquals(3, (int) doppler.metric("doppler_apps"));
+            // No more traffic: every app goes after the 2 s inactivity timeout.
+            await().atMost(WAIT).until(() -> doppler.metric("doppler_apps") == 0);
+            assertEquals(0, recentLogCount(doppler, "a4"));
+            assertEquals(0, doppler.metric("doppler_retained_bytes"));
+        }
+    }
+
+    @Test
+    void aMillionDistinctAppIdsInABurstDoNotExhaustTheHeap() {
+        int maxApps = 50_000;
+        try (DopplerNode doppler = DopplerNode.builder().name("million-apps")
+                .set("max_apps", maxApps)
+                .jvmArg("-Xmx160m")
+                .start();
+             GrpcSender grpc = GrpcSender.plaintext(doppler.grpcPort())) {
+            String padding = "y".repeat(150);
+            List<List<LoggregatorEnvelope.Envelope>> stream = new ArrayList<>();
+            int apps = 1_000_000;
+            for (int i = 0; i < apps; i++) {
+                if (i % 100 == 0) {
+                    stream.add(new ArrayList<>(100));
+                }
+                stream.get(stream.size() - 1).add(Envelopes.v2Log("burst-app-" + i, "line " + padding));
+                if (stream.size() == 100 && i % 100 == 99) {
+                    grpc.batchSender(stream); // 10,000 envelopes per stream
+                    stream = new ArrayList<>();
+                }
+            }
+            double accepted = doppler.metric("doppler_ingress_envelopes_total{protocol=\"grpc_v2\"}");
+            assertEquals(apps, accepted);
+            await().atMost(WAIT).until(() -> doppler.metric("doppler_ingress_buffer_depth") == 0);
+            assertTrue(doppler.process().isAlive(), doppler.process().output());
+            assertEquals(200, doppler.healthStatus());
+            assertEquals(maxApps, (int) doppler.metric("doppler_apps"));
+            assertEquals(1, recentLogCount(doppler, "burst-app-999999"));
+            assertEquals(0, recentLogCount(doppler, "burst-app-0"));
+            assertTrue(doppler.metric("doppler_heap_used_bytes") < 160L << 20);
+            assertTrue(!doppler.process().output().contains("OutOfMemoryError"));
+        }
+    }
+}
