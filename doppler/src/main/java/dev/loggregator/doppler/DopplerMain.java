@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code java -jar doppler.jar --manifest FILE --index N}. A bad manifest or command line is one
@@ -53,13 +55,6 @@ public final class DopplerMain {
             return;
         }
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            doppler.stop();
-            stopped.countDown();
-            // A signal makes the JVM exit with 128+signal; a clean drain is a clean exit.
-            Runtime.getRuntime().halt(0);
-        }, "doppler-shutdown");
         try {
             doppler.start();
         } catch (ManifestException e) {
@@ -73,12 +68,19 @@ public final class DopplerMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(hook);
+        CountDownLatch stopping = new CountDownLatch(1);
+        // SIGTERM/SIGINT: drain, then exit 0 through System.exit so that other shutdown hooks
+        // (logging, a JFR recording) still run. A plain shutdown hook would exit with 143.
+        SignalHandler drainAndExit = signal -> stopping.countDown();
+        Signal.handle(new Signal("TERM"), drainAndExit);
+        Signal.handle(new Signal("INT"), drainAndExit);
         try {
-            stopped.await();
+            stopping.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        doppler.stop();
+        System.exit(0);
     }
 
     private static String value(String[] args, int i) {

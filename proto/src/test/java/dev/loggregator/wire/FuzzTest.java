@@ -16,6 +16,7 @@ import dev.loggregator.wire.routing.EnvelopeRouting.Routing;
 import dev.loggregator.wire.signature.InvalidSignatureException;
 import dev.loggregator.wire.signature.SignedDatagram;
 import dev.loggregator.wire.uuid.V1Uuids;
+import dev.loggregator.wire.v2.V2ToV1Converter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -31,6 +32,7 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
 import org.cloudfoundry.dropsonde.events.MetricFactory;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -323,6 +325,60 @@ class FuzzTest {
                     throw new AssertionError("round " + round + ": " + e + " for " + hex(input), e);
                 }
             }
+        });
+    }
+
+    @Test
+    void v2ToV1ConversionAlwaysYieldsEnvelopesThatRoute() {
+        assertTimeoutPreemptively(BUDGET, () -> {
+            Random random = new Random(SEED + 4);
+            String[] keys = {"origin", "deployment", "job", "index", "ip", "source_type", "__v1_type", "source", "code",
+                "request_id", "peer_type", "method", "uri", "status_code", "content_length", "forwarded",
+                "routing_instance_id", "source_id", "instance_id", "other"};
+            String[] values = {"", "Error", "0", "-1", "99999999999", "x", "Server", "GET", "a\nb\n",
+                "f47ac10b-58cc-4372-a567-0e02b2c3d479", "\u00e9\u4e2d\ud83d\ude00"};
+            String[] gauges = {"cpu", "memory", "disk", "memory_quota", "disk_quota", "instance_index", "other"};
+            int converted = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                LoggregatorEnvelope.Envelope.Builder v2 = LoggregatorEnvelope.Envelope.newBuilder()
+                        .setTimestamp(random.nextLong())
+                        .setSourceId(values[random.nextInt(values.length)])
+                        .setInstanceId(values[random.nextInt(values.length)]);
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    String key = keys[random.nextInt(keys.length)];
+                    switch (random.nextInt(4)) {
+                        case 0 -> v2.putDeprecatedTags(key, LoggregatorEnvelope.Value.newBuilder().setInteger(random.nextLong()).build());
+                        case 1 -> v2.putDeprecatedTags(key, LoggregatorEnvelope.Value.newBuilder().setDecimal(random.nextGaussian()).build());
+                        default -> v2.putTags(key, values[random.nextInt(values.length)]);
+                    }
+                }
+                switch (random.nextInt(5)) {
+                    case 0 -> v2.setLog(LoggregatorEnvelope.Log.newBuilder().setTypeValue(random.nextInt(3))
+                            .setPayload(ByteString.copyFrom(new byte[random.nextInt(20)])));
+                    case 1 -> v2.setCounter(LoggregatorEnvelope.Counter.newBuilder().setName("c").setDelta(random.nextLong()).setTotal(random.nextLong()));
+                    case 2 -> {
+                        LoggregatorEnvelope.Gauge.Builder gauge = v2.getGaugeBuilder();
+                        for (int i = random.nextInt(8); i > 0; i--) {
+                            gauge.putMetrics(gauges[random.nextInt(gauges.length)], LoggregatorEnvelope.GaugeValue.newBuilder()
+                                    .setUnit(random.nextBoolean() ? "" : "bytes").setValue(random.nextInt(3) == 0 ? 0 : random.nextDouble() * 1e9).build());
+                        }
+                    }
+                    case 3 -> v2.setTimer(LoggregatorEnvelope.Timer.newBuilder().setName("t").setStart(random.nextLong()).setStop(random.nextLong()));
+                    default -> v2.setEvent(LoggregatorEnvelope.Event.newBuilder().setTitle("t"));
+                }
+                LoggregatorEnvelope.Envelope input = v2.build();
+                try {
+                    for (Envelope envelope : V2ToV1Converter.convert(input)) {
+                        converted++;
+                        assertTrue(envelope.isInitialized(), "round " + round);
+                        byte[] bytes = envelope.toByteArray();
+                        assertEquals(expectedRouting(bytes), EnvelopeRouting.read(bytes), "round " + round + ": " + input);
+                    }
+                } catch (RuntimeException | Error e) {
+                    throw new AssertionError("round " + round + ": " + e + " converting " + input, e);
+                }
+            }
+            assertTrue(converted > ROUNDS / 2, "converted " + converted);
         });
     }
 }

@@ -70,6 +70,9 @@ class V2ToV1ConverterTest {
         assertEquals(LogMessage.MessageType.OUT, out.getLogMessage().getMessageType());
         assertEquals(LogMessage.MessageType.ERR, err.getLogMessage().getMessageType());
         assertEquals(ByteString.copyFromUtf8("err line"), err.getLogMessage().getMessage());
+        // a v2 type value from a newer proto (proto3 enums are open) is not silently OUT
+        Envelope unknown = single(v2().setLog(LoggregatorEnvelope.Log.newBuilder().setTypeValue(7)));
+        assertEquals(LogMessage.MessageType.ERR, unknown.getLogMessage().getMessageType());
     }
 
     @Test

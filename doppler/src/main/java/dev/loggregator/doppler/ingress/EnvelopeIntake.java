@@ -1,6 +1,5 @@
 package dev.loggregator.doppler.ingress;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
@@ -9,9 +8,11 @@ import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.wire.MalformedEnvelopeException;
 import dev.loggregator.wire.routing.EnvelopeRouting;
+import dev.loggregator.wire.transcode.V2LogToV1Bytes;
 import dev.loggregator.wire.v2.V2ToV1Converter;
 import java.util.List;
 import org.cloudfoundry.dropsonde.events.EventFactory;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,9 @@ public final class EnvelopeIntake {
     }
 
     /**
-     * A marshalled v1 envelope from the TCP, TLS or UDP listener or the v1 gRPC Pusher. It is
-     * parsed in full once, because an envelope missing a required field would make every
-     * consumer's parser fail later.
+     * A marshalled v1 envelope from the TCP, TLS or UDP listener or the v1 gRPC Pusher. The
+     * routing scan checks it as protobuf-java would (required fields included): an envelope
+     * that passes parses for every consumer downstream.
      */
     public void acceptV1(byte[] envelope, IngressProtocol protocol, Object peer) {
         if (envelope.length > maxEnvelopeBytes) {
@@ -46,15 +47,25 @@ public final class EnvelopeIntake {
             return;
         }
         try {
-            EventFactory.Envelope.parseFrom(envelope);
             route(envelope, protocol);
-        } catch (InvalidProtocolBufferException | MalformedEnvelopeException e) {
+        } catch (MalformedEnvelopeException e) {
             reject(DropReason.MALFORMED, protocol, peer, e.getMessage());
         }
     }
 
     /** A v2 envelope from the gRPC Ingress service: converted to v1 (zero, one or several envelopes). */
     public void acceptV2(LoggregatorEnvelope.Envelope v2, Object peer) {
+        V2LogToV1Bytes.Result log = V2LogToV1Bytes.transcode(v2);
+        if (log != null) {
+            if (log.envelope().length > maxEnvelopeBytes) {
+                reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer,
+                        log.envelope().length + " bytes as v1, above doppler.max_envelope_bytes");
+                return;
+            }
+            metrics.ingress().increment(IngressProtocol.GRPC_V2);
+            buffer.offer(new RoutedEnvelope(log.appId(), EventType.LogMessage, log.envelope()));
+            return;
+        }
         List<EventFactory.Envelope> converted;
         try {
             converted = V2ToV1Converter.convert(v2);

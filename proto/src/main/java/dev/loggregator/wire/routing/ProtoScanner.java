@@ -56,6 +56,10 @@ final class ProtoScanner {
     }
 
     long readVarint() {
+        // tags, lengths and most values of an envelope are single bytes
+        if (position < limit && buffer[position] >= 0) {
+            return buffer[position++];
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (position >= limit) {

@@ -49,8 +49,9 @@ public final class V2ToV1Converter {
         }
         LogMessage.Builder log = LogMessage.newBuilder()
                 .setMessage(v2.getLog().getPayload())
-                .setMessageType(v2.getLog().getType() == LoggregatorEnvelope.Log.Type.ERR
-                        ? LogMessage.MessageType.ERR : LogMessage.MessageType.OUT)
+                // like tov1.go: only OUT is OUT, so a type value this proto does not know is ERR
+                .setMessageType(v2.getLog().getType() == LoggregatorEnvelope.Log.Type.OUT
+                        ? LogMessage.MessageType.OUT : LogMessage.MessageType.ERR)
                 .setTimestamp(v2.getTimestamp())
                 .setAppId(v2.getSourceId())
                 .setSourceType(tags.take("source_type"))

@@ -1,9 +1,12 @@
 package dev.loggregator.wire.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -13,31 +16,48 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * Operations per second of CPU time used by the benchmark JVM ({@code -prof
+ * Operations per second of CPU time spent by the benchmark's worker threads ({@code -prof
  * dev.loggregator.wire.bench.CpuTimeProfiler}). The development machine has two cores shared by
- * several builds, so wall-clock throughput of a single-threaded benchmark mostly measures how
- * much of a core it was given; CPU time is what one operation costs on one core. It counts the
- * whole process (JIT and GC threads too), so it errs on the low side.
+ * several builds, so the wall-clock throughput of a single-threaded benchmark mostly measures how
+ * much of a core it was given; the workers' CPU time is what an operation costs on one core
+ * (JIT and GC threads excluded).
  */
 public class CpuTimeProfiler implements InternalProfiler {
-    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private long startCpuNanos;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private Map<Long, Long> before = Map.of();
 
     @Override
     public String getDescription() {
-        return "operations per CPU-second of the benchmark process";
+        return "operations per CPU-second of the benchmark worker threads";
     }
 
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-        startCpuNanos = os.getProcessCpuTime();
+        before = workerCpuNanos();
     }
 
     @Override
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
             IterationResult result) {
-        double cpuSeconds = (os.getProcessCpuTime() - startCpuNanos) / 1e9;
+        long cpuNanos = 0;
+        for (Map.Entry<Long, Long> worker : workerCpuNanos().entrySet()) {
+            cpuNanos += worker.getValue() - before.getOrDefault(worker.getKey(), 0L);
+        }
         long operations = result.getMetadata().getMeasuredOps();
-        return List.of(new ScalarResult("cpu.ops", operations / cpuSeconds, "ops/cpu-s", AggregationPolicy.AVG));
+        return List.of(new ScalarResult("cpu.ops", operations / (cpuNanos / 1e9), "ops/cpu-s", AggregationPolicy.AVG));
+    }
+
+    /** CPU time by thread id of JMH's worker threads (they live across the iterations of a fork). */
+    private Map<Long, Long> workerCpuNanos() {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains("jmh-worker")) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
     }
 }

@@ -99,6 +99,7 @@ final class StreamEndpoint {
 
         String client = ClientAddress.of(ctx.channel());
         String endpoint;
+        String appId = null;
         String description;
         Function<EnvelopeSink, AutoCloseable> subscribe;
         if (route.kind() == Route.Kind.FIREHOSE) {
@@ -111,6 +112,7 @@ final class StreamEndpoint {
             subscribe = sink -> connector.subscribe(path, sink);
         } else {
             endpoint = TrafficControllerMetrics.STREAM;
+            appId = route.appId();
             description = "stream of app " + route.appId() + " for " + decision.user() + " at " + client;
             subscribe = sink -> appStreams.join(route.appId(), sink);
         }
@@ -118,7 +120,7 @@ final class StreamEndpoint {
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
-        pipeline.addLast("stream", new ClientStream(endpoint, description, metrics, settings.bufferEnvelopes(),
+        pipeline.addLast("stream", new ClientStream(endpoint, appId, description, metrics, settings.bufferEnvelopes(),
                 settings.slowConsumerMillis(), subscribe));
     }
 

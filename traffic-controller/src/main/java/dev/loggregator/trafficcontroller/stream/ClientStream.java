@@ -1,7 +1,11 @@
 package dev.loggregator.trafficcontroller.stream;
 
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
+import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.wire.notice.DropNotices;
+import dev.loggregator.wire.routing.EnvelopeRouting;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The outbound half of one client's WebSocket stream. Doppler link threads hand it batches
  * ({@link #deliver}); it queues them up to {@code capacity} envelopes (dropping and counting
- * beyond, so the Dopplers and other clients never wait) and drains them on the channel's event
+ * beyond, so the Dopplers and other clients never wait, and telling the client how many it missed
+ * with the TruncatingBuffer notice once it takes data again) and drains them on the channel's event
  * loop, one binary frame per envelope, framed back to back into 64 KiB buffers and flushed once
  * per drain rather than per frame (performance-notes.md: the flush and the per-message
  * bookkeeping, not the bytes, decide throughput). A client that takes no data for the slow-consumer timeout while
@@ -40,6 +46,10 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
     private final Queue<List<byte[]>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicLong droppedSinceNotice = new AtomicLong();
+    private final String appId;
+    private volatile String droppedAppId;
+    private long droppedTotal;
     private final Runnable drainTask = this::drain;
     private volatile boolean released;
     private ChannelHandlerContext ctx;
@@ -51,11 +61,13 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
 
     /**
      * @param endpoint  {@link TrafficControllerMetrics#FIREHOSE} or {@link TrafficControllerMetrics#STREAM}
+     * @param appId     the app of an app stream (null for the firehose), for drop notices
      * @param subscribe opens the upstream for this stream once it is in the pipeline; closed when the client goes
      */
-    public ClientStream(String endpoint, String description, TrafficControllerMetrics metrics, int capacity,
+    public ClientStream(String endpoint, String appId, String description, TrafficControllerMetrics metrics, int capacity,
                         long slowConsumerMillis, Function<EnvelopeSink, AutoCloseable> subscribe) {
         this.endpoint = endpoint;
+        this.appId = appId;
         this.description = description;
         this.metrics = metrics;
         this.capacity = capacity;
@@ -89,6 +101,10 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
         if (queued.addAndGet(size) > capacity) {
             queued.addAndGet(-size);
             metrics.dropped(endpoint, size);
+            if (appId == null && droppedAppId == null) {
+                droppedAppId = routingAppId(envelopes.get(0));
+            }
+            droppedSinceNotice.addAndGet(size);
             return;
         }
         queue.offer(envelopes);
@@ -106,6 +122,19 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
         }
         int written = 0;
         ByteBuf chunk = null;
+        long drops = droppedSinceNotice.get();
+        if (drops > 0 && channel.isWritable()) {
+            // As the Doppler's TruncatingBuffer does: once the client takes data again, tell it what it missed.
+            droppedSinceNotice.addAndGet(-drops);
+            droppedTotal += drops;
+            chunk = ctx.alloc().directBuffer(CHUNK_BYTES);
+            long now = System.currentTimeMillis() * 1_000_000L;
+            String noticeApp = appId != null ? appId : droppedAppId != null ? droppedAppId : EnvelopeRouting.SYSTEM;
+            BinaryFrames.write(chunk, DropNotices.logMessage(SelfMetricsEmitter.ORIGIN, noticeApp, drops, droppedTotal,
+                    ClientAddress.of(channel), now));
+            BinaryFrames.write(chunk, DropNotices.counterEvent(SelfMetricsEmitter.ORIGIN, drops, droppedTotal, now));
+            written += 2;
+        }
         while (channel.isWritable()) {
             if (current == null || currentIndex == current.size()) {
                 current = queue.poll();
@@ -158,6 +187,14 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
             metrics.slowConsumer();
             discardQueued();
             StreamClose.close(channel, StreamClose.NORMAL, "");
+        }
+    }
+
+    private static String routingAppId(byte[] envelope) {
+        try {
+            return EnvelopeRouting.read(envelope).appId();
+        } catch (RuntimeException e) {
+            return EnvelopeRouting.SYSTEM;
         }
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.trafficcontroller.support.Cluster;
 import dev.loggregator.trafficcontroller.support.Envelopes;
+import dev.loggregator.trafficcontroller.support.FrameCounter;
 import dev.loggregator.trafficcontroller.support.Probes;
+import dev.loggregator.trafficcontroller.support.RawWebSocket;
 import dev.loggregator.trafficcontroller.support.StreamClient;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,11 @@ class FirehoseSharingTest {
 
     @BeforeAll
     static void start() throws IOException {
-        cluster = Cluster.start(2, 2, "auth: {disable_access_control: true}");
+        cluster = Cluster.start(2, 2, """
+                auth: {disable_access_control: true}
+                outgoing_buffer_size: 5000
+                slow_consumer_timeout_seconds: 60
+                """);
     }
 
     @AfterAll
@@ -67,6 +74,52 @@ class FirehoseSharingTest {
             first.closeBlocking();
             second.closeBlocking();
             other.closeBlocking();
+        }
+    }
+
+    @Test
+    void aClientThatFallsBehindIsToldHowManyEnvelopesItMissedWhileOthersLoseNothing() throws Exception {
+        StreamClient probe = StreamClient.open(cluster.ws(0) + "/firehose/drop-probe?filter-type=logs", null);
+        byte[] sample = Envelopes.log("drop-app", String.format("d-%05d", 0) + "y".repeat(1000));
+        try (FrameCounter fast = new FrameCounter(sample.length, 1 << 20);
+             RawWebSocket paused = RawWebSocket.open(cluster.tcPort(0), "/firehose/drop-paused?filter-type=logs",
+                new byte[0], 4096)) {
+            assertTrue(paused.upgraded(), paused.statusLine());
+            fast.connect(cluster.tcPort(0), "/firehose/drop-fast?filter-type=logs");
+            // Links of all three subscriptions open about together; the probe client tells when.
+            Probes.awaitFlowing(cluster, "drop-app", new int[] {0, 1}, probe);
+            int total = 20_000;
+            List<byte[]> burst = new ArrayList<>();
+            String padding = "y".repeat(1000);
+            for (int i = 0; i < total; i++) {
+                burst.add(Envelopes.log("drop-app", String.format("d-%05d", i) + padding));
+            }
+            cluster.emit(0, burst);
+            await().atMost(Duration.ofSeconds(60)).until(() -> fast.framesOfSize() >= total);
+            assertEquals(total, fast.framesOfSize(), "the fast client lost nothing");
+
+            // The paused client now reads: among what it gets is the notice of what it missed.
+            paused.socket().setSoTimeout(30_000);
+            Envelope notice = null;
+            int logs = 0;
+            while (notice == null) {
+                RawWebSocket.Frame frame = paused.readFrame();
+                if (frame.opcode() == 9) {
+                    continue;
+                }
+                Envelope envelope = Envelopes.parse(frame.payload());
+                if (envelope.hasLogMessage() && envelope.getLogMessage().getSourceType().equals("LGR")) {
+                    notice = envelope;
+                } else if (envelope.hasLogMessage()) {
+                    logs++;
+                }
+            }
+            assertEquals("LoggregatorTrafficController", notice.getOrigin());
+            assertEquals("drop-app", notice.getLogMessage().getAppId());
+            assertTrue(notice.getLogMessage().getMessage().toStringUtf8().startsWith("Log message output is too high."));
+            assertTrue(logs < total, "the paused client cannot have had everything: " + logs);
+        } finally {
+            probe.closeBlocking();
         }
     }
 }

@@ -56,7 +56,8 @@ public final class Cluster implements AutoCloseable {
                     .append(", tcp_port: ").append(dopplerTcpPorts[i]).append(", health_port: ")
                     .append(dopplerHealthPorts[i]).append("}\n");
         }
-        yaml.append(indent(dopplerSection));
+        // Sections may name Doppler 0's egress port (for doppler.dns, which has one port for all).
+        yaml.append(indent(dopplerSection.replace("${DOPPLER0_WS_PORT}", Integer.toString(dopplerWsPorts[0]))));
         yaml.append("traffic_controller:\n  instances:\n");
         for (int i = 0; i < tcCount; i++) {
             yaml.append("    - {host: 127.0.0.1, port: ").append(tcPorts[i]).append(", health_port: ")

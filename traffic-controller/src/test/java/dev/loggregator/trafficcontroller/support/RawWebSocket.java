@@ -63,6 +63,25 @@ public final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
+    /** One frame from the server: opcode and payload (server frames are unmasked). */
+    public record Frame(int opcode, byte[] payload) {
+    }
+
+    public Frame readFrame() throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(first & 0x0F, payload);
+    }
+
     public String statusLine() {
         return statusLine;
     }
