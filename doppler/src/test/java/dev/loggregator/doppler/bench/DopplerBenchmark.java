@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * "Performance", for the command and the figures.
  *
  * <pre>
- * throughput [--rates 300000,400000,...] [--seconds 10]   zero-loss sweep; rate 0 = as fast as flow control allows
+ * throughput [--rates 300000,400000,...] [--seconds 10] [--drain-buffer N] [--ingress-buffer N]
+ *                                                         zero-loss sweep; rate 0 = as fast as flow control allows;
+ *                                                         the buffers default to the manifest defaults
  * latency    [--rate 10000] [--seconds 30]                 one-way latency, load generator to subscriber
  * memory     [--apps 10000] [--lines 100]                  heap and RSS with every app's ring full
  * </pre>
@@ -68,9 +70,16 @@ public final class DopplerBenchmark {
                 .mapToLong(Long::parseLong).toArray();
         int payload = payloadBytes();
         List<byte[]> batches = BatchSenderLoad.batches(256, 1000, payload);
-        System.out.printf("throughput: %d-byte v1 log envelopes, batches of %d, 1000 apps, %.0f s per rate%n",
-                ENVELOPE_BYTES, BatchSenderLoad.BATCH, seconds);
-        try (BenchmarkDoppler doppler = new BenchmarkDoppler(DOPPLER_JVM, "");
+        StringBuilder config = new StringBuilder();
+        if (options.containsKey("drain-buffer")) {
+            config.append("  message_drain_buffer_size: ").append(Integer.parseInt(options.get("drain-buffer"))).append('\n');
+        }
+        if (options.containsKey("ingress-buffer")) {
+            config.append("  ingress_buffer_size: ").append(Integer.parseInt(options.get("ingress-buffer"))).append('\n');
+        }
+        System.out.printf("throughput: %d-byte v1 log envelopes, batches of %d, 1000 apps, %.0f s per rate%s%n",
+                ENVELOPE_BYTES, BatchSenderLoad.BATCH, seconds, config.length() == 0 ? "" : "; doppler:\n" + config);
+        try (BenchmarkDoppler doppler = new BenchmarkDoppler(DOPPLER_JVM, config.toString());
              BatchSenderLoad load = new BatchSenderLoad(doppler.grpcPort)) {
             CountingSubscriber firehose = CountingSubscriber.connect("ws://127.0.0.1:" + doppler.wsPort + "/firehose/bench", null);
             // Warm-up: let the JITs of all three JVMs settle.
