@@ -39,22 +39,16 @@ final class RecentEnvelopesEndpoint {
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
+        // Everything needed later is read now, so the request is not held across the asynchronous steps.
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String requestLine = request.method() + " " + request.uri();
         boolean containerMetrics = route.kind() == Route.Kind.CONTAINER_METRICS;
-        request.retain();
         long started = System.nanoTime();
         policy.app(BearerToken.authorization(request), route.appId()).thenCompose(decision -> {
             if (!decision.isAllowed()) {
-                ctx.executor().execute(() -> {
-                    try {
-                        Refusals.send(ctx, request, decision);
-                    } finally {
-                        request.release();
-                    }
-                });
+                ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision));
                 return CompletableFuture.completedFuture(null);
             }
-            request.release();
             CompletableFuture<DopplerQueries.Gathered> gathered = containerMetrics
                     ? queries.containerMetrics(route.appId()) : queries.recentLogs(route.appId());
             return gathered.thenAccept(result -> ctx.executor().execute(() -> {
@@ -67,7 +61,7 @@ final class RecentEnvelopesEndpoint {
                 respond(ctx, keepAlive, route, result, containerMetrics);
             }));
         }).exceptionally(error -> {
-            LOG.error("{} failed", request.uri(), error);
+            LOG.error("{} failed", requestLine, error);
             ctx.executor().execute(() -> HttpResponses.send(ctx,
                     HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false));
             return null;

@@ -18,12 +18,15 @@ final class Refusals {
     }
 
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, AccessDecision decision) {
-        LOG.info("{} {} from {}: {}", request.method(), request.uri(), ClientAddress.of(ctx.channel()),
-                decision.status().code());
+        send(ctx, request.method() + " " + request.uri(), HttpUtil.isKeepAlive(request), decision);
+    }
+
+    static void send(ChannelHandlerContext ctx, String requestLine, boolean keepAlive, AccessDecision decision) {
+        LOG.info("{} from {}: {}", requestLine, ClientAddress.of(ctx.channel()), decision.status().code());
         FullHttpResponse response = HttpResponses.text(decision.status(), decision.body());
         if (decision.challenge()) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic");
         }
-        HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
+        HttpResponses.send(ctx, response, keepAlive);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.trafficcontroller.support.Cluster;
 import dev.loggregator.trafficcontroller.support.Envelopes;
+import dev.loggregator.trafficcontroller.support.FrameCounter;
 import dev.loggregator.trafficcontroller.support.Probes;
 import dev.loggregator.trafficcontroller.support.RawWebSocket;
 import dev.loggregator.trafficcontroller.support.StreamClient;
@@ -141,6 +142,23 @@ class StreamLifecycleTest {
                     cluster.trafficController(0).output().contains("198.51.100.9:40002"));
         }
         assertEquals(200, Cluster.get(cluster.http(0) + "/apps/plain/recentlogs").statusCode());
+    }
+
+    @Test
+    void manyIdleStreamsAreHeldThroughKeepaliveRounds() throws Exception {
+        // The 10,000-stream version is in TrafficControllerBenchmark (idle); this one fits any CI's file limits.
+        int streams = 500;
+        try (FrameCounter counter = new FrameCounter(-1, 512)) {
+            for (int i = 0; i < streams; i++) {
+                counter.connect(cluster.tcPort(0), "/apps/idle-" + (i % 50) + "/stream");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    counter(cluster.tcMetrics(0), "doppler_proxy_app_streams") >= streams);
+            // Pings every 2 s must be answered within 4 s: 8 s is several rounds.
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
+                    .until(() -> counter.openConnections() == streams && counter.closedConnections() == 0);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> counter(cluster.tcMetrics(0), "doppler_proxy_app_streams") == 0);
     }
 
     private static byte[] encode(HAProxyMessage message) {

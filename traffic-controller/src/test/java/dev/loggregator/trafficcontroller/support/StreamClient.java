@@ -14,7 +14,7 @@ import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ServerHandshake;
 
 /** A WebSocket consumer as noaa is one: collects every binary frame (one envelope each) and how the stream ended. */
-public final class StreamClient extends WebSocketClient {
+public class StreamClient extends WebSocketClient {
     public static final String PROBE = "probe-";
 
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
@@ -49,6 +49,21 @@ public final class StreamClient extends WebSocketClient {
 
     public static StreamClient openWithHeaders(String url, Map<String, String> headers) throws InterruptedException {
         StreamClient client = new StreamClient(URI.create(url), headers, true);
+        if (!client.connectBlocking(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("could not open " + url + ": close " + client.closeCode + " " + client.closeReason);
+        }
+        return client;
+    }
+
+    /** Over wss://, trusting {@code tls}'s trust material; the test certificate names no IP, so no host check. */
+    public static StreamClient openTls(String url, javax.net.ssl.SSLContext tls) throws InterruptedException {
+        StreamClient client = new StreamClient(URI.create(url), Map.of(), true) {
+            @Override
+            protected void onSetSSLParameters(javax.net.ssl.SSLParameters parameters) {
+                // no endpoint identification
+            }
+        };
+        client.setSocketFactory(tls.getSocketFactory());
         if (!client.connectBlocking(20, TimeUnit.SECONDS)) {
             throw new AssertionError("could not open " + url + ": close " + client.closeCode + " " + client.closeReason);
         }
