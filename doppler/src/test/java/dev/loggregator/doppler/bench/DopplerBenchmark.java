@@ -89,16 +89,20 @@ public final class DopplerBenchmark {
                 long receivedBefore = firehose.received();
                 double shedBefore = doppler.shed();
                 double subscriberDropsBefore = doppler.droppedForSubscribers();
+                double cpuBefore = doppler.cpuSeconds();
                 long start = System.nanoTime();
                 long sent = load.run(batches, rate, seconds);
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
                 awaitQuiet(firehose);
+                double cpu = doppler.cpuSeconds() - cpuBefore;
                 long received = firehose.received() - receivedBefore;
                 double shed = doppler.shed() - shedBefore;
                 double subscriberDrops = doppler.droppedForSubscribers() - subscriberDropsBefore;
-                System.out.printf("  target %-9s sent %,11d (%,9.0f/s)  received %,11d  shed at ingress %,.0f, dropped for the subscriber %,.0f  %s%n",
+                System.out.printf("  target %-9s sent %,11d (%,9.0f/s)  received %,11d  shed at ingress %,.0f, dropped for the subscriber %,.0f  %s;"
+                                + " Doppler CPU %.2f µs/envelope (%,.0f envelopes per CPU-second)%n",
                         rate == 0 ? "max" : String.format("%,d", rate), sent, sent / sendSeconds, received, shed, subscriberDrops,
-                        received == sent && shed + subscriberDrops == 0 ? "ZERO LOSS" : "LOSS " + (sent - received));
+                        shed + subscriberDrops == 0 && received == sent ? "ZERO LOSS" : String.format("LOSS %,.0f", shed + subscriberDrops),
+                        cpu * 1e6 / sent, sent / cpu);
             }
             firehose.close();
         }
