@@ -13,19 +13,15 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * proxied connection live on one thread and hand bytes to each other without locks or queues.
  */
 public final class BackendConnector {
-    private final int connectTimeoutMs;
+    private final Bootstrap template;
 
     BackendConnector(int connectTimeoutMs) {
-        this.connectTimeoutMs = connectTimeoutMs;
+        template = new Bootstrap().channel(NioSocketChannel.class);
+        ChannelTuning.apply(template);
+        template.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
     }
 
     public ChannelFuture connect(EventLoop loop, Backend backend, ChannelHandler initializer) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(NioSocketChannel.class)
-                .handler(initializer);
-        ChannelTuning.apply(bootstrap);
-        bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
-        return bootstrap.connect(backend.socketAddress());
+        return template.clone(loop).handler(initializer).connect(backend.socketAddress());
     }
 }

@@ -35,8 +35,9 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayContext gw;
-    private final EventLoopGroup acceptors = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup();
+    // One group accepts and serves: a connection is handled on the thread that accepted it when
+    // possible, saving a thread wake-up per connection (handshake latency on a small box).
+    private final EventLoopGroup workers;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<ListenerSpec> listeners;
     private final AdminServer admin;
@@ -46,6 +47,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Manifest manifest, Path manifestFile) throws IOException, InterruptedException {
         GatewaySection settings = manifest.gateway();
+        workers = new NioEventLoopGroup(settings.threads());
         BackendRegistry backends = new BackendRegistry();
         GatewayMetrics metrics = new GatewayMetrics(backends);
         ChannelGroup clients = new DefaultChannelGroup("gateway-clients", GlobalEventExecutor.INSTANCE);
@@ -58,7 +60,7 @@ public final class Gateway implements AutoCloseable {
         try {
             for (ListenerSpec spec : listeners) {
                 ServerBootstrap bootstrap = new ServerBootstrap()
-                        .group(acceptors, workers)
+                        .group(workers, workers)
                         .channel(NioServerSocketChannel.class)
                         .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
                         .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
@@ -129,7 +131,6 @@ public final class Gateway implements AutoCloseable {
             reloader.close();
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (admin != null) {
             admin.close();
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loggregator.gateway.support.HttpBackend;
 import dev.loggregator.gateway.support.RawHttp;
 import dev.loggregator.gateway.support.RunningGateway;
+import dev.loggregator.gateway.support.ScriptedBackend;
 import dev.loggregator.gateway.support.WsBackend;
 import dev.loggregator.gateway.support.WsClient;
 import java.net.URI;
@@ -136,12 +137,29 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void bytesRightBehindTheHandshakeOnEitherSideAreRelayedInOrder() {
+        try (ScriptedBackend eager = new ScriptedBackend(ScriptedBackend.Behaviour.UPGRADE_THEN_ECHO);
+                RunningGateway own = RunningGateway.start("  routes:\n    - hosts: ['*']\n      backends: [" + eager.address() + "]\n");
+                RawHttp http = new RawHttp(own.port())) {
+            RawHttp.Response response = http.send("GET /eager HTTP/1.1\r\nHost: eager.test\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\n\r\nearly-from-client|").read();
+            assertEquals(101, response.status());
+            String expected = "early-from-backend|early-from-client|";
+            assertEquals(expected, new String(http.readBytes(expected.length()), java.nio.charset.StandardCharsets.US_ASCII));
+            http.send("later");
+            assertEquals("later", new String(http.readBytes(5), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void closingTheClientClosesTheBackendSide() throws Exception {
-        int before = ws.getConnections().size();
-        WsClient client = WsClient.connect(uri("/close"), Map.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.getConnections().size() == before + 1);
+        String path = "/close-" + UUID.randomUUID();
+        WsClient client = WsClient.connect(uri(path), Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnections().stream()
+                .anyMatch(c -> path.equals(c.getResourceDescriptor())));
         client.getSocket().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.getConnections().size() == before);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnections().stream()
+                .noneMatch(c -> path.equals(c.getResourceDescriptor())));
         assertFalse(client.isOpen());
     }
 }

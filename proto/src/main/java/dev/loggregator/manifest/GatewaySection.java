@@ -26,7 +26,8 @@ public record GatewaySection(
         Integer drainDeadlineMs,
         Gzip gzip,
         String requestIdHeader,
-        Integer reloadIntervalMs) {
+        Integer reloadIntervalMs,
+        Integer threads) {
 
     public static final String ROUND_ROBIN = "round_robin";
     public static final String LEAST_CONNECTIONS = "least_connections";
@@ -46,10 +47,11 @@ public record GatewaySection(
         gzip = gzip == null ? Gzip.defaults() : gzip;
         requestIdHeader = requestIdHeader == null ? "X-Request-Id" : requestIdHeader;
         reloadIntervalMs = reloadIntervalMs == null ? 2_000 : reloadIntervalMs;
+        threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     }
 
     static GatewaySection defaults() {
-        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     void validate() {
@@ -71,6 +73,7 @@ public record GatewaySection(
         InvalidManifestValue.requirePositive("gateway.dead_backend_ttl_ms", deadBackendTtlMs);
         InvalidManifestValue.requirePositive("gateway.drain_deadline_ms", drainDeadlineMs);
         InvalidManifestValue.requirePositive("gateway.reload_interval_ms", reloadIntervalMs);
+        InvalidManifestValue.requirePositive("gateway.threads", threads);
         if (requestIdHeader.isBlank() || !requestIdHeader.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
             throw new InvalidManifestValue("gateway.request_id_header", "must be a header name, got '" + requestIdHeader + "'");
         }

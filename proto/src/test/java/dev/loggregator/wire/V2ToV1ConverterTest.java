@@ -93,6 +93,29 @@ class V2ToV1ConverterTest {
     }
 
     @Test
+    void convertedLogBytesMatchTheHandDerivedModernForm() {
+        byte[] golden = GoldenBytesTest.bytes(
+                0x0A, 3, "rep",                  // 1 origin (from the tag)
+                0x10, 5,                         // 2 eventType = LogMessage
+                0x30, 0xAC, 0x02,                // 6 timestamp = 300
+                0x42, 22,                        // 8 logMessage, 22 bytes:
+                0x0A, 2, "hi",                   //   1 message
+                0x10, 1,                         //   2 OUT
+                0x18, 0xAC, 0x02,                //   3 timestamp = 300
+                0x22, 3, "app",                  //   4 app_id = source_id
+                0x2A, 3, "APP",                  //   5 source_type (from the tag)
+                0x32, 1, "1",                    //   6 source_instance = instance_id
+                0x6A, 0, 0x72, 0, 0x7A, 0,       // 13-15 deployment, job, index: present, empty
+                0x82, 0x01, 0,                   // 16 ip: present, empty
+                0x8A, 0x01, 16,                  // 17 tags entry, 16 bytes:
+                0x0A, 9, "source_id", 0x12, 3, "app");
+        Envelope envelope = single(v2().setTimestamp(300).setSourceId("app").setInstanceId("1")
+                .putTags("origin", "rep").putTags("source_type", "APP")
+                .setLog(LoggregatorEnvelope.Log.newBuilder().setPayload(ByteString.copyFromUtf8("hi"))));
+        assertEquals(FuzzTest.hex(golden), FuzzTest.hex(envelope.toByteArray()));
+    }
+
+    @Test
     void logWithoutSourceIdOrTagsStillHasEveryField() {
         Envelope envelope = single(log("x", LoggregatorEnvelope.Log.Type.OUT));
         LogMessage log = envelope.getLogMessage();

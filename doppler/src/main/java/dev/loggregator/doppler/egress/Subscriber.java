@@ -155,10 +155,6 @@ final class Subscriber implements EnvelopeSubscriber {
         return queue.size();
     }
 
-    boolean pendingNotice() {
-        return droppedSinceNotice.get() > 0;
-    }
-
     Channel channel() {
         return channel;
     }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The headers a backend needs to know who asked and how, added to plain requests and to
@@ -35,10 +36,18 @@ public final class ForwardedHeaders {
         }
         String requestId = headers.get(requestIdHeader);
         if (requestId == null || !saneId(requestId) || headers.getAll(requestIdHeader).size() > 1) {
-            requestId = UUID.randomUUID().toString();
+            requestId = randomId();
             headers.set(requestIdHeader, requestId);
         }
         return requestId;
+    }
+
+    /** A version-4 UUID from a fast non-blocking generator: ids must be unique, not secret. */
+    private static String randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(most, least).toString();
     }
 
     static String ip(InetSocketAddress address) {

@@ -400,8 +400,9 @@ final class ProxyExchange {
                         + request.headers().get(HttpHeaderNames.HOST) + " route=" + route.name() + " request_id=" + requestId
                         + " handshake_ms=" + TimeUnit.NANOSECONDS.toMillis(responseHeadNanos - startNanos),
                 gw.settings().timeouts().tunnelIdleMs(), gw.settings().timeouts().halfCloseMs());
-        // Codecs go in this order so any bytes buffered behind the handshake on either side reach
-        // the relay, not an HTTP encoder: client stages first, the client's decoder last.
+        // Order matters so bytes buffered behind the handshake on either side reach the other side
+        // raw: the client's HTTP stages but its decoder, then the backend's (its decoder hands over
+        // what followed the 101), then the client's decoder (what the client sent after its request).
         frontend.leaveForTunnel();
         Tunnel.removeAllBefore(client.pipeline(), HttpPipeline.KEEP_IN_TUNNEL_WITH_DECODER);
         Tunnel.removeAllBefore(channel.pipeline(), Set.of());

@@ -67,15 +67,18 @@ public final class Tunnel {
         return tunnel;
     }
 
-    /** Removes every stage before the relay in {@code pipeline} except TLS and those named in {@code keep}. */
+    /**
+     * Removes every stage before the relay in {@code pipeline}, except TLS and those named in
+     * {@code keep}, nearest to the relay first: a decoder being removed passes the bytes it still
+     * buffers to the next stage, which must then be the relay.
+     */
     public static void removeAllBefore(ChannelPipeline pipeline, java.util.Set<String> keep) {
-        for (String name : pipeline.names()) {
-            if (name.equals("tunnel")) {
-                return;
-            }
-            io.netty.channel.ChannelHandler handler = pipeline.get(name);
-            if (handler != null && !keep.contains(name) && !(handler instanceof io.netty.handler.ssl.SslHandler)) {
-                pipeline.remove(name);
+        java.util.List<String> names = new java.util.ArrayList<>(pipeline.names());
+        int relay = names.indexOf("tunnel");
+        for (int i = relay - 1; i >= 0; i--) {
+            io.netty.channel.ChannelHandler handler = pipeline.get(names.get(i));
+            if (handler != null && !keep.contains(names.get(i)) && !(handler instanceof io.netty.handler.ssl.SslHandler)) {
+                pipeline.remove(handler);
             }
         }
     }
@@ -141,7 +144,10 @@ public final class Tunnel {
     }
 
     private static void closeSoon(Channel channel) {
-        if (channel.isActive()) {
+        if (channel instanceof SocketChannel socket && socket.isOutputShutdown()) {
+            // Our FIN went out already; a last flush would only fail (and build an exception).
+            channel.close();
+        } else if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();

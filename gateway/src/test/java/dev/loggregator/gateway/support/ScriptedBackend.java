@@ -26,6 +26,8 @@ public final class ScriptedBackend implements AutoCloseable {
         SILENT,
         /** Reads everything and writes it back raw, forever (TCP mode). */
         ECHO,
+        /** Answers 101 with bytes right behind it in the same write, then echoes raw bytes. */
+        UPGRADE_THEN_ECHO,
         /** Writes 64 KiB blocks as fast as the connection takes them, without reading (TCP mode). */
         FLOOD_RAW,
         /** Reads a request, then answers 200 with an endless chunked body. */
@@ -100,6 +102,17 @@ public final class ScriptedBackend implements AutoCloseable {
                 chunk[size.length + 65_536] = '\r';
                 chunk[size.length + 65_537] = '\n';
                 flood(socket, java.util.Arrays.copyOf(chunk, size.length + 65_538));
+                return;
+            }
+            if (behaviour == Behaviour.UPGRADE_THEN_ECHO) {
+                socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                        + "early-from-backend|").getBytes(StandardCharsets.US_ASCII));
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    socket.getOutputStream().write(buffer, 0, n);
+                }
+                socket.close();
                 return;
             }
             if (behaviour == Behaviour.RESET_AFTER_REQUEST) {

@@ -1,6 +1,9 @@
 package dev.loggregator.cli.stream;
 
 import dev.loggregator.cli.tls.TlsOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -8,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
@@ -30,6 +35,8 @@ final class EnvelopeSocket extends WebSocketClient {
     private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private volatile Exception failure;
+    private SSLContext sslContext;
+    private volatile boolean started;
 
     private EnvelopeSocket(URI uri, Map<String, String> headers, AtomicReference<HandshakeResponse> handshake,
                            boolean skipHostnameCheck, Frames frames) {
@@ -41,12 +48,51 @@ final class EnvelopeSocket extends WebSocketClient {
 
     static EnvelopeSocket create(URI uri, Map<String, String> headers, TlsOptions tls, Frames frames) {
         EnvelopeSocket socket = new EnvelopeSocket(uri, headers, new AtomicReference<>(), tls.skipValidation(), frames);
-        SSLContext context = tls.sslContext();
-        if (context != null && "wss".equals(uri.getScheme())) {
-            socket.setSocketFactory(context.getSocketFactory());
-        }
+        socket.sslContext = "wss".equals(uri.getScheme()) ? tls.sslContext() : null;
         socket.setDaemon(true);
         return socket;
+    }
+
+    /**
+     * Connects (TCP, then TLS for wss) on the calling thread and then starts the WebSocket
+     * handshake. Doing the TLS handshake here, not in Java-WebSocket's reader and writer threads
+     * (which race to report it), makes a refused connection or an untrusted certificate surface
+     * as exactly that exception.
+     */
+    void dial() throws IOException {
+        boolean secure = "wss".equals(uri.getScheme());
+        String host = uri.getHost();
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        Socket raw = new Socket();
+        try {
+            raw.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            raw.setTcpNoDelay(true);
+            Socket connected = raw;
+            if (secure) {
+                SSLSocketFactory factory = sslContext != null ? sslContext.getSocketFactory() : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                SSLSocket tls = (SSLSocket) factory.createSocket(raw, host, port, true);
+                SSLParameters parameters = tls.getSSLParameters();
+                if (!skipHostnameCheck) {
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                }
+                tls.setSSLParameters(parameters);
+                tls.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
+                tls.startHandshake();
+                tls.setSoTimeout(0);
+                connected = tls;
+            }
+            setSocket(connected);
+        } catch (IOException e) {
+            raw.close();
+            throw e;
+        }
+        started = true;
+        connect();
+    }
+
+    /** Whether {@link #dial()} got as far as the WebSocket handshake (so there is a connection to close). */
+    boolean started() {
+        return started;
     }
 
     CompletableFuture<Boolean> opened() {
@@ -59,9 +105,7 @@ final class EnvelopeSocket extends WebSocketClient {
 
     @Override
     protected void onSetSSLParameters(SSLParameters parameters) {
-        if (!skipHostnameCheck) {
-            super.onSetSSLParameters(parameters);
-        }
+        // dial() has set up and completed the TLS handshake already.
     }
 
     @Override

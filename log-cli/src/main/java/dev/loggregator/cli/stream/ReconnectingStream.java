@@ -5,6 +5,7 @@ import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.config.ConnectionProblems;
 import dev.loggregator.cli.config.Target;
 import dev.loggregator.cli.output.Notices;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -80,8 +81,13 @@ public final class ReconnectingStream {
             if (stopped()) {
                 break;
             }
-            socket.connect();
-            if (awaitOpen(socket)) {
+            CliException dialFailure = null;
+            try {
+                socket.dial();
+            } catch (IOException e) {
+                dialFailure = ConnectionProblems.forException(e, uri);
+            }
+            if (dialFailure == null && awaitOpen(socket)) {
                 if (everConnected) {
                     notices.say("reconnected to " + ConnectionProblems.origin(uri));
                 } else {
@@ -104,8 +110,7 @@ public final class ReconnectingStream {
             if (stopped()) {
                 break;
             }
-            EnvelopeSocket.Closed closed = socket.closed().getNow(null);
-            CliException problem = classify(closed);
+            CliException problem = dialFailure != null ? dialFailure : classify(socket.closed().getNow(null));
             if (problem.exitCode() == ExitCode.UNAUTHORIZED && target.tokens().canRefresh() && !refreshedToken) {
                 notices.say("token rejected; fetching a fresh one with the token command");
                 target.tokens().refresh();
@@ -186,7 +191,7 @@ public final class ReconnectingStream {
     /** Lets the close handshake (our 1000, the server's echo) finish so the server sees a clean close. */
     private void awaitGracefulClose() {
         EnvelopeSocket socket = current;
-        if (socket == null) {
+        if (socket == null || !socket.started()) {
             return;
         }
         if (!socket.isClosing() && !socket.isClosed()) {

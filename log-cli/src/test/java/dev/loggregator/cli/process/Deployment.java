@@ -53,8 +53,11 @@ final class Deployment implements AutoCloseable {
     private JavaProcess doppler;
     private JavaProcess trafficController;
 
-    private Deployment(FakeCloudController cloudController) throws IOException {
+    private final SelfSignedCertificate tls;
+
+    private Deployment(FakeCloudController cloudController, SelfSignedCertificate tls) throws IOException {
         this.cloudController = cloudController;
+        this.tls = tls;
         String yaml = """
                 name: log-cli-test
                 properties:
@@ -72,16 +75,22 @@ final class Deployment implements AutoCloseable {
                     cloud_controller: {url: "%s", cache_seconds: 1}
                     admin_scopes: [doppler.admin]
                 """.formatted(tcPort, grpcPort, tcpPort, wsPort, dopplerHealthPort, tcPort, tcHealthPort,
-                new String(SECRET, StandardCharsets.UTF_8), cloudController.url());
+                new String(SECRET, StandardCharsets.UTF_8), cloudController.url())
+                + (tls == null ? "" : "  tls: {cert: \"" + tls.cert() + "\", key: \"" + tls.key() + "\"}\n");
         Path dir = Files.createDirectories(Path.of("target", "manifests"));
         manifest = Files.createTempFile(dir, "log-cli-", ".yml");
         Files.writeString(manifest, yaml);
     }
 
     static Deployment start() throws IOException {
+        return start(null);
+    }
+
+    /** With {@code tls}, the Traffic Controller serves wss:// and https:// with that certificate. */
+    static Deployment start(SelfSignedCertificate tls) throws IOException {
         Assumptions.assumeTrue(onClasspath(DOPPLER_MAIN) && onClasspath(TC_MAIN),
                 "the doppler and traffic-controller modules are not both on the test classpath yet");
-        Deployment deployment = new Deployment(FakeCloudController.start());
+        Deployment deployment = new Deployment(FakeCloudController.start(), tls);
         try {
             deployment.doppler = JavaProcess.start("doppler", DOPPLER_MAIN, "--manifest", deployment.manifest.toString(), "--index", "0");
             deployment.startTrafficController();
@@ -128,7 +137,7 @@ final class Deployment implements AutoCloseable {
     }
 
     String endpoint() {
-        return "ws://127.0.0.1:" + tcPort;
+        return (tls == null ? "ws" : "wss") + "://127.0.0.1:" + tcPort;
     }
 
     String doppler() {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -117,6 +118,27 @@ class LogsCommandProcessTest {
     }
 
     @Test
+    @Order(1)
+    void tailReordersLinesThatArriveOutOfOrder() {
+        String app = app();
+        try (LogsRun tail = LogsRun.start(env(), null, "tail", app)) {
+            tail.awaitStderr("tailing logs", LONG);
+            warmUp(tail, app);
+            long now = System.currentTimeMillis() * 1_000_000L;
+            deployment.emitV1(List.of(
+                    V1Envelopes.log(app, "third", now + 20_000_000L, LogMessage.MessageType.OUT),
+                    V1Envelopes.log(app, "first", now, LogMessage.MessageType.OUT),
+                    V1Envelopes.log(app, "second", now + 10_000_000L, LogMessage.MessageType.ERR)));
+            await().atMost(LONG).until(() -> tail.stdout().contains("OUT third"));
+            tail.interrupt();
+            assertEquals(ExitCode.OK, tail.awaitExit(Duration.ofSeconds(30)), tail::toString);
+            List<String> lines = tail.stdoutLines().stream().filter(l -> !l.contains("warm-up")).toList();
+            assertEquals(List.of(line(now, "OUT", "first"), line(now + 10_000_000L, "ERR", "second"),
+                    line(now + 20_000_000L, "OUT", "third")), lines);
+        }
+    }
+
+    @Test
     @Order(2)
     void recentSortsStablyByTimestampAndRepeatsTheHeaderOfMultiLineMessages() {
         String app = app();
@@ -162,6 +184,29 @@ class LogsCommandProcessTest {
         assertEquals(app, last.get("logMessage").get("appId").asText());
         assertEquals(base + 4 * second, last.get("logMessage").get("timestamp").asLong());
         assertEquals(List.of("a", "b1", "b2", "c"), objects.subList(0, 4).stream().map(o -> o.get("logMessage").get("message").asText()).toList());
+    }
+
+    @Test
+    @Order(2)
+    void errLinesAreRedOnlyOnATerminal() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs util-linux script for a pseudo-terminal");
+        String app = app();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        deployment.emitV1(List.of(V1Envelopes.log(app, "fine", now, LogMessage.MessageType.OUT),
+                V1Envelopes.log(app, "broken", now + 1_000_000L, LogMessage.MessageType.ERR)));
+        await().atMost(LONG).pollInterval(Duration.ofMillis(300))
+                .until(() -> LogsRun.run(env(), null, "recent", app).stdoutLines().size() == 2);
+
+        LogsRun terminal = LogsRun.runOnTerminal(env(), "recent", app);
+        assertEquals(ExitCode.OK, terminal.exitCode(), terminal::toString);
+        List<String> lines = terminal.stdout().lines().filter(l -> l.contains("[APP/PROC/WEB/0]")).toList();
+        assertEquals(2, lines.size(), terminal::toString);
+        assertFalse(lines.get(0).contains("\u001b["), lines.get(0));
+        assertTrue(lines.get(1).matches("^   \u001b\\[31m.*ERR broken\u001b\\[0m\r?$"), lines.get(1));
+
+        LogsRun noColor = LogsRun.runOnTerminal(env(), "recent", app, "--no-color");
+        assertFalse(noColor.stdout().contains("\u001b[31m"), noColor::toString);
+        assertTrue(noColor.stdout().contains("ERR broken"), noColor::toString);
     }
 
     @Test

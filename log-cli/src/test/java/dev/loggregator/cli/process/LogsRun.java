@@ -33,12 +33,35 @@ final class LogsRun implements AutoCloseable {
 
     /** Starts {@code logs args...}; {@code stdin} null means no input (closed at once). */
     static LogsRun start(Map<String, String> env, String stdin, String... args) {
+        return start(env, stdin, javaCommand(args), "logs " + String.join(" ", args));
+    }
+
+    /**
+     * Runs {@code logs args...} on a pseudo-terminal (util-linux {@code script}), as in an
+     * interactive shell: stdin and stdout are a terminal, so colour is on.
+     */
+    static LogsRun runOnTerminal(Map<String, String> env, String... args) {
+        StringBuilder shell = new StringBuilder();
+        for (String word : javaCommand(args)) {
+            shell.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        LogsRun run = start(env, null, List.of("script", "-qec", shell.toString(), "/dev/null"),
+                "logs " + String.join(" ", args) + " (on a terminal)");
+        run.awaitExit(Duration.ofSeconds(60));
+        return run;
+    }
+
+    private static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.loggregator.cli.LogsCommand"));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static LogsRun start(Map<String, String> env, String stdin, List<String> command, String description) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "logs-runs"));
             Path out = Files.createTempFile(dir, "stdout-", ".txt");
@@ -53,7 +76,7 @@ final class LogsRun implements AutoCloseable {
                 process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             process.getOutputStream().close();
-            return new LogsRun(process, out, err, "logs " + String.join(" ", args));
+            return new LogsRun(process, out, err, description);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

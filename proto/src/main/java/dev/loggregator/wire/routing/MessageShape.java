@@ -66,9 +66,4 @@ enum MessageShape {
             throw new MalformedEnvelopeException(name + " is missing required field " + Long.numberOfTrailingZeros(missing));
         }
     }
-
-    @Override
-    public String toString() {
-        return name;
-    }
 }

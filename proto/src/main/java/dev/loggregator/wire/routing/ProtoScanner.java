@@ -42,10 +42,6 @@ final class ProtoScanner {
         return position;
     }
 
-    int depth() {
-        return depth;
-    }
-
     /** Reads a tag; returns it as {@code field << 3 | wireType}. Like protobuf-java, only the low 32 bits count. */
     int readTag() {
         int tag = (int) readVarint();
@@ -131,9 +127,5 @@ final class ProtoScanner {
                 skip(tag);
             }
         }
-    }
-
-    byte[] buffer() {
-        return buffer;
     }
 }

@@ -1,7 +1,7 @@
 package dev.loggregator.doppler.ingress.tcp;
 
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.IngressProtocol;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
@@ -31,7 +31,7 @@ public final class StreamIngressServer {
                                DopplerMetrics metrics, EventLoopGroup boss, EventLoopGroup workers, int idleSeconds) {
         this.address = address;
         LengthPrefixedEnvelopeHandler envelopes = new LengthPrefixedEnvelopeHandler(intake, metrics, protocol);
-        IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, ClosedConnectionReason.IDLE, protocol.label());
+        IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, protocol.label());
         int maxEnvelope = intake.maxEnvelopeBytes();
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# WebSocket relay benchmark: a backend streaming 200-byte binary messages on loopback, measured
+# direct, through the gateway, through nginx and through HAProxy (Debian packages, installed if
+# missing), in one run with interleaved rounds. Everything binds 127.0.0.1; every process started
+# here is stopped on exit.
+#
+#   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} from Debian" >&2
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  # The packages start system services on port 80; this benchmark runs its own instances only.
+  (systemctl stop nginx haproxy || service nginx stop || service haproxy stop) >/dev/null 2>&1 || true
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+[ -f gateway/target/gateway.jar ] || ./mvnw -B -q -pl gateway -am package -DskipTests
+mkdir -p "$WORK/classes"
+javac -nowarn -d "$WORK/classes" -cp gateway/target/gateway.jar $(find gateway/bench/src -name '*.java')
+CP="$WORK/classes:gateway/target/gateway.jar"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
+
+BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); NGINX_PORT=$(free_port); HAPROXY_PORT=$(free_port)
+
+java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$BACKEND" >"$WORK/backend.log" 2>&1 &
+PIDS+=($!)
+
+cat >"$WORK/manifest.yml" <<YAML
+properties:
+  logger_endpoint: {port: $GATEWAY}
+traffic_controller: {auth: {disable_access_control: true}}
+gateway:
+  enabled: true
+  admin_port: $ADMIN
+  routes:
+    - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
+YAML
+# C1 only: on 2 cores the C2 compiler recompiling the handshake path costs more CPU than it saves (see README).
+java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:TieredStopAtLevel=1} -jar gateway/target/gateway.jar --manifest "$WORK/manifest.yml" >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+PIDS+=($GATEWAY_PID)
+
+# nginx as its docs say for WebSockets: HTTP/1.1 upstream, Upgrade/Connection passed, no buffering.
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://127.0.0.1:$BACKEND;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$connection_upgrade;
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_buffering off;
+      proxy_read_timeout 3600s;
+    }
+  }
+}
+CONF
+"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx.log" 2>&1 &
+PIDS+=($!)
+
+# HAProxy in http mode (it tunnels after the 101 itself), one thread, forwardfor like the gateway.
+cat >"$WORK/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 5000
+defaults
+  mode http
+  option forwardfor
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout tunnel 1h
+frontend ws
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend stream
+backend stream
+  server s1 127.0.0.1:$BACKEND
+CONF
+"$HAPROXY" -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
+HAPROXY_PID=$!
+PIDS+=($HAPROXY_PID)
+
+for port in "$BACKEND" "$GATEWAY" "$NGINX_PORT" "$HAPROXY_PORT"; do wait_port "$port"; done
+NGINX_WORKERS=$(pgrep -P "$(cat "$WORK/nginx/nginx.pid")" | paste -sd, -)
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+echo "nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'), haproxy: $("$HAPROXY" -v | head -1 | awk '{print $3}')"
+java -Xms512m -Xmx512m -cp "$CP" dev.loggregator.gateway.bench.BenchClient "$@" \
+  "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "nginx=$NGINX_PORT:$NGINX_WORKERS" "haproxy=$HAPROXY_PORT:$HAPROXY_PID"

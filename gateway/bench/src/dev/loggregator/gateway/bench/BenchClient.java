@@ -1,0 +1,220 @@
+package dev.loggregator.gateway.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark client. For each target ({@code name=port[:pid,pid...]}, the first one being the
+ * direct connection to the backend), interleaved over several rounds: a 1-connection stream of
+ * 200-byte binary messages read by a minimal frame counter for a fixed time (messages/s), the
+ * proxy's CPU time over that run from /proc (CPU per relayed message), and sequential WebSocket
+ * handshakes (p50/p99 latency). Prints a table with ratios to direct.
+ */
+public final class BenchClient {
+    record Target(String name, int port, List<Long> pids) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = 5;
+        int rounds = 3;
+        int handshakes = 1000;
+        List<Target> targets = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("--seconds=")) {
+                seconds = Double.parseDouble(arg.substring(10));
+            } else if (arg.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(arg.substring(9));
+            } else if (arg.startsWith("--handshakes=")) {
+                handshakes = Integer.parseInt(arg.substring(13));
+            } else {
+                String[] nameRest = arg.split("=");
+                String[] portPids = nameRest[1].split(":");
+                List<Long> pids = new ArrayList<>();
+                if (portPids.length > 1) {
+                    for (String pid : portPids[1].split(",")) {
+                        pids.add(Long.parseLong(pid));
+                    }
+                }
+                targets.add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
+            }
+        }
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuPerMessage = new LinkedHashMap<>();
+        Map<String, List<Double>> hsP50 = new LinkedHashMap<>();
+        Map<String, List<Double>> hsP99 = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuPerHandshake = new LinkedHashMap<>();
+        for (Target target : targets) {
+            rates.put(target.name(), new ArrayList<>());
+            cpuPerMessage.put(target.name(), new ArrayList<>());
+            hsP50.put(target.name(), new ArrayList<>());
+            hsP99.put(target.name(), new ArrayList<>());
+            cpuPerHandshake.put(target.name(), new ArrayList<>());
+            // Warm-up (the JVM's JIT, connection setup paths), not counted.
+            stream(target, 2.0);
+            handshakes(target, Math.max(500, handshakes));
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Target target : targets) {
+                long cpuBefore = cpuTicks(target.pids());
+                long messages = stream(target, seconds);
+                long cpuAfter = cpuTicks(target.pids());
+                rates.get(target.name()).add(messages / seconds);
+                if (!target.pids().isEmpty()) {
+                    cpuPerMessage.get(target.name()).add((cpuAfter - cpuBefore) * 10_000_000.0 / messages); // ns (ticks are 10 ms)
+                }
+                long hsCpuBefore = cpuTicks(target.pids());
+                double[] latencies = handshakes(target, handshakes);
+                if (!target.pids().isEmpty()) {
+                    cpuPerHandshake.get(target.name()).add((cpuTicks(target.pids()) - hsCpuBefore) * 10.0 / handshakes); // ms
+                }
+                hsP50.get(target.name()).add(percentile(latencies, 0.50));
+                hsP99.get(target.name()).add(percentile(latencies, 0.99));
+                System.err.printf("round %d %-8s %,.0f msg/s, handshake p50 %.3f ms%n", round + 1, target.name(),
+                        messages / seconds, percentile(latencies, 0.5));
+            }
+        }
+        String direct = targets.get(0).name();
+        double directRate = median(rates.get(direct));
+        double directP50 = median(hsP50.get(direct));
+        double directP99 = median(hsP99.get(direct));
+        System.out.printf("%n%-8s | %14s | %9s | %17s | %9s | %14s | %9s | %13s | %s%n", "target", "stream msg/s", "x direct",
+                "handshake p50 ms", "x direct", "p99 ms", "x direct", "proxy CPU/msg", "proxy CPU/handshake");
+        for (Target target : targets) {
+            String name = target.name();
+            double rate = median(rates.get(name));
+            double p50 = median(hsP50.get(name));
+            double p99 = median(hsP99.get(name));
+            String cpu = cpuPerMessage.get(name).isEmpty() ? "-" : String.format("%.0f ns", median(cpuPerMessage.get(name)));
+            String hsCpu = cpuPerHandshake.get(name).isEmpty() ? "-" : String.format("%.3f ms", median(cpuPerHandshake.get(name)));
+            System.out.printf("%-8s | %,14.0f | %8.2fx | %17.3f | %8.2fx | %14.3f | %8.2fx | %13s | %s%n", name, rate, rate / directRate,
+                    p50, p50 / directP50, p99, p99 / directP99, cpu, hsCpu);
+        }
+        System.out.printf("(medians of %d interleaved rounds; %.0f s streams on one connection; %d sequential handshakes per round)%n",
+                rounds, seconds, handshakes);
+    }
+
+    private static SocketChannel handshake(int port, String path, ByteBuffer buffer) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.connect(new InetSocketAddress("127.0.0.1", port));
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        buffer.clear();
+        while (true) {
+            if (channel.read(buffer) < 0) {
+                throw new IOException("closed during handshake");
+            }
+            int end = headEnd(buffer);
+            if (end >= 0) {
+                String head = new String(buffer.array(), 0, end, StandardCharsets.US_ASCII);
+                if (!head.startsWith("HTTP/1.1 101")) {
+                    throw new IOException("handshake refused: " + head);
+                }
+                buffer.flip();
+                buffer.position(end);
+                buffer.compact();
+                return channel;
+            }
+        }
+    }
+
+    private static int headEnd(ByteBuffer buffer) {
+        byte[] a = buffer.array();
+        for (int i = 3; i < buffer.position(); i++) {
+            if (a[i] == '\n' && a[i - 1] == '\r' && a[i - 2] == '\n' && a[i - 3] == '\r') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads the stream for {@code seconds}, counting frames by walking their headers. */
+    private static long stream(Target target, double seconds) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        try (SocketChannel channel = handshake(target.port(), "/stream", buffer)) {
+            long frames = 0;
+            long skip = 0; // payload bytes of the current frame still to skip
+            byte[] header = new byte[14];
+            int headerHave = 0;
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            buffer.flip();
+            while (true) {
+                while (buffer.hasRemaining()) {
+                    if (skip > 0) {
+                        int n = (int) Math.min(skip, buffer.remaining());
+                        buffer.position(buffer.position() + n);
+                        skip -= n;
+                        continue;
+                    }
+                    header[headerHave++] = buffer.get();
+                    if (headerHave == 1 && header[0] != (byte) 0x82) {
+                        throw new IOException(target.name() + ": corrupt stream: frame " + frames + " starts with byte " + header[0]);
+                    }
+                    if (headerHave >= 2) {
+                        int len = header[1] & 0x7f;
+                        int need = len == 126 ? 4 : len == 127 ? 10 : 2;
+                        if (headerHave == need) {
+                            skip = len == 126 ? ((header[2] & 0xff) << 8) | (header[3] & 0xff)
+                                    : len == 127 ? java.nio.ByteBuffer.wrap(header, 2, 8).getLong() : len;
+                            headerHave = 0;
+                            frames++;
+                        }
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    return frames;
+                }
+                buffer.clear();
+                if (channel.read(buffer) < 0) {
+                    throw new IOException("stream closed after " + frames + " frames");
+                }
+                buffer.flip();
+            }
+        }
+    }
+
+    private static double[] handshakes(Target target, int count) throws IOException {
+        double[] latencies = new double[count];
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            SocketChannel channel = handshake(target.port(), "/hs", buffer);
+            latencies[i] = (System.nanoTime() - start) / 1e6;
+            channel.close();
+        }
+        return latencies;
+    }
+
+    private static long cpuTicks(List<Long> pids) throws IOException {
+        long ticks = 0;
+        for (long pid : pids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        }
+        return ticks;
+    }
+
+    private static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+    }
+
+    private static double median(List<Double> values) {
+        double[] array = values.stream().mapToDouble(Double::doubleValue).toArray();
+        return percentile(array, 0.5);
+    }
+}
