@@ -26,13 +26,15 @@ public final class CliSetup {
     }
 
     /** Returns false (after saying why) when the CLI is not built or refused; the caller prints manual steps. */
-    public boolean configure(URI endpoint, Optional<String> token) {
+    public boolean configure(URI endpoint, Optional<String> token, Optional<Path> trust) {
         Path jar = layout.cliJar();
         if (!Files.isRegularFile(jar)) {
             out.println("the logs CLI is not available yet (" + layout.root().relativize(jar) + " missing)");
             return false;
         }
-        if (!run(jar, List.of("target", endpoint.toString()))) {
+        List<String> target = new ArrayList<>(List.of("target", endpoint.toString()));
+        trust.ifPresent(cert -> target.addAll(List.of("--ca", cert.toString())));
+        if (!run(jar, target)) {
             return false;
         }
         return token.isEmpty() || run(jar, List.of("token", token.get()));

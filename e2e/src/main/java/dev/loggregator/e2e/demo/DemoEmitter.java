@@ -6,6 +6,8 @@ import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.ManifestLoader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,9 @@ public final class DemoEmitter implements Runnable {
 
     @Option(names = "--manifest", required = true, description = "deployment manifest")
     Path manifestFile;
+
+    @Option(names = "--ready-file", description = "created once the emitter runs (the launcher waits for it)")
+    Path readyFile;
 
     @Option(names = "--lines-per-second", defaultValue = "8", description = "log lines per second per app (default ${DEFAULT-VALUE})")
     int linesPerSecond;
@@ -100,6 +105,13 @@ public final class DemoEmitter implements Runnable {
                 }
             }
         }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        if (readyFile != null) {
+            try {
+                Files.writeString(readyFile, ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                LOG.warn("cannot write the ready file {}: {}", readyFile, e.toString());
+            }
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

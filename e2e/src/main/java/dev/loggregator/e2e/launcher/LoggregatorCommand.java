@@ -2,6 +2,7 @@ package dev.loggregator.e2e.launcher;
 
 import dev.loggregator.e2e.credentials.CliSetup;
 import dev.loggregator.e2e.credentials.DevCredentials;
+import dev.loggregator.e2e.credentials.DevTls;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -96,19 +97,23 @@ public final class LoggregatorCommand implements Callable<Integer> {
             }
             DevCredentials.Result credentials = DevCredentials.prepare(manifest, root);
             out.println("credentials: " + credentials.summary());
+            DevTls.Result tls = DevTls.prepare(manifest, root);
+            if (!tls.summary().isEmpty()) {
+                out.println(tls.summary());
+            }
             try {
                 launcher.up(plan);
             } catch (LaunchException e) {
                 System.err.println(e.getMessage());
                 return 1;
             }
-            boolean cliReady = new CliSetup(launcher.layout(), out).configure(plan.loggingEndpoint(), credentials.token());
-            printWelcome(out, plan, root, launcher.runDirectory(), credentials, cliReady);
+            boolean cliReady = new CliSetup(launcher.layout(), out).configure(plan.loggingEndpoint(), credentials.token(), tls.trust());
+            printWelcome(out, plan, root, launcher.runDirectory(), credentials, tls, cliReady);
             return 0;
         }
 
         private static void printWelcome(PrintStream out, DeploymentPlan plan, Path root, RunDirectory run,
-                                         DevCredentials.Result credentials, boolean cliReady) {
+                                         DevCredentials.Result credentials, DevTls.Result tls, boolean cliReady) {
             out.println();
             out.println("Loggregator is up (" + root.relativize(plan.manifestFile()) + ").");
             out.println("  logging endpoint   " + plan.loggingEndpoint());
@@ -124,7 +129,8 @@ public final class LoggregatorCommand implements Callable<Integer> {
             out.println();
             if (!cliReady) {
                 out.println("Once the logs CLI is built, point it here:");
-                out.println("  bin/logs target " + plan.loggingEndpoint());
+                out.println("  bin/logs target " + plan.loggingEndpoint()
+                        + tls.trust().map(cert -> " --ca " + root.relativize(cert)).orElse(""));
                 credentials.tokenFile().ifPresent(f -> out.println("  bin/logs token \"$(cat " + root.relativize(f) + ")\""));
             }
             out.println("Tail an app:  bin/logs tail demo" + (plan.includes(ComponentKind.DEMO_EMITTER) ? "" : "   (start with --demo for demo apps)"));

@@ -64,6 +64,7 @@ public final class ManagedProcess {
         }
         try {
             Files.createDirectories(log.getParent());
+            Files.deleteIfExists(log.resolveSibling(name() + ".ready"));
             Files.writeString(log, "=== " + Instant.now() + " starting " + name() + ": " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Process process = new ProcessBuilder(command)

@@ -82,6 +82,7 @@ public final class RunDirectory {
         try {
             for (Entry entry : new ArrayList<>(entries)) {
                 Files.deleteIfExists(pidFile(entry.name()));
+                Files.deleteIfExists(dir.resolve(entry.name() + ".ready"));
             }
             Files.deleteIfExists(stateFile());
         } catch (IOException e) {

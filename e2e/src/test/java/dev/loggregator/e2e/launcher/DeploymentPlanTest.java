@@ -29,6 +29,17 @@ class DeploymentPlanTest {
     }
 
     @Test
+    void multiNodeExampleRunsThreeDopplersTwoTrafficControllersAndATlsGateway() {
+        Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "multi-node.yml"));
+
+        DeploymentPlan plan = DeploymentPlan.of(manifest, Path.of("deploy/multi-node.yml"), Set.of(), true);
+
+        assertEquals(List.of("doppler-0", "doppler-1", "doppler-2", "traffic-controller-0", "traffic-controller-1",
+                "gateway", "demo-emitter"), names(plan));
+        assertEquals(URI.create("wss://127.0.0.1:4443"), plan.loggingEndpoint());
+    }
+
+    @Test
     void everyIndexIsAProcessAndTheGatewayOwnsTheEndpointWhenEnabled() {
         Manifest manifest = ManifestLoader.parse("""
                 properties: {logger_endpoint: {port: 4443, use_ssl: true}}
