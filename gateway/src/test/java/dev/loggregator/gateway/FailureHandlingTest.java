@@ -61,6 +61,7 @@ class FailureHandlingTest {
                 + "  dead_backend_ttl_ms: " + TTL_MS + "\n"
                 + "  timeouts:\n"
                 + "    response_header_ms: 1000\n"
+                + "    client_idle_ms: 1500\n"
                 + "  limits:\n"
                 + "    max_attempts: 3\n"
                 + "  routes:\n"
@@ -179,6 +180,18 @@ class FailureHandlingTest {
             client.send("x");
             assertEquals("ws:x", client.next());
             client.closeBlocking();
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionsAndUnfinishedRequestHeadsAreClosedAfterTheClientIdleTimeout() {
+        try (RawHttp idle = new RawHttp(gateway.port()); RawHttp slow = new RawHttp(gateway.port())) {
+            assertEquals(200, idle.send("GET /keep HTTP/1.1\r\nHost: ttl.test\r\n\r\n").read().status());
+            slow.send("GET /slowloris HTTP/1.1\r\nHost: ttl.test\r\nX-Drip: 1");
+            long start = System.nanoTime();
+            assertTrue(idle.closedByServer());
+            assertTrue(slow.closedByServer());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(25).toNanos(), "closed by the idle timeout, not the socket timeout");
         }
     }
 
