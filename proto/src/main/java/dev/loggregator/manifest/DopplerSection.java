@@ -24,7 +24,7 @@ public record DopplerSection(
         sinkInactivityTimeoutSeconds = sinkInactivityTimeoutSeconds == null ? 3600 : sinkInactivityTimeoutSeconds;
         maxApps = maxApps == null ? 100_000 : maxApps;
         messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
-        ingressBufferSize = ingressBufferSize == null ? 65_536 : ingressBufferSize;
+        ingressBufferSize = ingressBufferSize == null ? 262_144 : ingressBufferSize;
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;

@@ -1,6 +1,6 @@
 package dev.loggregator.doppler.egress;
 
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
 import dev.loggregator.doppler.routing.Subscriptions;
@@ -25,7 +25,7 @@ final class EgressContext {
         this.store = store;
         this.metrics = metrics;
         this.queueSize = queueSize;
-        this.silentLinkCloser = new IdleConnectionCloser(metrics, ClosedConnectionReason.SUBSCRIBER_SILENT, "subscriber");
+        this.silentLinkCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.SUBSCRIBER_SILENT, "subscriber");
     }
 
     Subscriptions subscriptions() {

@@ -1,7 +1,7 @@
 package dev.loggregator.doppler.egress;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.Subscriptions;
@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private static List<String> segments(String rawPath) {
         String trimmed = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
-        return java.util.Arrays.stream(trimmed.split("/", -1))
+        return Arrays.stream(trimmed.split("/", -1))
                 .map(QueryStringDecoder::decodeComponent)
                 .toList();
     }
@@ -115,7 +116,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, true, MAX_INBOUND_FRAME).newHandshaker(request);
         if (handshaker == null) {
-            context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+            context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             ctx.close();
             return;
@@ -139,7 +140,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         });
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
-            if (!done.isSuccess()) {
+            if (!done.isSuccess() || !done.channel().isActive()) {
                 ctx.close();
                 return;
             }
@@ -159,7 +160,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {
-        context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+        context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
         BAD_REQUEST_LOG.warn("Egress request from {} refused with {}: {}", ctx.channel().remoteAddress(), status.code(), detail);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(status.reasonPhrase() + ": " + detail + "\n", StandardCharsets.UTF_8));
@@ -187,7 +188,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        context.metrics().closedConnections().increment(ClosedConnectionReason.BAD_REQUEST);
+        context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
         BAD_REQUEST_LOG.warn("Closed egress connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

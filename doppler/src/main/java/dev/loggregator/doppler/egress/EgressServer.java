@@ -1,6 +1,6 @@
 package dev.loggregator.doppler.egress;
 
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
 import dev.loggregator.doppler.routing.Subscriptions;
@@ -39,7 +39,7 @@ public final class EgressServer {
                         int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
         this.address = address;
         this.context = new EgressContext(subscriptions, store, metrics, queueSize);
-        IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, ClosedConnectionReason.IDLE, "egress");
+        IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

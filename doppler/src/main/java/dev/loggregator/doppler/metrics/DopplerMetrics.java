@@ -15,8 +15,8 @@ public final class DopplerMetrics {
     private final LabeledCounter<IngressProtocol> ingress = new LabeledCounter<>(IngressProtocol.class);
     private final LabeledCounter<EgressEndpoint> egress = new LabeledCounter<>(EgressEndpoint.class);
     private final LabeledCounter<DropReason> dropped = new LabeledCounter<>(DropReason.class);
-    private final LabeledCounter<ClosedConnectionReason> closedConnections =
-            new LabeledCounter<>(ClosedConnectionReason.class);
+    private final LabeledCounter<RefusedConnectionReason> refusedConnections =
+            new LabeledCounter<>(RefusedConnectionReason.class);
     private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
 
     public DopplerMetrics() {
@@ -26,7 +26,7 @@ public final class DopplerMetrics {
                 "Envelopes sent to subscribers and HTTP clients, by endpoint", "endpoint");
         dropped.register(registry, "doppler_dropped_envelopes",
                 "Envelopes not delivered, by reason", "reason");
-        closedConnections.register(registry, "doppler_refused_connections",
+        refusedConnections.register(registry, "doppler_refused_connections",
                 "Connections and requests this Doppler refused or closed, by reason", "reason");
     }
 
@@ -42,8 +42,8 @@ public final class DopplerMetrics {
         return dropped;
     }
 
-    public LabeledCounter<ClosedConnectionReason> closedConnections() {
-        return closedConnections;
+    public LabeledCounter<RefusedConnectionReason> refusedConnections() {
+        return refusedConnections;
     }
 
     /** Registers a gauge read on demand; {@code name} is the self-metric name, Prometheus gets {@code doppler_<name>}. */

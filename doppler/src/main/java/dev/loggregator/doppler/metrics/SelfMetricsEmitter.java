@@ -38,7 +38,7 @@ public final class SelfMetricsEmitter implements Runnable {
         counters("ingress", "protocol", metrics.ingress(), now);
         counters("egress", "endpoint", metrics.egress(), now);
         counters("dropped", "reason", metrics.dropped(), now);
-        counters("refused_connections", "reason", metrics.closedConnections(), now);
+        counters("refused_connections", "reason", metrics.refusedConnections(), now);
         for (Map.Entry<String, LongSupplier> gauge : metrics.gauges().entrySet()) {
             sink.accept(identity.clone()
                     .setEventType(Envelope.EventType.ValueMetric)

@@ -1,7 +1,7 @@
 package dev.loggregator.doppler.net;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,11 +20,11 @@ public final class IdleConnectionCloser extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IdleConnectionCloser.class);
 
     private final DopplerMetrics metrics;
-    private final ClosedConnectionReason reason;
+    private final RefusedConnectionReason reason;
     private final String listener;
     private final RateLimitedLog log = new RateLimitedLog(LOG);
 
-    public IdleConnectionCloser(DopplerMetrics metrics, ClosedConnectionReason reason, String listener) {
+    public IdleConnectionCloser(DopplerMetrics metrics, RefusedConnectionReason reason, String listener) {
         this.metrics = metrics;
         this.reason = reason;
         this.listener = listener;
@@ -33,7 +33,7 @@ public final class IdleConnectionCloser extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
-            metrics.closedConnections().increment(reason);
+            metrics.refusedConnections().increment(reason);
             log.warn("Closed {} connection from {}: nothing received within the idle timeout", listener, ctx.channel().remoteAddress());
             ctx.close();
             return;

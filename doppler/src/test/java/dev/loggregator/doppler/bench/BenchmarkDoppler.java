@@ -116,6 +116,14 @@ final class BenchmarkDoppler implements AutoCloseable {
         return -1;
     }
 
+    /** CPU time (user + system) the Doppler process has used so far, in seconds (Linux). */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is state (field 3); utime and stime are fields 14 and 15, in clock ticks (100/s on Linux).
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
     /** Runs a full GC in the Doppler (jcmd) so heap figures mean live data. */
     void gc() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");

@@ -22,7 +22,8 @@ final class CountingSubscriber extends WebSocketClient {
     CountingSubscriber(String url, LatencyRecorder latency) {
         super(URI.create(url));
         this.latency = latency;
-        setConnectionLostTimeout(0);
+        // Pings every 15 s, as a Traffic Controller does: the Doppler closes links that stay silent for 45 s.
+        setConnectionLostTimeout(15);
     }
 
     static CountingSubscriber connect(String url, LatencyRecorder latency) throws InterruptedException {

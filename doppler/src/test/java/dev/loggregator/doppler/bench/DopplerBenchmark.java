@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * "Performance", for the command and the figures.
  *
  * <pre>
- * throughput [--rates 300000,400000,...] [--seconds 10]   zero-loss sweep; rate 0 = as fast as flow control allows
+ * throughput [--rates 300000,400000,...] [--seconds 10] [--drain-buffer N] [--ingress-buffer N]
+ *                                                         zero-loss sweep; rate 0 = as fast as flow control allows;
+ *                                                         the buffers default to the manifest defaults
  * latency    [--rate 10000] [--seconds 30]                 one-way latency, load generator to subscriber
  * memory     [--apps 10000] [--lines 100]                  heap and RSS with every app's ring full
  * </pre>
@@ -68,9 +70,16 @@ public final class DopplerBenchmark {
                 .mapToLong(Long::parseLong).toArray();
         int payload = payloadBytes();
         List<byte[]> batches = BatchSenderLoad.batches(256, 1000, payload);
-        System.out.printf("throughput: %d-byte v1 log envelopes, batches of %d, 1000 apps, %.0f s per rate%n",
-                ENVELOPE_BYTES, BatchSenderLoad.BATCH, seconds);
-        try (BenchmarkDoppler doppler = new BenchmarkDoppler(DOPPLER_JVM, "");
+        StringBuilder config = new StringBuilder();
+        if (options.containsKey("drain-buffer")) {
+            config.append("  message_drain_buffer_size: ").append(Integer.parseInt(options.get("drain-buffer"))).append('\n');
+        }
+        if (options.containsKey("ingress-buffer")) {
+            config.append("  ingress_buffer_size: ").append(Integer.parseInt(options.get("ingress-buffer"))).append('\n');
+        }
+        System.out.printf("throughput: %d-byte v1 log envelopes, batches of %d, 1000 apps, %.0f s per rate%s%n",
+                ENVELOPE_BYTES, BatchSenderLoad.BATCH, seconds, config.length() == 0 ? "" : "; doppler:\n" + config);
+        try (BenchmarkDoppler doppler = new BenchmarkDoppler(DOPPLER_JVM, config.toString());
              BatchSenderLoad load = new BatchSenderLoad(doppler.grpcPort)) {
             CountingSubscriber firehose = CountingSubscriber.connect("ws://127.0.0.1:" + doppler.wsPort + "/firehose/bench", null);
             // Warm-up: let the JITs of all three JVMs settle.
@@ -80,16 +89,20 @@ public final class DopplerBenchmark {
                 long receivedBefore = firehose.received();
                 double shedBefore = doppler.shed();
                 double subscriberDropsBefore = doppler.droppedForSubscribers();
+                double cpuBefore = doppler.cpuSeconds();
                 long start = System.nanoTime();
                 long sent = load.run(batches, rate, seconds);
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
                 awaitQuiet(firehose);
+                double cpu = doppler.cpuSeconds() - cpuBefore;
                 long received = firehose.received() - receivedBefore;
                 double shed = doppler.shed() - shedBefore;
                 double subscriberDrops = doppler.droppedForSubscribers() - subscriberDropsBefore;
-                System.out.printf("  target %-9s sent %,11d (%,9.0f/s)  received %,11d  shed at ingress %,.0f, dropped for the subscriber %,.0f  %s%n",
+                System.out.printf("  target %-9s sent %,11d (%,9.0f/s)  received %,11d  shed at ingress %,.0f, dropped for the subscriber %,.0f  %s;"
+                                + " Doppler CPU %.2f µs/envelope (%,.0f envelopes per CPU-second)%n",
                         rate == 0 ? "max" : String.format("%,d", rate), sent, sent / sendSeconds, received, shed, subscriberDrops,
-                        received == sent && shed + subscriberDrops == 0 ? "ZERO LOSS" : "LOSS " + (sent - received));
+                        shed + subscriberDrops == 0 && received == sent ? "ZERO LOSS" : String.format("LOSS %,.0f", shed + subscriberDrops),
+                        cpu * 1e6 / sent, sent / cpu);
             }
             firehose.close();
         }

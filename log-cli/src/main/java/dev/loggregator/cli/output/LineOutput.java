@@ -58,10 +58,6 @@ public final class LineOutput {
         return done;
     }
 
-    public synchronized long printed() {
-        return printed;
-    }
-
     /** True when {@code --max-lines} was given and that many lines were printed. */
     public synchronized boolean limitReached() {
         return maxLines > 0 && printed >= maxLines;

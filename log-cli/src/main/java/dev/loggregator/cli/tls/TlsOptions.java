@@ -23,10 +23,6 @@ import javax.net.ssl.X509TrustManager;
  */
 public record TlsOptions(boolean skipValidation, Path caFile) {
 
-    public static TlsOptions defaults() {
-        return new TlsOptions(false, null);
-    }
-
     /** An SSLContext for these options; null means the JVM default. */
     public SSLContext sslContext() {
         if (!skipValidation && caFile == null) {

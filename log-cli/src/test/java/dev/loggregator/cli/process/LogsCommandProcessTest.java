@@ -118,6 +118,27 @@ class LogsCommandProcessTest {
     }
 
     @Test
+    @Order(1)
+    void tailReordersLinesThatArriveOutOfOrder() {
+        String app = app();
+        try (LogsRun tail = LogsRun.start(env(), null, "tail", app)) {
+            tail.awaitStderr("tailing logs", LONG);
+            warmUp(tail, app);
+            long now = System.currentTimeMillis() * 1_000_000L;
+            deployment.emitV1(List.of(
+                    V1Envelopes.log(app, "third", now + 20_000_000L, LogMessage.MessageType.OUT),
+                    V1Envelopes.log(app, "first", now, LogMessage.MessageType.OUT),
+                    V1Envelopes.log(app, "second", now + 10_000_000L, LogMessage.MessageType.ERR)));
+            await().atMost(LONG).until(() -> tail.stdout().contains("OUT third"));
+            tail.interrupt();
+            assertEquals(ExitCode.OK, tail.awaitExit(Duration.ofSeconds(30)), tail::toString);
+            List<String> lines = tail.stdoutLines().stream().filter(l -> !l.contains("warm-up")).toList();
+            assertEquals(List.of(line(now, "OUT", "first"), line(now + 10_000_000L, "ERR", "second"),
+                    line(now + 20_000_000L, "OUT", "third")), lines);
+        }
+    }
+
+    @Test
     @Order(2)
     void recentSortsStablyByTimestampAndRepeatsTheHeaderOfMultiLineMessages() {
         String app = app();
@@ -335,10 +356,12 @@ class LogsCommandProcessTest {
         assertTrue(Files.readString(config).contains(Deployment.adminToken().substring(0, 20)), "the fresh token is stored");
 
         Files.writeString(config, Files.readString(config).replaceFirst("\"token\" : \"[^\"]*\"", "\"token\" : \"bearer stale-again\""));
-        LogsRun tail = LogsRun.run(env, null, "tail", app, "--timeout", "2s");
-        assertEquals(ExitCode.OK, tail.exitCode(), tail::toString);
-        assertTrue(tail.stderr().contains("token rejected; fetching a fresh one"), tail::toString);
-        assertTrue(tail.stderr().contains("tailing logs for app " + app), tail::toString);
+        try (LogsRun tail = LogsRun.start(env, null, "tail", app)) {
+            tail.awaitStderr("tailing logs for app " + app, LONG);
+            assertTrue(tail.stderr().contains("token rejected; fetching a fresh one"), tail::toString);
+            tail.interrupt();
+            assertEquals(ExitCode.OK, tail.awaitExit(Duration.ofSeconds(30)), tail::toString);
+        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.loggregator.doppler.ingress.tcp;
 
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.logging.RateLimitedLog;
-import dev.loggregator.doppler.metrics.ClosedConnectionReason;
+import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.IngressProtocol;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +44,7 @@ final class LengthPrefixedEnvelopeHandler extends SimpleChannelInboundHandler<By
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-            metrics.closedConnections().increment(ClosedConnectionReason.TLS_HANDSHAKE);
+            metrics.refusedConnections().increment(RefusedConnectionReason.TLS_HANDSHAKE);
             log.warn("Closed {} connection from {}: TLS handshake failed: {}", protocol.label(),
                     ctx.channel().remoteAddress(), handshake.cause().getMessage());
             ctx.close();
@@ -56,7 +56,7 @@ final class LengthPrefixedEnvelopeHandler extends SimpleChannelInboundHandler<By
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            metrics.closedConnections().increment(ClosedConnectionReason.OVERSIZE_FRAME);
+            metrics.refusedConnections().increment(RefusedConnectionReason.OVERSIZE_FRAME);
             log.warn("Closed {} connection from {}: {}", protocol.label(), ctx.channel().remoteAddress(), cause.getMessage());
         } else if (ctx.channel().isActive()) {
             log.warn("Closed {} connection from {}: {}", protocol.label(), ctx.channel().remoteAddress(), cause.toString());

@@ -1,7 +1,7 @@
 package dev.loggregator.doppler.metrics;
 
 /** Why this Doppler refused a request or closed a connection. */
-public enum ClosedConnectionReason implements MetricLabel {
+public enum RefusedConnectionReason implements MetricLabel {
     /** Opened a connection and sent nothing for doppler.idle_connection_timeout_seconds. */
     IDLE("idle"),
     /** A length prefix above doppler.max_envelope_bytes: the stream cannot be re-synchronised. */
@@ -15,7 +15,7 @@ public enum ClosedConnectionReason implements MetricLabel {
 
     private final String label;
 
-    ClosedConnectionReason(String label) {
+    RefusedConnectionReason(String label) {
         this.label = label;
     }
 
