@@ -62,6 +62,7 @@ class FailureHandlingTest {
                 + "  timeouts:\n"
                 + "    response_header_ms: 1000\n"
                 + "    client_idle_ms: 1500\n"
+                + "    tunnel_idle_ms: 1500\n"
                 + "  limits:\n"
                 + "    max_attempts: 3\n"
                 + "  routes:\n"
@@ -193,6 +194,16 @@ class FailureHandlingTest {
             assertTrue(slow.closedByServer());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(25).toNanos(), "closed by the idle timeout, not the socket timeout");
         }
+    }
+
+    @Test
+    void aTunnelWithNoTrafficIsClosedAfterTheTunnelIdleTimeoutButNotBefore() throws Exception {
+        WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + gateway.port() + "/quiet"), Map.of());
+        long start = System.nanoTime();
+        client.send("x");
+        assertEquals("ws:x", client.next());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !client.isOpen());
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(1400).toNanos(), "closed before the idle timeout");
     }
 
     @Test

@@ -71,6 +71,7 @@ public final class TrafficController implements AutoCloseable {
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
         connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS);
+        metrics.dopplerLinks(connector::openLinks);
         AppStreamHub appStreams = new AppStreamHub(connector);
         DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5));
 

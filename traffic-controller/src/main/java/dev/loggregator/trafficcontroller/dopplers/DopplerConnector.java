@@ -32,9 +32,13 @@ public final class DopplerConnector implements AutoCloseable {
         this.pinger = scheduler.scheduleWithFixedDelay(this::pingAll, pingSeconds, pingSeconds, TimeUnit.SECONDS);
     }
 
-    /** Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}. */
-    public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink) {
-        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, sink);
+    /**
+     * Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}.
+     * {@code readBufferBytes} sizes each link's read buffer and socket receive buffer (0: the
+     * library's 64 KiB and kernel autotuning, for the firehose; app streams carry far less).
+     */
+    public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink, int readBufferBytes) {
+        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, sink, readBufferBytes);
         subscription.start();
         return subscription;
     }
@@ -89,8 +93,15 @@ public final class DopplerConnector implements AutoCloseable {
         metrics.malformedBatch();
     }
 
-    public int linkCount() {
-        return links.size();
+    /** Links whose handshake completed and that are not closed. */
+    public int openLinks() {
+        int open = 0;
+        for (DopplerLink link : links) {
+            if (link.isOpen()) {
+                open++;
+            }
+        }
+        return open;
     }
 
     @Override

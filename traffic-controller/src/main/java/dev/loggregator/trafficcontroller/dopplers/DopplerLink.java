@@ -29,7 +29,7 @@ final class DopplerLink extends org.java_websocket.client.WebSocketClient {
     private volatile long lastPongNanos = System.nanoTime();
 
     DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, EnvelopeSink sink,
-                int maxEnvelopeBytes) {
+                int maxEnvelopeBytes, int readBufferBytes) {
         super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
@@ -39,6 +39,10 @@ final class DopplerLink extends org.java_websocket.client.WebSocketClient {
         setConnectionLostTimeout(0);
         setTcpNoDelay(true);
         setDaemon(true);
+        if (readBufferBytes > 0) {
+            // Java-WebSocket allocates this per link for its reader (64 KiB by default) and sizes SO_RCVBUF with it.
+            setReceiveBufferSize(readBufferBytes);
+        }
     }
 
     @Override

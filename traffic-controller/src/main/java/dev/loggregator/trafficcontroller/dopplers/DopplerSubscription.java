@@ -23,13 +23,15 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     private final DopplerConnector connector;
     private final String pathAndQuery;
     private final EnvelopeSink sink;
+    private final int readBufferBytes;
     private final Map<DopplerAddress, Slot> slots = new HashMap<>();
     private boolean closed;
 
-    DopplerSubscription(DopplerConnector connector, String pathAndQuery, EnvelopeSink sink) {
+    DopplerSubscription(DopplerConnector connector, String pathAndQuery, EnvelopeSink sink, int readBufferBytes) {
         this.connector = connector;
         this.pathAndQuery = pathAndQuery;
         this.sink = sink;
+        this.readBufferBytes = readBufferBytes;
     }
 
     /** The link state for one Doppler. Guarded by the subscription. */
@@ -76,7 +78,7 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             return;
         }
         DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
-                sink, connector.maxEnvelopeBytes());
+                sink, connector.maxEnvelopeBytes(), readBufferBytes);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);

@@ -58,6 +58,12 @@ public final class TrafficControllerMetrics {
                 .callback(cb -> cb.call(ManagementFactory.getThreadMXBean().getThreadCount())).register(registry);
     }
 
+    /** Doppler links currently open (every subscription holds one per Doppler). */
+    public void dopplerLinks(java.util.function.IntSupplier openLinks) {
+        GaugeWithCallback.builder().name("doppler_proxy_doppler_links").help("open WebSocket links to Dopplers")
+                .callback(cb -> cb.call(openLinks.getAsInt())).register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

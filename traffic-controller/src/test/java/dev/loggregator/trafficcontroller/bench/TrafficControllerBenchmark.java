@@ -99,7 +99,8 @@ class TrafficControllerBenchmark {
         }
         int streams = Integer.getInteger("bench.idleStreams", 10_000);
         int apps = Integer.getInteger("bench.idleApps", 100);
-        try (Cluster cluster = Cluster.start(1, 1, "auth: {disable_access_control: true}\nmetrics_interval_seconds: 3600",
+        int dopplers = 2;
+        try (Cluster cluster = Cluster.start(dopplers, 1, "auth: {disable_access_control: true}\nmetrics_interval_seconds: 3600",
                 "", "-Xms2g", "-Xmx2g", "-XX:-UseSerialGC", "-XX:+UseParallelGC");
              FrameCounter counter = new FrameCounter(-1, 512)) {
             long pid = cluster.trafficController(0).pid();
@@ -109,9 +110,16 @@ class TrafficControllerBenchmark {
                 counter.connect(cluster.tcPort(0), String.format("/apps/idle-app-%05d/stream", i % apps));
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> gauge(cluster.tcMetrics(0), "doppler_proxy_app_streams") == streams);
+            // Upstream links open asynchronously; their buffers count too.
+            await().atMost(Duration.ofMinutes(2)).until(() ->
+                    gauge(cluster.tcMetrics(0), "doppler_proxy_doppler_links") == (long) dopplers * Math.min(streams, apps));
             long after = heapAfterGc(cluster, pid);
             long threadsAfter = gauge(cluster.tcMetrics(0), "jvm_threads");
-            report(String.format("idle streams: %,d app streams over %,d apps held by 1 Traffic Controller: heap after GC"
+            Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "idle-histogram.txt").toFile()).start();
+            histogram.waitFor(60, TimeUnit.SECONDS);
+            report(String.format("idle streams: %,d app streams over %,d apps, 2 Dopplers, 1 Traffic Controller: heap after GC"
                             + " %,d -> %,d bytes = %,d bytes per stream; threads %d -> %d", streams, apps, before, after,
                     (after - before) / streams, threadsBefore, threadsAfter));
             // Held past two keepalive rounds (pings every 15 s, answered by the counter).
