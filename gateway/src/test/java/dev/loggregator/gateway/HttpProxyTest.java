@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loggregator.gateway.support.HttpBackend;
 import dev.loggregator.gateway.support.RawHttp;
 import dev.loggregator.gateway.support.RunningGateway;
+import dev.loggregator.gateway.support.ScriptedBackend;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ class HttpProxyTest {
     static HttpBackend exactV2;
     static HttpBackend wildcard;
     static HttpBackend fallback;
+    static ScriptedBackend keepAlive;
     static RunningGateway gateway;
 
     @BeforeAll
@@ -28,8 +30,11 @@ class HttpProxyTest {
         exactV2 = new HttpBackend("exact-v2");
         wildcard = new HttpBackend("wildcard");
         fallback = new HttpBackend("fallback");
+        keepAlive = new ScriptedBackend(ScriptedBackend.Behaviour.KEEP_ALIVE);
         gateway = RunningGateway.start(""
                 + "  routes:\n"
+                + "    - hosts: [pooled.test]\n"
+                + "      backends: [" + keepAlive.address() + "]\n"
                 + "    - hosts: [api.example.test]\n"
                 + "      backends: [" + exact.address() + "]\n"
                 + "    - hosts: [api.example.test]\n"
@@ -49,6 +54,7 @@ class HttpProxyTest {
         exactV2.close();
         wildcard.close();
         fallback.close();
+        keepAlive.close();
     }
 
     @BeforeEach
@@ -156,6 +162,20 @@ class HttpProxyTest {
             RawHttp.Response last = http.read();
             assertTrue(last.body().contains("backend=wildcard path=/p3"), last.body());
             assertTrue(http.closedByServer());
+        }
+    }
+
+    @Test
+    void reusesBackendConnectionsForIdempotentRequestsButDialsForAPost() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response response = http.send("GET /pooled/" + i + " HTTP/1.1\r\nHost: pooled.test\r\n\r\n").read();
+                assertEquals("ok", response.body());
+            }
+            assertEquals(5, keepAlive.requests.size());
+            assertEquals(1, keepAlive.accepted.get(), "five GETs on one client connection share one backend connection");
+            assertEquals("ok", http.send("POST /once HTTP/1.1\r\nHost: pooled.test\r\nContent-Length: 1\r\n\r\nx").read().body());
+            assertEquals(2, keepAlive.accepted.get(), "a POST never goes on a pooled connection (it could not be retried)");
         }
     }
 

@@ -140,7 +140,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         });
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
-            if (!done.isSuccess()) {
+            if (!done.isSuccess() || !done.channel().isActive()) {
                 ctx.close();
                 return;
             }

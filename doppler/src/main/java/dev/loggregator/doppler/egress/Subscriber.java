@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jctools.queues.SpscArrayQueue;
+import org.jctools.queues.SpscChunkedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private final EgressEndpoint endpoint;
     private final String appId;
     private final DopplerMetrics metrics;
-    private final SpscArrayQueue<RoutedEnvelope> queue;
+    private final SpscChunkedArrayQueue<RoutedEnvelope> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong droppedSinceNotice = new AtomicLong();
     private final Runnable drainTask = this::drain;
@@ -48,7 +48,9 @@ final class Subscriber implements EnvelopeSubscriber {
         this.endpoint = endpoint;
         this.appId = appId;
         this.metrics = metrics;
-        this.queue = new SpscArrayQueue<>(Math.max(2, queueSize));
+        // Grows in chunks up to its bound: an idle app stream costs a small array, not queueSize slots.
+        int capacity = Math.max(16, queueSize);
+        this.queue = new SpscChunkedArrayQueue<>(Math.max(8, Math.min(1024, capacity / 4)), capacity);
     }
 
     @Override

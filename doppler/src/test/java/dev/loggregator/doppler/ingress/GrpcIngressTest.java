@@ -131,6 +131,17 @@ class GrpcIngressTest {
     }
 
     @Test
+    void anEnvelopeLargerThanTheMaximumIsDroppedAndCountedAndTheRestOfTheBatchArrives() {
+        String marker = UUID.randomUUID().toString();
+        double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"oversize\"}");
+        List<LoggregatorEnvelope.Envelope> batch = new ArrayList<>(logs("app", marker, 0, 2));
+        batch.add(1, Envelopes.v2Log("app", marker + " huge " + "z".repeat(70 * 1024))); // max_envelope_bytes is 64 KiB
+        grpc.send(batch);
+        await().atMost(WAIT).until(() -> logTexts(marker).size() == 2);
+        await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"oversize\"}") == before + 1);
+    }
+
+    @Test
     void aMessageThatIsNotProtobufFailsItsCallIsCountedAndOtherCallsWork() {
         double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
         MethodDescriptor<byte[], byte[]> rawSend = MethodDescriptor.<byte[], byte[]>newBuilder()

@@ -129,9 +129,11 @@ class StreamIngressTest {
     void connectionsThatSendNothingAreClosedAfterTheIdleTimeout() throws Exception {
         double before = metric("doppler_refused_connections_total{reason=\"idle\"}");
         try (Socket tcp = new Socket("127.0.0.1", doppler.tcpPort());
-             Socket egress = new Socket("127.0.0.1", doppler.wsPort())) {
+             Socket egress = new Socket("127.0.0.1", doppler.wsPort());
+             Socket grpc = new Socket("127.0.0.1", doppler.grpcPort())) {
             assertTrue(closedByServer(tcp));
             assertTrue(closedByServer(egress));
+            assertTrue(closedByServer(grpc), "gRPC: no TLS handshake within the idle timeout");
         }
         await().atMost(WAIT).until(() -> metric("doppler_refused_connections_total{reason=\"idle\"}") >= before + 2);
     }

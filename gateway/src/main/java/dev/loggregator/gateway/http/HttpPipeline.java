@@ -4,9 +4,7 @@ import dev.loggregator.gateway.GatewayContext;
 import dev.loggregator.manifest.GatewaySection;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** The HTTP stages of a client connection, after any PROXY-protocol and TLS stages. */
 public final class HttpPipeline {
@@ -19,7 +17,6 @@ public final class HttpPipeline {
 
     public static void configure(ChannelPipeline pipeline, GatewayContext gw, String scheme) {
         GatewaySection settings = gw.settings();
-        pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.timeouts().clientIdleMs(), TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new GatewayRequestDecoder(settings.limits().maxRequestLineBytes(), settings.limits().maxHeaderBytes()));
         pipeline.addLast("encoder", new HttpResponseEncoder());
         if (settings.gzip().enabled()) {

@@ -22,9 +22,10 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive = true;
     private boolean closeWhenIdle;
     private boolean inTunnel;
+    private long idleSinceNanos = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
 
     public HttpProxyHandler(GatewayContext gw, String scheme) {
         this.gw = gw;
@@ -52,6 +55,24 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        scheduleIdleCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs()));
+    }
+
+    /**
+     * Closes the connection once it has gone {@code client_idle_ms} without an exchange in flight:
+     * idle keep-alive connections, and clients that never complete a request head (slowloris).
+     * One timer per connection rather than an idle handler that watches every read and write.
+     */
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = ctx.executor().schedule(() -> {
+            long idle = TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs());
+            long idleFor = System.nanoTime() - idleSinceNanos;
+            if (exchange == null && idleFor >= idle) {
+                ctx.close();
+            } else {
+                scheduleIdleCheck(exchange == null ? idle - idleFor : idle);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -151,12 +172,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void leaveForTunnel() {
         inTunnel = true;
+        idleCheck.cancel(false);
         exchange = null;
     }
 
     /** The exchange is over: close, or decode the next request on this connection. */
     void exchangeFinished(boolean close) {
         exchange = null;
+        idleSinceNanos = System.nanoTime();
         if (close || !keepAlive()) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -198,7 +221,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             if (exchange == null) {
                 ctx.close();
             }
-        } else if (evt instanceof IdleStateEvent || evt instanceof DrainEvent) {
+        } else if (evt instanceof DrainEvent) {
             closeWhenIdle = true;
             if (exchange == null) {
                 ctx.close();
@@ -209,6 +232,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         if (exchange != null) {
             exchange.clientClosed();
             exchange = null;

@@ -28,6 +28,8 @@ public final class ScriptedBackend implements AutoCloseable {
         ECHO,
         /** Answers 101 with bytes right behind it in the same write, then echoes raw bytes. */
         UPGRADE_THEN_ECHO,
+        /** A keep-alive HTTP server: answers every request on a connection with 200 "ok". */
+        KEEP_ALIVE,
         /** Writes 64 KiB blocks as fast as the connection takes them, without reading (TCP mode). */
         FLOOD_RAW,
         /** Reads a request, then answers 200 with an endless chunked body. */
@@ -92,6 +94,17 @@ public final class ScriptedBackend implements AutoCloseable {
             if (behaviour == Behaviour.FLOOD_RAW) {
                 flood(socket, new byte[65_536]);
                 return;
+            }
+            if (behaviour == Behaviour.KEEP_ALIVE) {
+                while (true) {
+                    String request = readRequest(in);
+                    if (request.isEmpty()) {
+                        socket.close();
+                        return;
+                    }
+                    requests.add(request);
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                }
             }
             requests.add(readRequest(in));
             if (behaviour == Behaviour.FLOOD_HTTP) {

@@ -14,9 +14,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The dropsonde v1 stream listeners: TCP, and the same inside TLS. Each frame is a 4-byte
@@ -40,12 +42,16 @@ public final class StreamIngressServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-                        }
+                        // Idleness is judged on raw bytes, ahead of TLS, so a slow handshake is not "nothing received".
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0))
-                                .addLast("idle-closer", idleCloser)
+                                .addLast("idle-closer", idleCloser);
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(ch.alloc());
+                            handler.setHandshakeTimeout(Math.max(10, idleSeconds), TimeUnit.SECONDS);
+                            ch.pipeline().addLast("tls", handler);
+                        }
+                        ch.pipeline()
                                 .addLast("frames", new LengthFieldBasedFrameDecoder(
                                         ByteOrder.LITTLE_ENDIAN, maxEnvelope, 0, 4, 0, 4, true))
                                 .addLast("envelopes", envelopes);
