@@ -356,10 +356,12 @@ class LogsCommandProcessTest {
         assertTrue(Files.readString(config).contains(Deployment.adminToken().substring(0, 20)), "the fresh token is stored");
 
         Files.writeString(config, Files.readString(config).replaceFirst("\"token\" : \"[^\"]*\"", "\"token\" : \"bearer stale-again\""));
-        LogsRun tail = LogsRun.run(env, null, "tail", app, "--timeout", "2s");
-        assertEquals(ExitCode.OK, tail.exitCode(), tail::toString);
-        assertTrue(tail.stderr().contains("token rejected; fetching a fresh one"), tail::toString);
-        assertTrue(tail.stderr().contains("tailing logs for app " + app), tail::toString);
+        try (LogsRun tail = LogsRun.start(env, null, "tail", app)) {
+            tail.awaitStderr("tailing logs for app " + app, LONG);
+            assertTrue(tail.stderr().contains("token rejected; fetching a fresh one"), tail::toString);
+            tail.interrupt();
+            assertEquals(ExitCode.OK, tail.awaitExit(Duration.ofSeconds(30)), tail::toString);
+        }
     }
 
     @Test
