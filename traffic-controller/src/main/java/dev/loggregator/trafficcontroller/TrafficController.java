@@ -154,10 +154,6 @@ public final class TrafficController implements AutoCloseable {
         return SslContextBuilder.forServer(new File(section.tls().cert()), new File(section.tls().key())).build();
     }
 
-    public int port() {
-        return api.port();
-    }
-
     /** Drains: health says DRAINING, the listener closes, clients get 1001, Doppler links close. */
     @Override
     public void close() {

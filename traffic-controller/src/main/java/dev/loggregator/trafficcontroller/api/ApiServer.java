@@ -69,10 +69,6 @@ public final class ApiServer implements AutoCloseable {
         listener = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
-    public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
     /** Stops accepting and tells every client the server is going away (1001). */
     public void drain() {
         if (listener != null) {

@@ -140,15 +140,4 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             slots.clear();
         }
     }
-
-    /** Number of links currently open, for tests and logs. */
-    public synchronized int openLinks() {
-        int open = 0;
-        for (Slot slot : slots.values()) {
-            if (slot.link != null && slot.link.isOpen()) {
-                open++;
-            }
-        }
-        return open;
-    }
 }

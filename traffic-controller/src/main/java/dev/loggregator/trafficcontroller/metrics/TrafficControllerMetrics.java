@@ -104,10 +104,6 @@ public final class TrafficControllerMetrics {
         dropped.labelValues(endpoint).inc(envelopes);
     }
 
-    public long dropped(String endpoint) {
-        return (long) dropped.labelValues(endpoint).get();
-    }
-
     public void dopplerReconnect() {
         dopplerReconnects.inc();
     }

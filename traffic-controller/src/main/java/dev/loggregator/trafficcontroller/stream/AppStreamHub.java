@@ -62,10 +62,6 @@ public final class AppStreamHub {
         }
     }
 
-    public synchronized int upstreams() {
-        return streams.size();
-    }
-
     private static final class SharedAppStream implements EnvelopeSink {
         private volatile EnvelopeSink[] clients = new EnvelopeSink[0];
         private DopplerSubscription subscription;

@@ -189,6 +189,26 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void brokenHttpGetsA400AndTheServerCarriesOn() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cluster.tcPort(0))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("\u0001\u0002 garbage \r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cluster.tcPort(0))) {
+            socket.setSoTimeout(10_000);
+            String hugeHeader = "GET /apps/x/recentlogs HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(100_000) + "\r\n\r\n";
+            socket.getOutputStream().write(hugeHeader.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 4"), answer);
+        } catch (java.net.SocketException reset) {
+            // refusing by closing mid-upload is also fine; what matters is the server below still answers
+        }
+        assertEquals(404, Cluster.get(cluster.http(0) + "/still/serving").statusCode());
+    }
+
+    @Test
     void selfMetricsReachTheFirehoseAndPrometheus() throws Exception {
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/self-metrics?filter-type=metrics", ADMIN);
         try {
