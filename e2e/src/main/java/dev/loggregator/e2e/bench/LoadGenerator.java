@@ -2,7 +2,7 @@ package dev.loggregator.e2e.bench;
 
 import com.google.protobuf.ByteString;
 import dev.loggregator.e2e.ingress.V2Envelopes;
-import dev.loggregator.e2e.ingress.V2IngressClient;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,7 @@
 package dev.loggregator.e2e.demo;
 
-import dev.loggregator.e2e.ingress.IngressUnavailableException;
-import dev.loggregator.e2e.ingress.V2IngressClient;
+import dev.loggregator.wire.ingress.IngressUnavailableException;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;

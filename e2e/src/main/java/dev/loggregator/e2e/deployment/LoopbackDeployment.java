@@ -3,7 +3,7 @@ package dev.loggregator.e2e.deployment;
 import dev.loggregator.e2e.client.LogEndpointClient;
 import dev.loggregator.e2e.credentials.PemKeys;
 import dev.loggregator.e2e.credentials.TokenMinter;
-import dev.loggregator.e2e.ingress.V2IngressClient;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import dev.loggregator.e2e.launcher.DeploymentPlan;
 import dev.loggregator.e2e.launcher.Launcher;
 import dev.loggregator.e2e.launcher.ProjectLayout;

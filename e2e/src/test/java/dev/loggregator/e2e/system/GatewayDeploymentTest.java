@@ -9,7 +9,7 @@ import dev.loggregator.e2e.client.EnvelopeStream;
 import dev.loggregator.e2e.client.HandshakeRejectedException;
 import dev.loggregator.e2e.client.LogEndpointClient;
 import dev.loggregator.e2e.ingress.V2Envelopes;
-import dev.loggregator.e2e.ingress.V2IngressClient;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import dev.loggregator.e2e.support.Envelopes;
 import dev.loggregator.e2e.support.FakeCloudController;
 import dev.loggregator.e2e.support.LogsCli;

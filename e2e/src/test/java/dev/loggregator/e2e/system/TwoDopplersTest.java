@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loggregator.e2e.client.EnvelopeStream;
 import dev.loggregator.e2e.client.LogEndpointClient;
 import dev.loggregator.e2e.ingress.V2Envelopes;
-import dev.loggregator.e2e.ingress.V2IngressClient;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import dev.loggregator.e2e.support.Envelopes;
 import dev.loggregator.e2e.deployment.LoopbackDeployment;
 import java.nio.charset.StandardCharsets;

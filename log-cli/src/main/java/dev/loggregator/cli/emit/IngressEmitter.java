@@ -3,28 +3,22 @@ package dev.loggregator.cli.emit;
 import com.google.protobuf.ByteString;
 import dev.loggregator.cli.CliException;
 import dev.loggregator.cli.ExitCode;
+import dev.loggregator.wire.ingress.IngressUnavailableException;
+import dev.loggregator.wire.ingress.V2IngressClient;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLException;
-import org.cloudfoundry.loggregator.v2.IngressGrpc;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
-import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.EnvelopeBatch;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
-import org.cloudfoundry.loggregator.v2.LoggregatorIngress.BatchSenderResponse;
 
 /**
  * Sends log lines to a Doppler as a Loggregator agent would: a v2 {@code Ingress/BatchSender}
@@ -34,7 +28,6 @@ import org.cloudfoundry.loggregator.v2.LoggregatorIngress.BatchSenderResponse;
  */
 public final class IngressEmitter implements AutoCloseable {
     static final int BATCH_SIZE = 100;
-    private static final long COMPLETION_TIMEOUT_SECONDS = 30;
 
     /** Where lines come from: {@code next()} blocks for a line (null at the end); {@code ready()} says one is waiting. */
     public interface Lines {
@@ -55,12 +48,12 @@ public final class IngressEmitter implements AutoCloseable {
     }
 
     private final String target;
-    private final ManagedChannel channel;
+    private final V2IngressClient client;
     private long lastTimestamp;
 
     public IngressEmitter(String hostPort, DopplerTls tls) {
         this.target = hostPort;
-        this.channel = Grpc.newChannelBuilder(hostPort, credentials(tls)).build();
+        this.client = new V2IngressClient(Grpc.newChannelBuilder(hostPort, credentials(tls)).build());
     }
 
     /**
@@ -69,71 +62,23 @@ public final class IngressEmitter implements AutoCloseable {
      * slowly ({@code tail -f app.log | logs emit app}) are sent at once.
      */
     public long send(Lines lines, LogTemplate template) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Object readiness = new Object();
-        ClientResponseObserver<EnvelopeBatch, BatchSenderResponse> responses = new ClientResponseObserver<>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<EnvelopeBatch> requests) {
-                requests.setOnReadyHandler(() -> {
-                    synchronized (readiness) {
-                        readiness.notifyAll();
-                    }
-                });
-            }
-
-            @Override
-            public void onNext(BatchSenderResponse value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-                synchronized (readiness) {
-                    readiness.notifyAll();
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        };
-        @SuppressWarnings("unchecked")
-        ClientCallStreamObserver<EnvelopeBatch> requests =
-                (ClientCallStreamObserver<EnvelopeBatch>) IngressGrpc.newStub(channel).batchSender(responses);
         long sent = 0;
-        EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
+        List<Envelope> batch = new ArrayList<>(BATCH_SIZE);
         try {
             String line;
-            while (!done.isDone() && (line = lines.next()) != null) {
-                batch.addBatch(envelope(line, template));
+            while ((line = lines.next()) != null) {
+                batch.add(envelope(line, template));
                 sent++;
-                if (batch.getBatchCount() == BATCH_SIZE || !lines.ready()) {
-                    awaitReady(requests, done, readiness);
-                    if (!done.isDone()) {
-                        requests.onNext(batch.build());
-                    }
-                    batch = EnvelopeBatch.newBuilder();
+                if (batch.size() == BATCH_SIZE || !lines.ready()) {
+                    client.send(batch);
+                    batch = new ArrayList<>(BATCH_SIZE);
                 }
             }
+            client.flush();
         } catch (IOException e) {
-            requests.cancel("cannot read input", e);
             throw new CliException(ExitCode.INTERNAL, "cannot read standard input: " + e.getMessage(), e);
-        }
-        if (!done.isDone()) {
-            requests.onCompleted();
-        }
-        try {
-            done.get(COMPLETION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause());
-        } catch (TimeoutException e) {
-            requests.cancel("no answer", null);
-            throw new CliException(ExitCode.TIMEOUT, "the Doppler at " + target + " did not confirm within "
-                    + COMPLETION_TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            requests.cancel("interrupted", e);
+        } catch (IngressUnavailableException e) {
+            throw failure(e.getCause() == null ? e : e.getCause());
         }
         return sent;
     }
@@ -151,19 +96,6 @@ public final class IngressEmitter implements AutoCloseable {
                         .setPayload(ByteString.copyFrom(line, StandardCharsets.UTF_8))
                         .setType(template.err() ? Log.Type.ERR : Log.Type.OUT))
                 .build();
-    }
-
-    private static void awaitReady(ClientCallStreamObserver<EnvelopeBatch> requests, CompletableFuture<Void> done, Object readiness) {
-        synchronized (readiness) {
-            while (!requests.isReady() && !done.isDone()) {
-                try {
-                    readiness.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 
     private CliException failure(Throwable cause) {
@@ -218,11 +150,6 @@ public final class IngressEmitter implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        client.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.loggregator.e2e.ingress;
+package dev.loggregator.wire.ingress;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -58,8 +58,14 @@ public final class V2IngressClient implements AutoCloseable {
         }
     }
 
+    /** A plaintext client; the gRPC transport on the classpath (grpc-netty) provides the channel. */
     public V2IngressClient(String host, int port) {
-        this.channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        this(ManagedChannelBuilder.forAddress(host, port).usePlaintext().build());
+    }
+
+    /** A client on a channel the caller built (TLS, for example); {@link #close()} shuts it down. */
+    public V2IngressClient(ManagedChannel channel) {
+        this.channel = channel;
         this.stub = IngressGrpc.newStub(channel);
     }
 

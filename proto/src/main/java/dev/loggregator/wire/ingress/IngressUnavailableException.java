@@ -1,4 +1,4 @@
-package dev.loggregator.e2e.ingress;
+package dev.loggregator.wire.ingress;
 
 /** The Doppler's ingress stream broke or stalled; what was being sent may be lost. */
 public final class IngressUnavailableException extends RuntimeException {
