@@ -114,8 +114,8 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
                 ctx.executor().execute(drainTask);
             } catch (RejectedExecutionException shuttingDown) {
                 // The event loop is stopping (server shutdown): the client is being closed anyway,
-                // and a Doppler link's reader must not fail over it.
-                released = true;
+                // and a Doppler link's reader must not fail over it. The queue goes with the stream.
+                drainScheduled.set(false);
             }
         }
     }
