@@ -124,11 +124,11 @@ class AuthMatrixTest {
 
     @Test
     void aStreamIsClosedWith1008WhenItsTokenExpires() throws Exception {
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(10);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/expiring",
                 UAA.bearer(Duration.ofSeconds(10), "doppler.firehose"));
         StreamClient app = StreamClient.open(cluster.ws(0) + "/apps/allowed-app/stream",
                 UAA.bearer(Duration.ofSeconds(10), "openid"));
-        java.time.Instant expiry = java.time.Instant.now().plusSeconds(10);
         await().atMost(Duration.ofSeconds(60)).until(() -> firehose.closeCode() != -2 && app.closeCode() != -2);
         // Closed because the token ran out, not earlier (exp has one-second resolution).
         assertTrue(java.time.Instant.now().isAfter(expiry.minusSeconds(2)), "closed before the token expired");
