@@ -24,6 +24,9 @@ final class CountingSubscriber extends WebSocketClient {
         this.latency = latency;
         // Pings every 15 s, as a Traffic Controller does: the Doppler closes links that stay silent for 45 s.
         setConnectionLostTimeout(15);
+        // Read 256 KiB per system call instead of Java-WebSocket's default 64 KiB: the subscriber
+        // should not be what limits a Doppler benchmark.
+        setReceiveBufferSize(256 * 1024);
     }
 
     static CountingSubscriber connect(String url, LatencyRecorder latency) throws InterruptedException {

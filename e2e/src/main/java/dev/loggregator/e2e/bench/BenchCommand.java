@@ -200,8 +200,9 @@ public final class BenchCommand implements Callable<Integer> {
                 pending.add(opener.submit(() -> EnvelopeStream.open(http, tc.resolve("/apps/" + app + "/stream"),
                         deployment.operator(), streams)));
             }
-            open.add(EnvelopeStream.open(clients.get(0), tc.resolve("/firehose/" + prefix + "-a?filter-type=logs"), deployment.operator(), firehoseA));
-            open.add(EnvelopeStream.open(clients.get(1), tc.resolve("/firehose/" + prefix + "-b?filter-type=logs"), deployment.operator(), firehoseB));
+            // Each firehose consumer has its own client (selector thread), as a nozzle would.
+            open.add(EnvelopeStream.open(httpClient(tls), tc.resolve("/firehose/" + prefix + "-a?filter-type=logs"), deployment.operator(), firehoseA));
+            open.add(EnvelopeStream.open(httpClient(tls), tc.resolve("/firehose/" + prefix + "-b?filter-type=logs"), deployment.operator(), firehoseB));
             for (Future<EnvelopeStream> f : pending) {
                 open.add(f.get());
             }
