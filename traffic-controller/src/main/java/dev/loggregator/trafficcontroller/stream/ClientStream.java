@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,7 +110,13 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
         }
         queue.offer(envelopes);
         if (drainScheduled.compareAndSet(false, true)) {
-            ctx.executor().execute(drainTask);
+            try {
+                ctx.executor().execute(drainTask);
+            } catch (RejectedExecutionException shuttingDown) {
+                // The event loop is stopping (server shutdown): the client is being closed anyway,
+                // and a Doppler link's reader must not fail over it. The queue goes with the stream.
+                drainScheduled.set(false);
+            }
         }
     }
 

@@ -124,11 +124,14 @@ class AuthMatrixTest {
 
     @Test
     void aStreamIsClosedWith1008WhenItsTokenExpires() throws Exception {
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(10);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/expiring",
-                UAA.bearer(Duration.ofSeconds(4), "doppler.firehose"));
+                UAA.bearer(Duration.ofSeconds(10), "doppler.firehose"));
         StreamClient app = StreamClient.open(cluster.ws(0) + "/apps/allowed-app/stream",
-                UAA.bearer(Duration.ofSeconds(4), "openid"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> firehose.closeCode() != -2 && app.closeCode() != -2);
+                UAA.bearer(Duration.ofSeconds(10), "openid"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> firehose.closeCode() != -2 && app.closeCode() != -2);
+        // Closed because the token ran out, not earlier (exp has one-second resolution).
+        assertTrue(java.time.Instant.now().isAfter(expiry.minusSeconds(2)), "closed before the token expired");
         for (StreamClient client : new StreamClient[] {firehose, app}) {
             assertEquals(1008, client.closeCode());
             assertTrue(client.closeReason().contains("expired"), client.closeReason());
