@@ -6,7 +6,6 @@ import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
 import dev.loggregator.doppler.ingress.tcp.StreamIngressServer;
 import dev.loggregator.doppler.ingress.udp.UdpIngressServer;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
-import dev.loggregator.doppler.metrics.HealthServer;
 import dev.loggregator.doppler.metrics.IngressProtocol;
 import dev.loggregator.doppler.metrics.SelfMetricsEmitter;
 import dev.loggregator.doppler.routing.IngressBuffer;
@@ -14,6 +13,8 @@ import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.doppler.tls.TlsContexts;
+import dev.loggregator.health.HealthServer;
+import dev.loggregator.health.HealthStatus;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -53,6 +54,7 @@ public final class Doppler {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private HealthServer health;
+    private volatile HealthStatus status = HealthStatus.STARTING;
     private EgressServer egress;
     private GrpcIngressServer grpc;
     private final List<StreamIngressServer> streamServers = new ArrayList<>();
@@ -78,8 +80,7 @@ public final class Doppler {
         }
         String host = instance.host();
         if (instance.healthPort() > 0) {
-            health = new HealthServer(new InetSocketAddress(host, instance.healthPort()), metrics);
-            health.start();
+            health = new HealthServer(host, instance.healthPort(), metrics.registry(), () -> status);
         }
         registerGauges();
         router.start();
@@ -127,9 +128,7 @@ public final class Doppler {
             }
         }, interval, interval, TimeUnit.SECONDS);
 
-        if (health != null) {
-            health.status(HealthServer.Status.UP);
-        }
+        status = HealthStatus.UP;
         LOG.info("Doppler {} of '{}' up on {}: egress ws {}, grpc {}, tcp {}, tls {}, udp {}, health {}",
                 index, manifest.name(), host, egress.port(), grpc == null ? "off" : grpc.port(),
                 instance.tcpPort() > 0 ? instance.tcpPort() : "off", instance.tlsPort() > 0 ? instance.tlsPort() : "off",
@@ -158,9 +157,7 @@ public final class Doppler {
      */
     public void stop() {
         LOG.info("Doppler {} draining", index);
-        if (health != null) {
-            health.status(HealthServer.Status.DRAINING);
-        }
+        status = HealthStatus.DRAINING;
         try {
             if (grpc != null) {
                 grpc.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
@@ -183,7 +180,7 @@ public final class Doppler {
                 boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             }
             if (health != null) {
-                health.stop();
+                health.close();
             }
             LOG.info("Doppler {} stopped", index);
         }

@@ -1,11 +1,12 @@
 package dev.loggregator.gateway;
 
-import dev.loggregator.gateway.admin.AdminServer;
 import dev.loggregator.gateway.admin.GatewayMetrics;
 import dev.loggregator.gateway.limits.ConnectionLimiter;
 import dev.loggregator.gateway.routing.BackendRegistry;
 import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.gateway.tls.SniCertificates;
+import dev.loggregator.health.HealthServer;
+import dev.loggregator.health.HealthStatus;
 import dev.loggregator.manifest.GatewaySection;
 import dev.loggregator.manifest.Manifest;
 import io.netty.bootstrap.ServerBootstrap;
@@ -40,7 +41,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup workers;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<ListenerSpec> listeners;
-    private final AdminServer admin;
+    private final HealthServer admin;
     private final RouteReloader reloader;
     private volatile String status = "STARTING";
     private boolean stopped;
@@ -55,7 +56,7 @@ public final class Gateway implements AutoCloseable {
         listeners = ListenerSpec.of(manifest);
         Mapping<String, SslContext> certificates = listeners.stream().anyMatch(ListenerSpec::tls)
                 ? SniCertificates.load(settings.tls()) : null;
-        admin = settings.adminPort() == 0 ? null : new AdminServer(settings.host(), settings.adminPort(), metrics, () -> status);
+        admin = settings.adminPort() == 0 ? null : new HealthServer(settings.host(), settings.adminPort(), metrics.registry(), () -> HealthStatus.valueOf(status));
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits().maxConnections());
         try {
             for (ListenerSpec spec : listeners) {
