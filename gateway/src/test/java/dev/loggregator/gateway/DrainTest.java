@@ -27,9 +27,9 @@ class DrainTest {
 
     @Test
     void sigtermStopsAcceptingClosesIdleConnectionsAndKeepsTunnelsUntilTheDeadline() throws Exception {
-        int port = FreePorts.next();
-        int admin = FreePorts.next();
         try (WsBackend ws = new WsBackend("drain"); HttpBackend http = new HttpBackend("drain-http")) {
+            int port = FreePorts.next();
+            int admin = FreePorts.next();
             Path manifest = Files.createTempFile("gateway-drain-", ".yml");
             Files.writeString(manifest, RunningGateway.manifest(port, admin, ""
                     + "  drain_deadline_ms: 6000\n"

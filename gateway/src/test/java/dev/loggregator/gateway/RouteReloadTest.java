@@ -34,7 +34,7 @@ class RouteReloadTest {
             assertEquals("before:1", stream.next());
 
             gateway.rewrite(routes(after));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
                 WsClient probe = WsClient.connect(uri, Map.of());
                 try {
                     probe.send("probe");

@@ -36,12 +36,12 @@ class TcpModeTest {
     static HttpBackend http;
     static WsBackend ws;
     static RunningGateway gateway;
-    static int tcpV2Out = FreePorts.next();
-    static int tcpProxyInV1Out = FreePorts.next();
-    static int tcpProxyInPlainOut = FreePorts.next();
-    static int httpProxyIn = FreePorts.next();
-    static int tcpWs = FreePorts.next();
-    static int tcpFlood = FreePorts.next();
+    static int tcpV2Out;
+    static int tcpProxyInV1Out;
+    static int tcpProxyInPlainOut;
+    static int httpProxyIn;
+    static int tcpWs;
+    static int tcpFlood;
 
     @BeforeAll
     static void start() {
@@ -51,6 +51,13 @@ class TcpModeTest {
         flood = new ScriptedBackend(Behaviour.FLOOD_RAW);
         http = new HttpBackend("http");
         ws = new WsBackend("tcp-ws");
+        // Listener ports are picked once every backend is bound, so none of them can take one.
+        tcpV2Out = FreePorts.next();
+        tcpProxyInV1Out = FreePorts.next();
+        tcpProxyInPlainOut = FreePorts.next();
+        httpProxyIn = FreePorts.next();
+        tcpWs = FreePorts.next();
+        tcpFlood = FreePorts.next();
         gateway = RunningGateway.start(""
                 + "  listeners:\n"
                 + "    - {port: " + tcpV2Out + ", mode: tcp, send_proxy_protocol: v2, backends: [" + echoV2.address() + "]}\n"

@@ -53,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = ".run/bench", description = "directory for the JSON results (default ${DEFAULT-VALUE})")
     Path outDir;
 
-    @Option(names = "--java-opts", defaultValue = "-Xmx1g -XX:+UseG1GC", description = "JVM options of the components (default ${DEFAULT-VALUE})")
+    @Option(names = "--java-opts", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC", description = "JVM options of the components (default ${DEFAULT-VALUE})")
     String javaOpts;
 
     private final Map<String, Map<String, Long>> peakRss = new LinkedHashMap<>();
@@ -114,8 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
         String prefix = "bench-" + UUID.randomUUID();
         DeliveryCounter counter = new DeliveryCounter(prefix);
         try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
-                client.endpoint().resolve("/firehose/" + prefix + "?filter-type=logs"), deployment.operator(), counter)) {
-            LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), List.of(prefix));
+                client.endpoint().resolve("/firehose/" + prefix + "?filter-type=logs"), deployment.operator(), counter);
+             LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), List.of(prefix))) {
             long warm = generator.run(50_000, 3, 100);
             counter.awaitQuiet(warm, 1000, 10_000);
             List<ManagedProcess> dopplers = processes(deployment, "doppler-");
@@ -192,6 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         URI tc = deployment.trafficController(0);
         List<EnvelopeStream> open = new ArrayList<>();
         ExecutorService opener = Executors.newFixedThreadPool(16);
+        LoadGenerator generator = null;
         try {
             List<Future<EnvelopeStream>> pending = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -206,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (Future<EnvelopeStream> f : pending) {
                 open.add(f.get());
             }
-            LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps);
+            generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps);
             long warm = generator.run(20_000, 2, 100);
             streams.awaitQuiet(warm * 10, 2000, 20_000);
             firehoseA.awaitQuiet(warm, 1000, 10_000);
@@ -245,6 +246,9 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             open.forEach(EnvelopeStream::abort);
             opener.shutdownNow();
+            if (generator != null) {
+                generator.close();
+            }
         }
         return table;
     }

@@ -34,9 +34,8 @@ public final class EnvelopeStream implements AutoCloseable {
     public record Closing(int code, String reason) {
     }
 
-    private EnvelopeStream(Consumer<byte[]> onEnvelope, boolean startPaused) {
+    private EnvelopeStream(Consumer<byte[]> onEnvelope) {
         this.onEnvelope = onEnvelope;
-        this.paused = startPaused;
     }
 
     /**
@@ -45,12 +44,7 @@ public final class EnvelopeStream implements AutoCloseable {
      * @throws HandshakeRejectedException when the server answers the upgrade with an HTTP status instead
      */
     public static EnvelopeStream open(HttpClient http, URI uri, String authorization, Consumer<byte[]> onEnvelope) {
-        return open(http, uri, authorization, onEnvelope, false);
-    }
-
-    public static EnvelopeStream open(HttpClient http, URI uri, String authorization, Consumer<byte[]> onEnvelope,
-                                      boolean startPaused) {
-        EnvelopeStream stream = new EnvelopeStream(onEnvelope, startPaused);
+        EnvelopeStream stream = new EnvelopeStream(onEnvelope);
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (authorization != null) {
             builder.header("Authorization", authorization);
@@ -75,13 +69,7 @@ public final class EnvelopeStream implements AutoCloseable {
     private final class Listener implements WebSocket.Listener {
         @Override
         public void onOpen(WebSocket webSocket) {
-            synchronized (EnvelopeStream.this) {
-                if (paused) {
-                    unrequested = WINDOW;
-                } else {
-                    webSocket.request(WINDOW);
-                }
-            }
+            webSocket.request(WINDOW);
         }
 
         @Override

@@ -126,8 +126,7 @@ class TwoDopplersTest {
         Envelopes slow = new Envelopes();
         String payload = "x".repeat(1000);
         try (EnvelopeStream fastStream = client.firehose("fast-" + app, deployment.operator(), fast);
-             EnvelopeStream slowStream = EnvelopeStream.open(client.http(), client.endpoint().resolve("/firehose/slow-" + app),
-                     deployment.operator(), slow, false)) {
+             EnvelopeStream slowStream = client.firehose("slow-" + app, deployment.operator(), slow)) {
             V2IngressClient ingress = deployment.ingress(0);
             String warm = "warm-" + app;
             await().atMost(PATIENCE).until(() -> {

@@ -12,10 +12,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
 final class ProxyExchange {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+    /** Backend responses: generous head limits (the backend is trusted more than clients), strict framing. */
+    private static final HttpDecoderConfig BACKEND_DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192).setMaxHeaderSize(65_536).setMaxChunkSize(65_536);
 
     private final HttpProxyHandler frontend;
     private final GatewayContext gw;
@@ -141,7 +146,7 @@ final class ProxyExchange {
         ChannelFuture connect = gw.connector().connect(client.eventLoop(), next, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("http-codec", new HttpClientCodec(8192, 65_536, 65_536, false, true));
+                ch.pipeline().addLast("http-codec", new HttpClientCodec(BACKEND_DECODER, false, false));
                 ch.pipeline().addLast("backend", new BackendHandler(gw.pool()));
             }
         });
@@ -263,7 +268,7 @@ final class ProxyExchange {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (!(msg instanceof io.netty.handler.codec.http.HttpObject)) {
+        if (!(msg instanceof HttpObject)) {
             ReferenceCountUtil.release(msg);
             error = "backend sent bytes after a 101 to a request that did not ask to upgrade";
             backendFailed(null);

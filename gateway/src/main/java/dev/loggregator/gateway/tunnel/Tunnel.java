@@ -4,10 +4,15 @@ import dev.loggregator.gateway.admin.GatewayMetrics;
 import dev.loggregator.gateway.routing.Backend;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +77,12 @@ public final class Tunnel {
      * {@code keep}, nearest to the relay first: a decoder being removed passes the bytes it still
      * buffers to the next stage, which must then be the relay.
      */
-    public static void removeAllBefore(ChannelPipeline pipeline, java.util.Set<String> keep) {
-        java.util.List<String> names = new java.util.ArrayList<>(pipeline.names());
+    public static void removeAllBefore(ChannelPipeline pipeline, Set<String> keep) {
+        List<String> names = new ArrayList<>(pipeline.names());
         int relay = names.indexOf("tunnel");
         for (int i = relay - 1; i >= 0; i--) {
-            io.netty.channel.ChannelHandler handler = pipeline.get(names.get(i));
-            if (handler != null && !keep.contains(names.get(i)) && !(handler instanceof io.netty.handler.ssl.SslHandler)) {
+            ChannelHandler handler = pipeline.get(names.get(i));
+            if (handler != null && !keep.contains(names.get(i)) && !(handler instanceof SslHandler)) {
                 pipeline.remove(handler);
             }
         }
