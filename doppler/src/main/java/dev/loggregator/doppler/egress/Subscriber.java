@@ -6,6 +6,7 @@ import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.EnvelopeSubscriber;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.wire.notice.DropNotices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Subscriber implements EnvelopeSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
     private static final RateLimitedLog DROP_LOG = new RateLimitedLog(LOG);
+    /** The origin of the drop notices, as the original Doppler signed them. */
+    private static final String ORIGIN = "DopplerServer";
     /** Well under the protocol's 1 MiB limit: big enough to amortise a frame, small enough to keep latency flat. */
     static final int MAX_FRAME_BYTES = 256 * 1024;
     /** Bytes one drain may write before it yields the event loop to other connections. */
@@ -144,8 +147,8 @@ final class Subscriber implements EnvelopeSubscriber {
         long now = wallClockNanos();
         String destination = String.valueOf(channel.remoteAddress());
         String noticeApp = appId != null ? appId : droppedAppId == null ? "system" : droppedAppId;
-        byte[] log = DropNotice.logMessage(noticeApp, drops, droppedTotal, destination, now);
-        byte[] counter = DropNotice.counterEvent(drops, droppedTotal, now);
+        byte[] log = DropNotices.logMessage(ORIGIN, noticeApp, drops, droppedTotal, destination, now);
+        byte[] counter = DropNotices.counterEvent(ORIGIN, drops, droppedTotal, now);
         ByteBuf frame = channel.alloc().ioBuffer(MAX_FRAME_BYTES);
         BatchEncoding.append(frame, log);
         BatchEncoding.append(frame, counter);
