@@ -1,5 +1,7 @@
 package dev.loggregator.trafficcontroller;
 
+import dev.loggregator.health.HealthServer;
+import dev.loggregator.health.HealthStatus;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.TrafficControllerSection;
@@ -14,7 +16,6 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
-import dev.loggregator.trafficcontroller.metrics.HealthServer;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
@@ -51,6 +52,7 @@ public final class TrafficController implements AutoCloseable {
     private final ExecutorService authExecutor = Executors.newFixedThreadPool(16, daemon("tc-auth"));
     private final ApiServer api = new ApiServer();
     private HealthServer health;
+    private volatile HealthStatus status = HealthStatus.STARTING;
     private DopplerConnector connector;
     private SelfMetricsEmitter selfMetrics;
 
@@ -63,7 +65,7 @@ public final class TrafficController implements AutoCloseable {
         TrafficControllerSection section = manifest.trafficController();
         TrafficControllerSection.Instance instance = section.instance(index);
         if (instance.healthPort() > 0) {
-            health = new HealthServer(instance.host(), instance.healthPort(), metrics);
+            health = new HealthServer(instance.host(), instance.healthPort(), metrics.registry(), () -> status);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(authExecutor).build();
         AccessPolicy policy = accessPolicy(section.auth(), http);
@@ -85,9 +87,7 @@ public final class TrafficController implements AutoCloseable {
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
                 instance.host());
         selfMetrics.start(scheduler, section.metricsIntervalSeconds());
-        if (health != null) {
-            health.state(HealthServer.State.UP);
-        }
+        status = HealthStatus.UP;
         LOG.info("Traffic Controller {} serving the Loggregator v1 API on {}:{} (Dopplers: {})", index,
                 instance.host(), port, directory.current());
     }
@@ -157,9 +157,7 @@ public final class TrafficController implements AutoCloseable {
     /** Drains: health says DRAINING, the listener closes, clients get 1001, Doppler links close. */
     @Override
     public void close() {
-        if (health != null) {
-            health.state(HealthServer.State.DRAINING);
-        }
+        status = HealthStatus.DRAINING;
         if (selfMetrics != null) {
             selfMetrics.close();
         }
