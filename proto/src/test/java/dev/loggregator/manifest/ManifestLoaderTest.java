@@ -21,6 +21,8 @@ class ManifestLoaderTest {
         assertEquals(8082, manifest.doppler().instance(0).grpcPort());
         assertEquals(".run/dev/jwt-public.pem", manifest.trafficController().auth().jwt().publicKeyPem());
         assertFalse(manifest.trafficController().auth().disableAccessControl());
+        assertTrue(manifest.gateway().enabled());
+        assertEquals(TrafficControllerSection.DEFAULT_INTERNAL_PORT, manifest.trafficControllerPort(0));
     }
 
     @Test

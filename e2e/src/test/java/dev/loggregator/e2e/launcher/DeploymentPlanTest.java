@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 class DeploymentPlanTest {
 
     @Test
-    void devManifestRunsOneDopplerAndOneTrafficControllerServingTheLoggingEndpoint() {
+    void devManifestRunsOneDopplerOneTrafficControllerAndTheGatewayOnTheLoggingEndpoint() {
         Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "dev.yml"));
 
         DeploymentPlan plan = DeploymentPlan.of(manifest, Path.of("deploy/dev.yml"), Set.of(), false);
 
-        assertEquals(List.of("doppler-0", "traffic-controller-0"), names(plan));
+        assertEquals(List.of("doppler-0", "traffic-controller-0", "gateway"), names(plan));
         ComponentSpec doppler = plan.components().get(0);
         assertEquals(URI.create("http://127.0.0.1:14825/health"), doppler.health());
         assertEquals(List.of("--manifest", Path.of("deploy/dev.yml").toAbsolutePath().toString(), "--index", "0"), doppler.args());
