@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.loggregator.doppler.support.BatchSubscriber;
 import dev.loggregator.doppler.support.Envelopes;
 import dev.loggregator.doppler.support.GrpcSender;
+import dev.loggregator.doppler.support.RawBytes;
 import dev.loggregator.testsupport.DopplerNode;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,21 +156,5 @@ class GrpcIngressTest {
         String marker = UUID.randomUUID().toString();
         grpc.send(logs("app", marker, 0, 1));
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
-    }
-
-    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }
