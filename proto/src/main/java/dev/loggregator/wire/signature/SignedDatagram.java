@@ -42,16 +42,25 @@ public final class SignedDatagram {
         return Arrays.copyOfRange(buffer, offset + SIGNATURE_LENGTH, offset + length);
     }
 
+    /** One Mac per thread: the provider lookup of {@code Mac.getInstance} would otherwise run per datagram. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance(ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    });
+
     private static byte[] mac(byte[] secret, byte[] data, int offset, int length) {
         try {
-            Mac mac = Mac.getInstance(ALGORITHM);
+            Mac mac = MACS.get();
             // An empty secret is legal for the Go verifier; SecretKeySpec rejects empty keys, and
             // HMAC pads short keys with zeros, so one zero byte is the same key.
             mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, ALGORITHM));
             mac.update(data, offset, length);
             return mac.doFinal();
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 rejected the key", e);
         }
     }
 }
