@@ -16,10 +16,11 @@ import java.util.Map;
 
 /**
  * Benchmark client. For each target ({@code name=port[:pid,pid...]}, the first one being the
- * direct connection to the backend), interleaved over several rounds: a 1-connection stream of
- * 200-byte binary messages read by a minimal frame counter for a fixed time (messages/s), the
- * proxy's CPU time over that run from /proc (CPU per relayed message), and sequential WebSocket
- * handshakes (p50/p99 latency). Prints a table with ratios to direct.
+ * direct connection to the backend), interleaved over several rounds: two 1-connection streams of
+ * 200-byte binary messages read by a minimal frame counter for a fixed time (messages/s), one from
+ * a WebSocket server encoding each message ({@code /stream}) and one of pre-encoded 64 KiB blocks
+ * ({@code /stream-raw}); the proxy's CPU time over each run from /proc (CPU per relayed message);
+ * and sequential WebSocket handshakes (p50/p99 latency). Prints a table with ratios to direct.
  */
 public final class BenchClient {
     record Target(String name, int port, List<Long> pids) {
@@ -51,28 +52,28 @@ public final class BenchClient {
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerMessage = new LinkedHashMap<>();
+        Map<String, List<Double>> rawRates = new LinkedHashMap<>();
+        Map<String, List<Double>> rawCpuPerMessage = new LinkedHashMap<>();
         Map<String, List<Double>> hsP50 = new LinkedHashMap<>();
         Map<String, List<Double>> hsP99 = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerHandshake = new LinkedHashMap<>();
         for (Target target : targets) {
             rates.put(target.name(), new ArrayList<>());
             cpuPerMessage.put(target.name(), new ArrayList<>());
+            rawRates.put(target.name(), new ArrayList<>());
+            rawCpuPerMessage.put(target.name(), new ArrayList<>());
             hsP50.put(target.name(), new ArrayList<>());
             hsP99.put(target.name(), new ArrayList<>());
             cpuPerHandshake.put(target.name(), new ArrayList<>());
             // Warm-up (the JVM's JIT, connection setup paths), not counted.
-            stream(target, 2.0);
+            stream(target, "/stream", 2.0);
+            stream(target, "/stream-raw", 2.0);
             handshakes(target, Math.max(500, handshakes));
         }
         for (int round = 0; round < rounds; round++) {
             for (Target target : targets) {
-                long cpuBefore = cpuTicks(target.pids());
-                long messages = stream(target, seconds);
-                long cpuAfter = cpuTicks(target.pids());
-                rates.get(target.name()).add(messages / seconds);
-                if (!target.pids().isEmpty()) {
-                    cpuPerMessage.get(target.name()).add((cpuAfter - cpuBefore) * 10_000_000.0 / messages); // ns (ticks are 10 ms)
-                }
+                long messages = measureStream(target, "/stream", seconds, rates, cpuPerMessage);
+                long raw = measureStream(target, "/stream-raw", seconds, rawRates, rawCpuPerMessage);
                 long hsCpuBefore = cpuTicks(target.pids());
                 double[] latencies = handshakes(target, handshakes);
                 if (!target.pids().isEmpty()) {
@@ -80,28 +81,46 @@ public final class BenchClient {
                 }
                 hsP50.get(target.name()).add(percentile(latencies, 0.50));
                 hsP99.get(target.name()).add(percentile(latencies, 0.99));
-                System.err.printf("round %d %-8s %,.0f msg/s, handshake p50 %.3f ms%n", round + 1, target.name(),
-                        messages / seconds, percentile(latencies, 0.5));
+                System.err.printf("round %d %-8s %,.0f msg/s, raw %,.0f msg/s, handshake p50 %.3f ms%n", round + 1, target.name(),
+                        messages / seconds, raw / seconds, percentile(latencies, 0.5));
             }
         }
         String direct = targets.get(0).name();
         double directRate = median(rates.get(direct));
+        double directRawRate = median(rawRates.get(direct));
         double directP50 = median(hsP50.get(direct));
         double directP99 = median(hsP99.get(direct));
-        System.out.printf("%n%-8s | %14s | %9s | %17s | %9s | %14s | %9s | %13s | %s%n", "target", "stream msg/s", "x direct",
-                "handshake p50 ms", "x direct", "p99 ms", "x direct", "proxy CPU/msg", "proxy CPU/handshake");
+        System.out.printf("%n%-8s | %12s | %8s | %13s | %8s | %9s | %8s | %9s | %8s | %12s | %12s | %s%n", "target",
+                "stream msg/s", "x direct", "raw msg/s", "x direct", "hs p50 ms", "x direct", "hs p99 ms", "x direct",
+                "CPU/msg", "CPU/raw msg", "CPU/handshake");
         for (Target target : targets) {
             String name = target.name();
             double rate = median(rates.get(name));
+            double rawRate = median(rawRates.get(name));
             double p50 = median(hsP50.get(name));
             double p99 = median(hsP99.get(name));
             String cpu = cpuPerMessage.get(name).isEmpty() ? "-" : String.format("%.0f ns", median(cpuPerMessage.get(name)));
+            String rawCpu = rawCpuPerMessage.get(name).isEmpty() ? "-" : String.format("%.0f ns", median(rawCpuPerMessage.get(name)));
             String hsCpu = cpuPerHandshake.get(name).isEmpty() ? "-" : String.format("%.3f ms", median(cpuPerHandshake.get(name)));
-            System.out.printf("%-8s | %,14.0f | %8.2fx | %17.3f | %8.2fx | %14.3f | %8.2fx | %13s | %s%n", name, rate, rate / directRate,
-                    p50, p50 / directP50, p99, p99 / directP99, cpu, hsCpu);
+            System.out.printf("%-8s | %,12.0f | %7.2fx | %,13.0f | %7.2fx | %9.3f | %7.2fx | %9.3f | %7.2fx | %12s | %12s | %s%n",
+                    name, rate, rate / directRate, rawRate, rawRate / directRawRate, p50, p50 / directP50, p99, p99 / directP99,
+                    cpu, rawCpu, hsCpu);
         }
         System.out.printf("(medians of %d interleaved rounds; %.0f s streams on one connection; %d sequential handshakes per round)%n",
                 rounds, seconds, handshakes);
+    }
+
+    /** One stream run: records messages/s and the proxy's CPU per message; returns the messages counted. */
+    private static long measureStream(Target target, String path, double seconds, Map<String, List<Double>> rates,
+            Map<String, List<Double>> cpuPerMessage) throws IOException {
+        long cpuBefore = cpuTicks(target.pids());
+        long messages = stream(target, path, seconds);
+        long cpuAfter = cpuTicks(target.pids());
+        rates.get(target.name()).add(messages / seconds);
+        if (!target.pids().isEmpty()) {
+            cpuPerMessage.get(target.name()).add((cpuAfter - cpuBefore) * 10_000_000.0 / messages); // ns (ticks are 10 ms)
+        }
+        return messages;
     }
 
     private static SocketChannel handshake(int port, String path, ByteBuffer buffer) throws IOException {
@@ -141,9 +160,9 @@ public final class BenchClient {
     }
 
     /** Reads the stream for {@code seconds}, counting frames by walking their headers. */
-    private static long stream(Target target, double seconds) throws IOException {
+    private static long stream(Target target, String path, double seconds) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-        try (SocketChannel channel = handshake(target.port(), "/stream", buffer)) {
+        try (SocketChannel channel = handshake(target.port(), path, buffer)) {
             long frames = 0;
             long skip = 0; // payload bytes of the current frame still to skip
             byte[] header = new byte[14];
