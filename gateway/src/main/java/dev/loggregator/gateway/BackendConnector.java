@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * Dials backends on the event loop of the client connection that needs them, so both halves of a
@@ -15,8 +14,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 public final class BackendConnector {
     private final Bootstrap template;
 
-    BackendConnector(int connectTimeoutMs) {
-        template = new Bootstrap().channel(NioSocketChannel.class);
+    BackendConnector(Transport transport, int connectTimeoutMs) {
+        template = new Bootstrap().channel(transport.socketChannel());
         ChannelTuning.apply(template);
         template.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
     }

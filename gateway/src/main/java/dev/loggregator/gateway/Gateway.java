@@ -14,8 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -48,11 +46,12 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Manifest manifest, Path manifestFile) throws IOException, InterruptedException {
         GatewaySection settings = manifest.gateway();
-        workers = new NioEventLoopGroup(settings.threads());
+        Transport transport = Transport.select(settings.transport());
+        workers = transport.newGroup(settings.threads());
         BackendRegistry backends = new BackendRegistry();
         GatewayMetrics metrics = new GatewayMetrics(backends);
         ChannelGroup clients = new DefaultChannelGroup("gateway-clients", GlobalEventExecutor.INSTANCE);
-        gw = new GatewayContext(settings, RouteTable.from(manifest, backends), backends, metrics, clients);
+        gw = new GatewayContext(settings, transport, RouteTable.from(manifest, backends), backends, metrics, clients);
         listeners = ListenerSpec.of(manifest);
         Mapping<String, SslContext> certificates = listeners.stream().anyMatch(ListenerSpec::tls)
                 ? SniCertificates.load(settings.tls()) : null;
@@ -62,7 +61,7 @@ public final class Gateway implements AutoCloseable {
             for (ListenerSpec spec : listeners) {
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(workers, workers)
-                        .channel(NioServerSocketChannel.class)
+                        .channel(transport.serverChannel())
                         .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
                         .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
                 ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
@@ -77,7 +76,8 @@ public final class Gateway implements AutoCloseable {
         }
         reloader = manifestFile == null ? null : new RouteReloader(manifestFile, gw, settings.reloadIntervalMs());
         status = "UP";
-        LOG.info("gateway up; admin (/health, /metrics) on {}:{}", settings.host(), admin == null ? "-" : admin.port());
+        LOG.info("gateway up ({} transport); admin (/health, /metrics) on {}:{}", transport.name(), settings.host(),
+                admin == null ? "-" : admin.port());
     }
 
     /** Starts a gateway for {@code manifest}; with a {@code manifestFile} routes follow changes to it. */

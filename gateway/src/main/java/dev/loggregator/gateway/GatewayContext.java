@@ -2,6 +2,7 @@ package dev.loggregator.gateway;
 
 import dev.loggregator.gateway.admin.GatewayMetrics;
 import dev.loggregator.gateway.http.BackendConnectionPool;
+import dev.loggregator.gateway.http.Preconnector;
 import dev.loggregator.gateway.routing.BackendRegistry;
 import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.manifest.GatewaySection;
@@ -18,17 +19,19 @@ public final class GatewayContext {
     private final ChannelGroup clients;
     private final BackendConnector connector;
     private final BackendConnectionPool pool;
+    private final Preconnector preconnector;
     private volatile boolean draining;
 
-    public GatewayContext(GatewaySection settings, RouteTable routes, BackendRegistry backends, GatewayMetrics metrics,
+    GatewayContext(GatewaySection settings, Transport transport, RouteTable routes, BackendRegistry backends, GatewayMetrics metrics,
             ChannelGroup clients) {
         this.settings = settings;
         this.routes = new AtomicReference<>(routes);
         this.backends = backends;
         this.metrics = metrics;
         this.clients = clients;
-        this.connector = new BackendConnector(settings.timeouts().connectMs());
+        this.connector = new BackendConnector(transport, settings.timeouts().connectMs());
         this.pool = new BackendConnectionPool(settings.limits().maxIdleBackendConnections(), settings.timeouts().backendIdleMs());
+        this.preconnector = new Preconnector(this);
     }
 
     public GatewaySection settings() {
@@ -61,6 +64,10 @@ public final class GatewayContext {
 
     public BackendConnectionPool pool() {
         return pool;
+    }
+
+    public Preconnector preconnector() {
+        return preconnector;
     }
 
     public long deadBackendTtlNanos() {

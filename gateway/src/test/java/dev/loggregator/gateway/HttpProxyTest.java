@@ -31,7 +31,9 @@ class HttpProxyTest {
         wildcard = new HttpBackend("wildcard");
         fallback = new HttpBackend("fallback");
         keepAlive = new ScriptedBackend(ScriptedBackend.Behaviour.KEEP_ALIVE);
+        // No spare connections: the pooling test counts the backend connections requests use.
         gateway = RunningGateway.start(""
+                + "  preconnect: 0\n"
                 + "  routes:\n"
                 + "    - hosts: [pooled.test]\n"
                 + "      backends: [" + keepAlive.address() + "]\n"

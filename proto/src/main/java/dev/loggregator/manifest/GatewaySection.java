@@ -27,7 +27,9 @@ public record GatewaySection(
         Gzip gzip,
         String requestIdHeader,
         Integer reloadIntervalMs,
-        Integer threads) {
+        Integer threads,
+        String transport,
+        Integer preconnect) {
 
     public static final String ROUND_ROBIN = "round_robin";
     public static final String LEAST_CONNECTIONS = "least_connections";
@@ -48,10 +50,12 @@ public record GatewaySection(
         requestIdHeader = requestIdHeader == null ? "X-Request-Id" : requestIdHeader;
         reloadIntervalMs = reloadIntervalMs == null ? 2_000 : reloadIntervalMs;
         threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        transport = transport == null ? "auto" : transport;
+        preconnect = preconnect == null ? 1 : preconnect;
     }
 
     static GatewaySection defaults() {
-        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     void validate() {
@@ -74,6 +78,12 @@ public record GatewaySection(
         InvalidManifestValue.requirePositive("gateway.drain_deadline_ms", drainDeadlineMs);
         InvalidManifestValue.requirePositive("gateway.reload_interval_ms", reloadIntervalMs);
         InvalidManifestValue.requirePositive("gateway.threads", threads);
+        if (preconnect < 0 || preconnect > 64) {
+            throw new InvalidManifestValue("gateway.preconnect", "must be between 0 and 64, got " + preconnect);
+        }
+        if (!Set.of("auto", "epoll", "nio").contains(transport)) {
+            throw new InvalidManifestValue("gateway.transport", "must be auto, epoll or nio, got '" + transport + "'");
+        }
         if (requestIdHeader.isBlank() || !requestIdHeader.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
             throw new InvalidManifestValue("gateway.request_id_header", "must be a header name, got '" + requestIdHeader + "'");
         }

@@ -51,6 +51,12 @@ public final class BackendConnectionPool {
         return null;
     }
 
+    /** Idle connections to {@code backend} on the calling event loop. */
+    int idleCount(Backend backend) {
+        ArrayDeque<Channel> channels = idle.get().get(backend);
+        return channels == null ? 0 : channels.size();
+    }
+
     /** Keeps {@code channel} for reuse (called on its event loop), or closes it when the pool is full. */
     void release(Backend backend, Channel channel) {
         if (!channel.isActive()) {

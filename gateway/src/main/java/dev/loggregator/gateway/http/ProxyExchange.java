@@ -6,13 +6,9 @@ import dev.loggregator.gateway.routing.Route;
 import dev.loggregator.gateway.tunnel.Tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -48,9 +44,6 @@ import org.slf4j.LoggerFactory;
 final class ProxyExchange {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
-    /** Backend responses: generous head limits (the backend is trusted more than clients), strict framing. */
-    private static final HttpDecoderConfig BACKEND_DECODER = new HttpDecoderConfig()
-            .setMaxInitialLineLength(8192).setMaxHeaderSize(65_536).setMaxChunkSize(65_536);
 
     private final HttpProxyHandler frontend;
     private final GatewayContext gw;
@@ -75,6 +68,7 @@ final class ProxyExchange {
     private Backend backend;
     private Channel backendChannel;
     private boolean pooled;
+    private boolean staleRetried;
     private boolean informational;
     private boolean responseStarted;
     private boolean backendKeepAlive;
@@ -135,21 +129,17 @@ final class ProxyExchange {
         backend = next;
         backend.connectionOpened();
         // A pooled connection may be closed by the backend just as a request is sent (the
-        // keep-alive race); that is only safe to retry for idempotent requests, so others dial.
-        Channel idle = idempotent && !upgrade ? gw.pool().acquire(next) : null;
+        // keep-alive race); that is only safe to retry for idempotent requests (WebSocket
+        // handshakes are GETs), so others dial.
+        Channel idle = idempotent ? gw.pool().acquire(next) : null;
+        gw.preconnector().topUp(next, client.eventLoop());
         if (idle != null) {
             pooled = true;
             attach(idle);
             return;
         }
         pooled = false;
-        ChannelFuture connect = gw.connector().connect(client.eventLoop(), next, new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("http-codec", new HttpClientCodec(BACKEND_DECODER, false, false));
-                ch.pipeline().addLast("backend", new BackendHandler(gw.pool()));
-            }
-        });
+        ChannelFuture connect = HttpBackendDialer.dial(gw, client.eventLoop(), next);
         backendChannel = connect.channel();
         connect.addListener(f -> {
             if (done) {
@@ -451,8 +441,10 @@ final class ProxyExchange {
         String reason = reset ? "backend_reset" : (cause != null ? "backend_error" : "backend_closed");
         gw.metrics().backendFailure(failed.address(), reason);
         error = reason + (cause == null ? "" : ": " + cause.getMessage());
-        if (pooled && cause == null) {
-            // A stale keep-alive connection: not the backend's fault and not an attempt.
+        if (pooled && cause == null && !staleRetried) {
+            // A stale keep-alive connection: not the backend's fault and not an attempt (once:
+            // spares refilled by preconnect must not let a backend that drops every request loop).
+            staleRetried = true;
             tried.remove(failed);
             attempts--;
         } else {

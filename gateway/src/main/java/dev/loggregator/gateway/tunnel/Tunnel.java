@@ -149,6 +149,9 @@ public final class Tunnel {
     }
 
     private static void closeSoon(Channel channel) {
+        if (!channel.isOpen()) {
+            return; // closing a closed channel again would only fail its promise (and build an exception)
+        }
         if (channel instanceof SocketChannel socket && socket.isOutputShutdown()) {
             // Our FIN went out already; a last flush would only fail (and build an exception).
             channel.close();

@@ -42,6 +42,8 @@ public final class ScriptedBackend implements AutoCloseable {
     public final AtomicInteger accepted = new AtomicInteger();
     public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
     public final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    /** For each request read by the one-request behaviours: when its connection was accepted (System.nanoTime()). */
+    public final ConcurrentLinkedQueue<Long> requestConnectionAcceptedAt = new ConcurrentLinkedQueue<>();
 
     public ScriptedBackend(Behaviour behaviour) {
         this.behaviour = behaviour;
@@ -67,9 +69,10 @@ public final class ScriptedBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                long acceptedAt = System.nanoTime();
                 accepted.incrementAndGet();
                 sockets.add(socket);
-                Thread worker = new Thread(() -> serve(socket), "scripted-connection");
+                Thread worker = new Thread(() -> serve(socket, acceptedAt), "scripted-connection");
                 worker.setDaemon(true);
                 worker.start();
             } catch (IOException e) {
@@ -78,7 +81,7 @@ public final class ScriptedBackend implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, long acceptedAt) {
         try {
             InputStream in = socket.getInputStream();
             if (behaviour == Behaviour.ECHO) {
@@ -106,7 +109,9 @@ public final class ScriptedBackend implements AutoCloseable {
                     socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
                 }
             }
-            requests.add(readRequest(in));
+            String request = readRequest(in);
+            requestConnectionAcceptedAt.add(acceptedAt);
+            requests.add(request);
             if (behaviour == Behaviour.FLOOD_HTTP) {
                 socket.getOutputStream().write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 byte[] chunk = new byte[65_536 + 12];
