@@ -40,7 +40,9 @@ class TunnelTimeoutsTest {
         tcpBackend = new RawBackend(false);
         wsBackend = new RawBackend(true);
         tcpPort = FreePorts.next();
+        // No spare connections: the backend takes each connection it accepts to be the next tunnel.
         gateway = RunningGateway.start(""
+                + "  preconnect: 0\n"
                 + "  timeouts: {tunnel_idle_ms: " + TUNNEL_IDLE_MS + ", half_close_ms: " + HALF_CLOSE_MS + "}\n"
                 + "  listeners:\n"
                 + "    - {port: " + tcpPort + ", mode: tcp, backends: [" + tcpBackend.address() + "]}\n"

@@ -132,9 +132,9 @@ final class ProxyExchange {
         // keep-alive race); that is only safe to retry for idempotent requests (WebSocket
         // handshakes are GETs), so others dial.
         Channel idle = idempotent ? gw.pool().acquire(next) : null;
-        gw.preconnector().topUp(next, client.eventLoop());
         if (idle != null) {
             pooled = true;
+            gw.preconnector().topUp(next, client.eventLoop());
             attach(idle);
             return;
         }
@@ -147,6 +147,8 @@ final class ProxyExchange {
                 return;
             }
             if (f.isSuccess()) {
+                // Spares only for a backend that just took a connection: a failing one is not dialled twice.
+                gw.preconnector().topUp(next, client.eventLoop());
                 attach(connect.channel());
             } else {
                 connectFailed(next, f.cause());
