@@ -15,15 +15,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /apps/{app}/recentlogs} (every Doppler's retained logs, concatenated) and
- * {@code /apps/{app}/containermetrics} (newest per instance across Dopplers), as
- * {@code multipart/x-protobuf}. 503 when no Doppler answered, as the original did when it
- * could not reach its Dopplers.
+ * {@code /apps/{app}/recentlogs} (every Doppler's retained logs, concatenated; with
+ * {@code ?limit=N} only the N newest of them) and {@code /apps/{app}/containermetrics} (newest
+ * per instance across Dopplers), as {@code multipart/x-protobuf}. 503 when no Doppler answered,
+ * as the original did when it could not reach its Dopplers. A limit that is not a number
+ * {@code >= 0} gets a 400 once access is granted, as a bad request to a stream path does.
  */
 final class RecentEnvelopesEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(RecentEnvelopesEndpoint.class);
@@ -43,10 +45,15 @@ final class RecentEnvelopesEndpoint {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         String requestLine = request.method() + " " + request.uri();
         boolean containerMetrics = route.kind() == Route.Kind.CONTAINER_METRICS;
+        OptionalInt limit = RecentLogsLimit.parse(route.limit());
         long started = System.nanoTime();
         policy.app(BearerToken.authorization(request), route.appId()).thenCompose(decision -> {
             if (!decision.isAllowed()) {
                 ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision));
+                return CompletableFuture.completedFuture(null);
+            }
+            if (limit.isEmpty()) {
+                ctx.executor().execute(() -> badLimit(ctx, requestLine, keepAlive));
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<DopplerQueries.Gathered> gathered = containerMetrics
@@ -58,7 +65,7 @@ final class RecentEnvelopesEndpoint {
                 } else {
                     metrics.recentLogsLatency(elapsed);
                 }
-                respond(ctx, keepAlive, route, result, containerMetrics);
+                respond(ctx, keepAlive, route, result, containerMetrics, limit.getAsInt());
             }));
         }).exceptionally(error -> {
             LOG.error("{} failed", requestLine, error);
@@ -68,8 +75,14 @@ final class RecentEnvelopesEndpoint {
         });
     }
 
+    private static void badLimit(ChannelHandlerContext ctx, String requestLine, boolean keepAlive) {
+        LOG.info("{} from {}: 400, bad limit", requestLine, ClientAddress.of(ctx.channel()));
+        HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                "limit must be a non-negative integer\n"), keepAlive);
+    }
+
     private void respond(ChannelHandlerContext ctx, boolean keepAlive, Route route, DopplerQueries.Gathered result,
-                         boolean containerMetrics) {
+                         boolean containerMetrics, int limit) {
         if (result.answered() == 0) {
             LOG.warn("{} of app {}: no Doppler answered ({} asked)", containerMetrics ? "container metrics" : "recent logs",
                     route.appId(), result.asked());
@@ -77,14 +90,15 @@ final class RecentEnvelopesEndpoint {
                     "no Doppler answered\n"), keepAlive);
             return;
         }
-        List<byte[]> envelopes = containerMetrics ? NewestContainerMetrics.select(result.envelopes()) : result.envelopes();
+        List<byte[]> envelopes = containerMetrics ? NewestContainerMetrics.select(result.envelopes())
+                : NewestLogs.select(result.envelopes(), limit);
         String boundary = MultipartBody.newBoundary();
         ByteBuf body = MultipartBody.encode(ctx.alloc(), boundary, envelopes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, MultipartBody.contentType(boundary));
-        LOG.debug("{} of app {} for {}: {} envelopes from {}/{} Dopplers", containerMetrics ? "container metrics"
-                : "recent logs", route.appId(), ClientAddress.of(ctx.channel()), envelopes.size(), result.answered(),
-                result.asked());
+        LOG.debug("{} of app {} for {}: {} of {} envelopes from {}/{} Dopplers", containerMetrics ? "container metrics"
+                : "recent logs", route.appId(), ClientAddress.of(ctx.channel()), envelopes.size(), result.envelopes().size(),
+                result.answered(), result.asked());
         HttpResponses.send(ctx, response, keepAlive);
     }
 }

@@ -7,12 +7,13 @@ import java.util.Map;
 /**
  * What a request path asks for (loggregator-v1-reference §2.1), with path segments
  * percent-decoded. The WS era's legacy paths ({@code /tail/?app=}, {@code /recent?app=},
- * {@code /dump/?app=}) map onto the current ones.
+ * {@code /dump/?app=}) map onto the current ones. {@code filterType} is the firehose's
+ * {@code ?filter-type=} and {@code limit} recent logs' {@code ?limit=}, both as given (or null).
  */
-public record Route(Kind kind, String appId, String subscriptionId, String filterType) {
+public record Route(Kind kind, String appId, String subscriptionId, String filterType, String limit) {
     public enum Kind { APP_STREAM, FIREHOSE, RECENT_LOGS, CONTAINER_METRICS, SET_COOKIE, NOT_FOUND }
 
-    private static final Route NOT_FOUND = new Route(Kind.NOT_FOUND, null, null, null);
+    private static final Route NOT_FOUND = new Route(Kind.NOT_FOUND, null, null, null, null);
 
     public static Route of(String uri) {
         QueryStringDecoder decoder = new QueryStringDecoder(uri);
@@ -23,29 +24,29 @@ public record Route(Kind kind, String appId, String subscriptionId, String filte
         if (segments.length == 4 && segments[1].equals("apps") && !segments[2].isEmpty()) {
             String app = QueryStringDecoder.decodeComponent(segments[2]);
             return switch (segments[3]) {
-                case "stream" -> new Route(Kind.APP_STREAM, app, null, null);
-                case "recentlogs" -> new Route(Kind.RECENT_LOGS, app, null, null);
-                case "containermetrics" -> new Route(Kind.CONTAINER_METRICS, app, null, null);
+                case "stream" -> new Route(Kind.APP_STREAM, app, null, null, null);
+                case "recentlogs" -> new Route(Kind.RECENT_LOGS, app, null, null, first(query, "limit"));
+                case "containermetrics" -> new Route(Kind.CONTAINER_METRICS, app, null, null, null);
                 default -> NOT_FOUND;
             };
         }
         if (segments.length == 3 && segments[1].equals("firehose") && !segments[2].isEmpty()) {
             return new Route(Kind.FIREHOSE, null, QueryStringDecoder.decodeComponent(segments[2]),
-                    first(query, "filter-type"));
+                    first(query, "filter-type"), null);
         }
         String legacyApp = first(query, "app");
         if (legacyApp != null && !legacyApp.isEmpty()) {
             switch (rawPath) {
                 case "/tail", "/tail/":
-                    return new Route(Kind.APP_STREAM, legacyApp, null, null);
+                    return new Route(Kind.APP_STREAM, legacyApp, null, null, null);
                 case "/recent", "/recent/", "/dump", "/dump/":
-                    return new Route(Kind.RECENT_LOGS, legacyApp, null, null);
+                    return new Route(Kind.RECENT_LOGS, legacyApp, null, null, first(query, "limit"));
                 default:
                     break;
             }
         }
         if (rawPath.equals("/set-cookie")) {
-            return new Route(Kind.SET_COOKIE, null, null, null);
+            return new Route(Kind.SET_COOKIE, null, null, null, null);
         }
         return NOT_FOUND;
     }

@@ -26,9 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 import org.junit.jupiter.api.AfterAll;
@@ -130,6 +134,46 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void recentLogsLimitKeepsTheNewestFromAllDopplersInTheOrderGathered() throws Exception {
+        long base = System.currentTimeMillis() * 1_000_000L;
+        List<byte[]> toDoppler0 = new ArrayList<>();
+        List<byte[]> toDoppler1 = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            (i % 2 == 0 ? toDoppler0 : toDoppler1).add(Envelopes.log("limit-app", "l" + i, base + i * 1_000L));
+        }
+        // Doppler 1 gets its half newest first: the newest by timestamp are not the last to arrive.
+        Collections.reverse(toDoppler1);
+        cluster.emit(0, toDoppler0);
+        cluster.emit(1, toDoppler1);
+        String url = cluster.http(0) + "/apps/limit-app/recentlogs";
+        List<String> all = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> texts(parseMultipartAllowingEmpty(recentLogs(url))), texts -> texts.size() == 50);
+
+        List<String> newest = texts(parseMultipart(recentLogs(url + "?limit=10")));
+        assertEquals(IntStream.range(40, 50).mapToObj(i -> "l" + i).collect(Collectors.toSet()), Set.copyOf(newest));
+        assertEquals(10, newest.size(), newest.toString());
+        // Not re-sorted: the unlimited answer (Doppler by Doppler, each as retained) without its 40 oldest.
+        assertEquals(all.stream().filter(newest::contains).toList(), newest);
+
+        assertEquals(all, texts(parseMultipart(recentLogs(url + "?limit=1000"))));
+        assertEquals(List.of(), parseMultipartAllowingEmpty(recentLogs(url + "?limit=0")));
+    }
+
+    @Test
+    void aRecentLogsLimitThatIsNotANonNegativeIntegerIs400OnceAccessIsGranted() throws Exception {
+        for (String bad : new String[] {"-1", "ten", "2.5", ""}) {
+            HttpResponse<String> response = Cluster.get(cluster.http(0) + "/apps/limit-app/recentlogs?limit=" + bad,
+                    "Authorization", ADMIN);
+            assertEquals(400, response.statusCode(), bad);
+            assertEquals("limit must be a non-negative integer\n", response.body());
+        }
+        assertEquals(401, Cluster.get(cluster.http(0) + "/apps/limit-app/recentlogs?limit=ten").statusCode());
+        // containermetrics has no limit parameter (loggregator-v1-reference §2.5): it is ignored there
+        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/limit-app/containermetrics?limit=ten",
+                "Authorization", ADMIN).statusCode());
+    }
+
+    @Test
     void containerMetricsKeepTheNewestPerInstanceAcrossDopplers() throws Exception {
         long now = System.currentTimeMillis() * 1_000_000L;
         cluster.emit(0, Envelopes.containerMetric("cm-app", 0, 10.0, now - 2_000_000_000L),
@@ -222,6 +266,16 @@ class ApiEndpointsTest {
         } finally {
             firehose.closeBlocking();
         }
+    }
+
+    private static HttpResponse<byte[]> recentLogs(String url) throws IOException {
+        HttpResponse<byte[]> response = Cluster.getBytes(url, "Authorization", ADMIN);
+        assertEquals(200, response.statusCode());
+        return response;
+    }
+
+    private static List<String> texts(List<byte[]> envelopes) {
+        return envelopes.stream().map(Envelopes::text).toList();
     }
 
     private static List<String> names(StreamClient client) {

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 class RouteTest {
     @Test
     void currentPaths() {
-        assertEquals(new Route(Route.Kind.APP_STREAM, "a b", null, null), Route.of("/apps/a%20b/stream"));
+        assertEquals(new Route(Route.Kind.APP_STREAM, "a b", null, null, null), Route.of("/apps/a%20b/stream"));
         assertEquals(Route.Kind.RECENT_LOGS, Route.of("/apps/g/recentlogs").kind());
         assertEquals(Route.Kind.CONTAINER_METRICS, Route.of("/apps/g/containermetrics").kind());
-        assertEquals(new Route(Route.Kind.FIREHOSE, null, "sub", "logs"), Route.of("/firehose/sub?filter-type=logs"));
+        assertEquals(new Route(Route.Kind.FIREHOSE, null, "sub", "logs", null), Route.of("/firehose/sub?filter-type=logs"));
         assertEquals(Route.Kind.SET_COOKIE, Route.of("/set-cookie").kind());
     }
 
@@ -23,8 +23,18 @@ class RouteTest {
     }
 
     @Test
+    void recentLogsCarryTheirLimitAsGivenAndOnlyThey() {
+        assertEquals(new Route(Route.Kind.RECENT_LOGS, "g", null, null, "10"), Route.of("/apps/g/recentlogs?limit=10"));
+        assertEquals("x", Route.of("/apps/g/recentlogs?limit=x&limit=5").limit());
+        assertEquals("", Route.of("/apps/g/recentlogs?limit=").limit());
+        assertNull(Route.of("/apps/g/recentlogs").limit());
+        assertEquals("3", Route.of("/recent?app=g&limit=3").limit());
+        assertNull(Route.of("/apps/g/containermetrics?limit=3").limit());
+    }
+
+    @Test
     void legacyWsEraPaths() {
-        assertEquals(new Route(Route.Kind.APP_STREAM, "g", null, null), Route.of("/tail/?app=g"));
+        assertEquals(new Route(Route.Kind.APP_STREAM, "g", null, null, null), Route.of("/tail/?app=g"));
         assertEquals(Route.Kind.RECENT_LOGS, Route.of("/recent?app=g").kind());
         assertEquals(Route.Kind.RECENT_LOGS, Route.of("/dump/?app=g").kind());
     }

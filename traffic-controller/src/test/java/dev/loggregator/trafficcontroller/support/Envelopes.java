@@ -14,10 +14,13 @@ public final class Envelopes {
     }
 
     public static byte[] log(String appId, String text) {
-        long now = System.currentTimeMillis() * 1_000_000L;
-        return Envelope.newBuilder().setOrigin("test").setEventType(EventType.LogMessage).setTimestamp(now)
+        return log(appId, text, System.currentTimeMillis() * 1_000_000L);
+    }
+
+    public static byte[] log(String appId, String text, long timestampNanos) {
+        return Envelope.newBuilder().setOrigin("test").setEventType(EventType.LogMessage).setTimestamp(timestampNanos)
                 .setLogMessage(LogMessage.newBuilder().setMessage(ByteString.copyFromUtf8(text))
-                        .setMessageType(LogMessage.MessageType.OUT).setTimestamp(now).setAppId(appId)
+                        .setMessageType(LogMessage.MessageType.OUT).setTimestamp(timestampNanos).setAppId(appId)
                         .setSourceType("APP/PROC/WEB").setSourceInstance("0"))
                 .build().toByteArray();
     }
