@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code logs} CLI as a user runs it ({@code log-cli/target/logs.jar}), with its own config file,
  * its stdout collected line by line. Long-running commands ({@code tail}) are stopped by {@link #close()}.
+ * Reading stdout can be paused, so the process's pipe fills and its writes block, as when a user's
+ * pipeline ({@code logs firehose | slow-filter}) does not keep up.
  */
 public final class LogsCli implements AutoCloseable {
     private static final Path JAR = Path.of("..", "log-cli", "target", "logs.jar").toAbsolutePath().normalize();
@@ -23,11 +25,13 @@ public final class LogsCli implements AutoCloseable {
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final Object stdoutGate = new Object();
+    private boolean stdoutPaused; // guarded by stdoutGate
 
     private LogsCli(Process process) {
         this.process = process;
-        pump(process.getInputStream(), stdout, "logs-stdout");
-        pump(process.getErrorStream(), stderr, "logs-stderr");
+        pump(process.getInputStream(), stdout, "logs-stdout", true);
+        pump(process.getErrorStream(), stderr, "logs-stderr", false);
     }
 
     public static Path jar() {
@@ -84,16 +88,43 @@ public final class LogsCli implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Stops taking stdout after the line being read: once the pipe is full, the process blocks writing. */
+    public void pauseStdout() {
+        synchronized (stdoutGate) {
+            stdoutPaused = true;
+        }
+    }
+
+    public void resumeStdout() {
+        synchronized (stdoutGate) {
+            stdoutPaused = false;
+            stdoutGate.notifyAll();
+        }
+    }
+
+    private void awaitStdoutResumed() throws InterruptedException {
+        synchronized (stdoutGate) {
+            while (stdoutPaused) {
+                stdoutGate.wait();
+            }
+        }
+    }
+
     private final List<Thread> pumps = new ArrayList<>();
 
-    private void pump(java.io.InputStream in, List<String> lines, String name) {
+    private void pump(java.io.InputStream in, List<String> lines, String name, boolean pausable) {
         Thread thread = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     lines.add(line);
+                    if (pausable) {
+                        awaitStdoutResumed();
+                    }
                 }
             } catch (IOException e) {
                 // The process ended.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, name);
         thread.setDaemon(true);
@@ -109,6 +140,7 @@ public final class LogsCli implements AutoCloseable {
 
     @Override
     public void close() {
+        resumeStdout(); // the process flushes its output as it stops
         if (process.isAlive()) {
             process.destroy();
             try {
