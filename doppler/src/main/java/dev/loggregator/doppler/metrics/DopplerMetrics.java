@@ -17,6 +17,7 @@ public final class DopplerMetrics {
     private final LabeledCounter<DropReason> dropped = new LabeledCounter<>(DropReason.class);
     private final LabeledCounter<RefusedConnectionReason> refusedConnections =
             new LabeledCounter<>(RefusedConnectionReason.class);
+    private final GrpcCallErrors grpcErrors = new GrpcCallErrors();
     private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
 
     public DopplerMetrics() {
@@ -28,6 +29,11 @@ public final class DopplerMetrics {
                 "Envelopes not delivered, by reason", "reason");
         refusedConnections.register(registry, "doppler_refused_connections",
                 "Connections and requests this Doppler refused or closed, by reason", "reason");
+        grpcErrors.register(registry, "doppler_ingress_grpc_errors",
+                "Ingress gRPC calls closed with a status other than OK, by status code and method (unknown: not served),"
+                        + " whether gRPC or this Doppler closed them; CANCELLED and UNAVAILABLE include agents that"
+                        + " cancelled or lost a long-lived stream (e.g. on restart), counted because messages in flight"
+                        + " may be lost with it");
     }
 
     public LabeledCounter<IngressProtocol> ingress() {
@@ -44,6 +50,10 @@ public final class DopplerMetrics {
 
     public LabeledCounter<RefusedConnectionReason> refusedConnections() {
         return refusedConnections;
+    }
+
+    public GrpcCallErrors grpcErrors() {
+        return grpcErrors;
     }
 
     /** Registers a gauge read on demand; {@code name} is the self-metric name, Prometheus gets {@code doppler_<name>}. */

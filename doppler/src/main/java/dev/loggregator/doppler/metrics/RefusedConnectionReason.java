@@ -10,6 +10,12 @@ public enum RefusedConnectionReason implements MetricLabel {
     BAD_REQUEST("bad_request"),
     /** TLS handshake failed (no or untrusted client certificate, not TLS at all). */
     TLS_HANDSHAKE("tls_handshake"),
+    /**
+     * A gRPC ingress connection that closed before its TLS and HTTP/2 handshake completed: not
+     * HTTP/2, TLS refused, nothing sent within the idle timeout, or a client (or TCP probe) that
+     * hung up first. gRPC does not say which.
+     */
+    GRPC_HANDSHAKE("grpc_handshake"),
     /** A subscriber link sent nothing (not even a ping) for the liveness timeout. */
     SUBSCRIBER_SILENT("subscriber_silent");
 

@@ -1,5 +1,6 @@
 package dev.loggregator.doppler.metrics;
 
+import io.grpc.Status;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -39,6 +40,7 @@ public final class SelfMetricsEmitter implements Runnable {
         counters("egress", "endpoint", metrics.egress(), now);
         counters("dropped", "reason", metrics.dropped(), now);
         counters("refused_connections", "reason", metrics.refusedConnections(), now);
+        grpcErrors(now);
         for (Map.Entry<String, LongSupplier> gauge : metrics.gauges().entrySet()) {
             sink.accept(identity.clone()
                     .setEventType(Envelope.EventType.ValueMetric)
@@ -61,13 +63,35 @@ public final class SelfMetricsEmitter implements Runnable {
             }
             long delta = total - last[label.ordinal()];
             last[label.ordinal()] = total;
-            sink.accept(identity.clone()
-                    .setEventType(Envelope.EventType.CounterEvent)
-                    .setTimestamp(now)
-                    .putTags(tag, label.label())
-                    .setCounterEvent(CounterEvent.newBuilder().setName(name).setDelta(delta).setTotal(total))
-                    .build());
+            sink.accept(counterEvent(name, delta, total, now).putTags(tag, label.label()).build());
         }
+    }
+
+    private void grpcErrors(long now) {
+        GrpcCallErrors errors = metrics.grpcErrors();
+        Status.Code[] codes = Status.Code.values();
+        for (IngressGrpcMethod method : IngressGrpcMethod.values()) {
+            long[] last = lastTotals.computeIfAbsent("ingress_grpc_errors " + method.label(), k -> new long[codes.length]);
+            for (Status.Code code : codes) {
+                long total = errors.get(method, code);
+                if (total == 0) {
+                    continue;
+                }
+                long delta = total - last[code.ordinal()];
+                last[code.ordinal()] = total;
+                sink.accept(counterEvent("ingress_grpc_errors", delta, total, now)
+                        .putTags("code", code.name())
+                        .putTags("method", method.label())
+                        .build());
+            }
+        }
+    }
+
+    private Envelope.Builder counterEvent(String name, long delta, long total, long now) {
+        return identity.clone()
+                .setEventType(Envelope.EventType.CounterEvent)
+                .setTimestamp(now)
+                .setCounterEvent(CounterEvent.newBuilder().setName(name).setDelta(delta).setTotal(total));
     }
 
     private static long wallClockNanos() {

@@ -1,9 +1,12 @@
 package dev.loggregator.doppler.ingress;
 
+import static dev.loggregator.doppler.support.Sockets.closedByServer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.doppler.support.BatchSubscriber;
 import dev.loggregator.doppler.support.Envelopes;
@@ -12,12 +15,16 @@ import dev.loggregator.doppler.support.RawBytes;
 import dev.loggregator.testsupport.DopplerNode;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
@@ -25,7 +32,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The gRPC ingress as agents call it: v2 Sender, BatchSender, Send, and the v1 Pusher; and malformed messages. */
+/**
+ * The gRPC ingress as agents call it: v2 Sender, BatchSender, Send, and the v1 Pusher; and what
+ * bad clients do to it: malformed and oversized messages, unknown methods, bytes that are not gRPC.
+ */
 class GrpcIngressTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static DopplerNode doppler;
@@ -141,20 +151,78 @@ class GrpcIngressTest {
     @Test
     void aMessageThatIsNotProtobufFailsItsCallIsCountedAndOtherCallsWork() {
         double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
-        MethodDescriptor<byte[], byte[]> rawSend = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("loggregator.v2.Ingress/Send")
-                .setRequestMarshaller(new RawBytes())
-                .setResponseMarshaller(new RawBytes())
-                .build();
         // Field 1 (batch) claims 16 bytes; one follows.
         byte[] truncated = {0x0A, 0x10, 0x01};
-        assertThrows(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(grpc.channel(), rawSend, CallOptions.DEFAULT, truncated));
+        assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", truncated));
         await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}") == before + 1);
 
         String marker = UUID.randomUUID().toString();
         grpc.send(logs("app", marker, 0, 1));
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
+    }
+
+    @Test
+    void aMessageAboveTheInboundLimitIsCountedAsResourceExhaustedAndOtherClientsCarryOn() {
+        String sample = grpcErrors("RESOURCE_EXHAUSTED", "loggregator.v2.Ingress/Send");
+        double before = doppler.metric(sample);
+        // gRPC takes messages up to 128 x max_envelope_bytes (64 KiB here): 8 MiB. It fails the
+        // call itself, before any service code runs.
+        byte[] oversized = new byte[8 * 1024 * 1024 + 1];
+        try (GrpcSender offender = GrpcSender.plaintext(doppler.grpcPort())) {
+            assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(offender, "loggregator.v2.Ingress/Send", oversized));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric(sample) == before + 1);
+
+        String marker = UUID.randomUUID().toString();
+        grpc.batchSender(List.of(logs("app", marker, 0, 10)));
+        await().atMost(WAIT).until(() -> logTexts(marker).size() == 10);
+        // The same count reaches the firehose as a self-metric.
+        await().atMost(WAIT).until(() -> firehose.count(e -> e.getOrigin().equals("DopplerServer") && e.hasCounterEvent()
+                && e.getCounterEvent().getName().equals("ingress_grpc_errors")
+                && "RESOURCE_EXHAUSTED".equals(e.getTagsMap().get("code"))
+                && "loggregator.v2.Ingress/Send".equals(e.getTagsMap().get("method"))
+                && e.getCounterEvent().getTotal() == before + 1) > 0);
+    }
+
+    @Test
+    void callsToMethodsThatAreNotServedAreCountedUnderOneLabel() {
+        String sample = grpcErrors("UNIMPLEMENTED", "unknown");
+        double before = doppler.metric(sample);
+        for (String method : List.of("loggregator.v2.Ingress/NoSuchMethod", "no.such.Service/" + UUID.randomUUID())) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, method, new byte[0]));
+            assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        }
+        await().atMost(WAIT).until(() -> doppler.metric(sample) == before + 2);
+        assertFalse(doppler.metricsText().contains("NoSuchMethod"));
+    }
+
+    @Test
+    void bytesThatAreNotHttp2OnTheGrpcPortAreCountedAsAFailedHandshake() throws Exception {
+        String sample = "doppler_refused_connections_total{reason=\"grpc_handshake\"}";
+        double before = doppler.metric(sample);
+        try (Socket socket = new Socket("127.0.0.1", doppler.grpcPort())) {
+            socket.getOutputStream().write("this is not HTTP/2, only bytes\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(closedByServer(socket));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric(sample) == before + 1);
+
+        String marker = UUID.randomUUID().toString();
+        grpc.send(logs("app", marker, 0, 1));
+        await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
+    }
+
+    private static String grpcErrors(String code, String method) {
+        return "doppler_ingress_grpc_errors_total{code=\"" + code + "\",method=\"" + method + "\"}";
+    }
+
+    /** One unary call to any method name with any bytes as the request. */
+    private static byte[] rawUnaryCall(GrpcSender sender, String fullMethodName, byte[] request) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullMethodName)
+                .setRequestMarshaller(new RawBytes())
+                .setResponseMarshaller(new RawBytes())
+                .build();
+        return ClientCalls.blockingUnaryCall(sender.channel(), method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request);
     }
 }

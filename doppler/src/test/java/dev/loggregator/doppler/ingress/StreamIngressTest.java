@@ -1,5 +1,6 @@
 package dev.loggregator.doppler.ingress;
 
+import static dev.loggregator.doppler.support.Sockets.closedByServer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +15,6 @@ import dev.loggregator.testsupport.DopplerNode;
 import dev.loggregator.wire.signature.SignedDatagram;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -66,21 +65,6 @@ class StreamIngressTest {
 
     private static double metric(String sample) {
         return doppler.metric(sample);
-    }
-
-    /** Reads until the server closes the connection; true if it did within the socket timeout. */
-    private static boolean closedByServer(Socket socket) throws IOException {
-        socket.setSoTimeout(20_000);
-        InputStream in = socket.getInputStream();
-        try {
-            while (true) {
-                if (in.read() < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketException | SSLException e) {
-            return true; // reset, or TLS alert: closed all the same
-        }
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class GrpcIngressServer {
                 .permitKeepAliveWithoutCalls(true)
                 .maxConnectionIdle(idleSeconds, TimeUnit.SECONDS)
                 .handshakeTimeout(idleSeconds, TimeUnit.SECONDS)
+                .addStreamTracerFactory(new GrpcErrorCounter(metrics.grpcErrors()))
+                .addTransportFilter(new HandshakeFailureCounter(metrics))
                 .addService(ServerInterceptors.intercept(
                         MalformedMessageCounting.wrap(IngressGrpc.bindService(new V2IngressService(intake)), onMalformed),
                         new PeerAddress()))
