@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * Keeps {@code gateway.preconnect} spare idle connections to each backend in use, per event loop,
  * in the {@link BackendConnectionPool}, so a WebSocket handshake or a request takes a connected
  * socket instead of waiting for a TCP connect and the backend's accept (most of a proxied
- * handshake's extra latency on loopback). Spares are dialled when a request or handshake has just
- * got a connection to the backend (so a failing backend is not dialled twice per request); one
- * that idles out is not replaced until the backend is used again. A failed dial marks the backend
+ * handshake's extra latency on loopback). Spares are dialled once a backend has answered a request
+ * or handshake (so a failing backend is not dialled twice per request, and the backend is not
+ * accepting a spare while it should be answering); one that idles out is not replaced until the
+ * backend is used again. A failed dial marks the backend
  * dead like any connect failure.
  */
 public final class Preconnector {

@@ -134,7 +134,6 @@ final class ProxyExchange {
         Channel idle = idempotent ? gw.pool().acquire(next) : null;
         if (idle != null) {
             pooled = true;
-            gw.preconnector().topUp(next, client.eventLoop());
             attach(idle);
             return;
         }
@@ -147,8 +146,6 @@ final class ProxyExchange {
                 return;
             }
             if (f.isSuccess()) {
-                // Spares only for a backend that just took a connection: a failing one is not dialled twice.
-                gw.preconnector().topUp(next, client.eventLoop());
                 attach(connect.channel());
             } else {
                 connectFailed(next, f.cause());
@@ -370,8 +367,18 @@ final class ProxyExchange {
             channel.close();
         }
         client.flush();
+        topUpSpares();
         finish();
         frontend.exchangeFinished(closeClient);
+    }
+
+    /**
+     * Spares for the backend that just answered, dialled once the answer is on its way to the
+     * client: off the exchange's own path (the backend would otherwise accept the spare while it
+     * should be answering), and never for a backend that failed.
+     */
+    private void topUpSpares() {
+        gw.preconnector().topUp(backend, client.eventLoop());
     }
 
     // ---- tunnel -----------------------------------------------------------------------------
@@ -392,6 +399,7 @@ final class ProxyExchange {
         }
         toClient.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         client.writeAndFlush(toClient);
+        topUpSpares();
         Tunnel tunnel = Tunnel.install(client, channel, backend,
                 gw.metrics(), clientDescription + " \"" + request.method() + " " + request.uri() + "\" host="
                         + request.headers().get(HttpHeaderNames.HOST) + " route=" + route.name() + " request_id=" + requestId
