@@ -3,70 +3,56 @@ package dev.loggregator.doppler;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.ManifestLoader;
+import dev.loggregator.server.ExitStatus;
+import dev.loggregator.server.ServerCommandLine;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code java -jar doppler.jar --manifest FILE --index N}. A bad manifest or command line is one
- * line on stderr and exit status 2; SIGTERM drains and exits 0.
+ * {@code java -jar doppler.jar --manifest FILE [--index N]}. A bad manifest or command line is one
+ * line on stderr and exit status 2; SIGTERM drains and exits 0 (conventions: {@link ServerCommandLine}).
  */
-public final class DopplerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(DopplerMain.class);
-    private static final String USAGE = "usage: doppler --manifest FILE [--index N]";
+@Command(name = "doppler", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs Doppler node N of a deployment manifest (doppler.instances[N]) until SIGTERM or SIGINT, then drains.")
+public final class DopplerMain implements Callable<Integer> {
+    // No static Logger: --help and a refused command line do not start logging (quicker, and only their own output).
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "the deployment manifest (YAML)")
+    private Path manifestPath;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "which doppler.instances entry to run (default: ${DEFAULT-VALUE})")
+    private int index;
 
     private DopplerMain() {
     }
 
     public static void main(String[] args) {
-        Path manifestPath = null;
-        int index = 0;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--manifest" -> manifestPath = Path.of(value(args, ++i));
-                    case "--index" -> index = Integer.parseInt(value(args, ++i));
-                    case "--help", "-h" -> {
-                        System.out.println(USAGE);
-                        return;
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-                }
-            }
-            if (manifestPath == null) {
-                throw new IllegalArgumentException("--manifest is required");
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("doppler: " + e.getMessage() + "; " + USAGE);
-            System.exit(2);
-            return;
-        }
+        System.exit(ServerCommandLine.execute(new DopplerMain(), args));
+    }
 
-        Doppler doppler;
-        try {
-            Manifest manifest = ManifestLoader.load(manifestPath);
-            doppler = new Doppler(manifest, index);
-        } catch (ManifestException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-
+    /**
+     * A {@link ManifestException} is exit status 2; any other failure to start is logged with its stack
+     * trace and ends with "doppler: cannot start: ..." on stderr (the last line of the log) and exit status 1.
+     */
+    @Override
+    public Integer call() throws Exception {
+        Manifest manifest = ManifestLoader.load(manifestPath);
+        Doppler doppler = new Doppler(manifest, index);
         try {
             doppler.start();
         } catch (ManifestException e) {
-            System.err.println(e.getMessage());
             doppler.stop();
-            System.exit(2);
-            return;
+            throw e;
         } catch (Exception e) {
-            LOG.error("Doppler cannot start: {}", e.toString(), e);
+            LoggerFactory.getLogger(DopplerMain.class).error("Doppler cannot start: {}", e.toString(), e);
             doppler.stop();
-            System.exit(1);
-            return;
+            throw e;
         }
         CountDownLatch stopping = new CountDownLatch(1);
         // SIGTERM/SIGINT: drain, then exit 0 through System.exit so that other shutdown hooks
@@ -80,13 +66,6 @@ public final class DopplerMain {
             Thread.currentThread().interrupt();
         }
         doppler.stop();
-        System.exit(0);
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
+        return ExitStatus.OK;
     }
 }

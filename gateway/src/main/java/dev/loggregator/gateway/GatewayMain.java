@@ -3,56 +3,56 @@ package dev.loggregator.gateway;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.ManifestLoader;
+import dev.loggregator.server.ExitStatus;
+import dev.loggregator.server.ServerCommandLine;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code java -jar gateway.jar --manifest FILE}: runs the gateway of a deployment manifest until SIGTERM, then drains. */
-public final class GatewayMain {
+/**
+ * {@code java -jar gateway.jar --manifest FILE}: runs the gateway of a deployment manifest until
+ * SIGTERM, then drains. A bad manifest or command line is one line on stderr and exit status 2
+ * (conventions: {@link ServerCommandLine}).
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the gateway of a deployment manifest (gateway.enabled: true) until SIGTERM or SIGINT, then drains.")
+public final class GatewayMain implements Callable<Integer> {
+    @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "the deployment manifest (YAML)")
+    private Path manifestFile;
+
+    /** Set once the gateway runs: it serves on its own threads until SIGTERM, main just returns. */
+    private Gateway gateway;
+
     private GatewayMain() {
     }
 
     public static void main(String[] args) {
-        Path manifestFile = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--manifest") && i + 1 < args.length) {
-                manifestFile = Path.of(args[++i]);
-            } else if (args[i].startsWith("--manifest=")) {
-                manifestFile = Path.of(args[i].substring("--manifest=".length()));
-            } else {
-                usage("unknown argument: " + args[i]);
-            }
+        GatewayMain command = new GatewayMain();
+        int status = ServerCommandLine.execute(command, args);
+        if (command.gateway == null) {
+            System.exit(status);
         }
-        if (manifestFile == null) {
-            usage("--manifest FILE is required");
-        }
-        Logger log = LoggerFactory.getLogger(GatewayMain.class);
-        Gateway gateway;
-        try {
-            Manifest manifest = ManifestLoader.load(manifestFile);
-            if (!manifest.gateway().enabled()) {
-                throw new ManifestException(manifestFile + ": gateway.enabled is false; set it to true to run the gateway");
-            }
-            gateway = Gateway.start(manifest, manifestFile);
-        } catch (ManifestException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        } catch (Exception e) {
-            System.err.println("gateway: cannot start: " + e);
-            System.exit(1);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("SIGTERM: draining");
-            gateway.drainAndStop();
-            // A JVM ended by a signal exits 143 even after a clean drain; the drain is the clean stop.
-            Runtime.getRuntime().halt(0);
-        }, "gateway-drain"));
     }
 
-    private static void usage(String problem) {
-        System.err.println("gateway: " + problem + "\nusage: java -jar gateway.jar --manifest FILE");
-        System.exit(2);
+    /** A {@link ManifestException} is exit status 2, any other exception "gateway: cannot start: ..." and 1 ({@link ServerCommandLine}). */
+    @Override
+    public Integer call() throws Exception {
+        Manifest manifest = ManifestLoader.load(manifestFile);
+        if (!manifest.gateway().enabled()) {
+            throw new ManifestException(manifestFile + ": gateway.enabled is false; set it to true to run the gateway");
+        }
+        Gateway started = Gateway.start(manifest, manifestFile);
+        Logger log = LoggerFactory.getLogger(GatewayMain.class);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("SIGTERM: draining");
+            started.drainAndStop();
+            // A JVM ended by a signal exits 143 even after a clean drain; the drain is the clean stop.
+            Runtime.getRuntime().halt(ExitStatus.OK);
+        }, "gateway-drain"));
+        gateway = started;
+        return ExitStatus.OK;
     }
 }

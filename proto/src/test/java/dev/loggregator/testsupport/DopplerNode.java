@@ -74,6 +74,12 @@ public final class DopplerNode implements AutoCloseable {
             return this;
         }
 
+        /** Puts a listener ({@code grpc_port}, {@code ws_port}, ...) on {@code port}, e.g. one that is taken. */
+        public Builder port(String portKey, int port) {
+            ports.put(portKey, port);
+            return this;
+        }
+
         /** Turns a listener off ({@code grpc_port}, {@code tcp_port}, {@code udp_port}, {@code health_port}). */
         public Builder off(String portKey) {
             ports.put(portKey, 0);

@@ -3,56 +3,57 @@ package dev.loggregator.trafficcontroller;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.ManifestLoader;
+import dev.loggregator.server.ExitStatus;
+import dev.loggregator.server.ServerCommandLine;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code traffic-controller.jar --manifest FILE --index N}. */
-public final class TrafficControllerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(TrafficControllerMain.class);
+/**
+ * {@code java -jar traffic-controller.jar --manifest FILE [--index N]}. A bad manifest or command
+ * line is one line on stderr and exit status 2; SIGTERM drains and exits 0 (conventions: {@link ServerCommandLine}).
+ */
+@Command(name = "traffic-controller", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs Traffic Controller N of a deployment manifest (traffic_controller.instances[N]) until SIGTERM or SIGINT, then drains.")
+public final class TrafficControllerMain implements Callable<Integer> {
+    // No static Logger: --help and a refused command line do not start logging (quicker, and only their own output).
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "the deployment manifest (YAML)")
+    private Path manifestFile;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "0",
+            description = "which traffic_controller.instances entry to run (default: ${DEFAULT-VALUE})")
+    private int index;
 
     private TrafficControllerMain() {
     }
 
     public static void main(String[] args) {
-        String manifestFile = null;
-        int index = 0;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--manifest" -> manifestFile = args[++i];
-                    case "--index" -> index = Integer.parseInt(args[++i]);
-                    case "--help", "-h" -> {
-                        System.out.println("usage: traffic-controller --manifest FILE [--index N]");
-                        return;
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-                }
-            }
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
-            System.err.println("usage: traffic-controller --manifest FILE [--index N]"
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-            System.exit(2);
-        }
-        if (manifestFile == null) {
-            System.err.println("usage: traffic-controller --manifest FILE [--index N] (--manifest is required)");
-            System.exit(2);
-        }
+        System.exit(ServerCommandLine.execute(new TrafficControllerMain(), args));
+    }
+
+    /**
+     * A bad manifest (a {@link ManifestException}, or an {@link IllegalArgumentException} about one of
+     * its values) is its message on stderr and exit status 2; any other failure to start is logged with
+     * its stack trace and ends with "traffic-controller: cannot start: ..." on stderr and exit status 1.
+     */
+    @Override
+    public Integer call() throws Exception {
+        Manifest manifest = ManifestLoader.load(manifestFile);
         TrafficController trafficController;
         try {
-            Manifest manifest = ManifestLoader.load(Path.of(manifestFile));
             trafficController = new TrafficController(manifest, index);
             trafficController.start();
-        } catch (ManifestException | IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+        } catch (ManifestException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ManifestException(e.getMessage(), e);
         } catch (Exception e) {
-            LOG.error("Traffic Controller failed to start", e);
-            System.err.println("Traffic Controller failed to start: " + e);
-            System.exit(1);
-            return;
+            LoggerFactory.getLogger(TrafficControllerMain.class).error("Traffic Controller failed to start", e);
+            throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         TrafficController running = trafficController;
@@ -60,12 +61,13 @@ public final class TrafficControllerMain {
             running.close();
             stopped.countDown();
             // A signal makes the JVM exit with 128+signal; a clean drain is a clean exit.
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(ExitStatus.OK);
         }, "tc-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return ExitStatus.OK;
     }
 }
