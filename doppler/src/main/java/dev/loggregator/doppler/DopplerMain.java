@@ -44,6 +44,14 @@ public final class DopplerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Manifest manifest = ManifestLoader.load(manifestPath);
         Doppler doppler = new Doppler(manifest, index);
+        CountDownLatch stopping = new CountDownLatch(1);
+        // SIGTERM/SIGINT: drain, then exit 0 through System.exit so that other shutdown hooks
+        // (logging, a JFR recording) still run. A plain shutdown hook would exit with 143.
+        // Installed before start: a SIGTERM while starting (health may already answer) waits for
+        // the start to finish and then drains, instead of killing the JVM with 143.
+        SignalHandler drainAndExit = signal -> stopping.countDown();
+        Signal.handle(new Signal("TERM"), drainAndExit);
+        Signal.handle(new Signal("INT"), drainAndExit);
         try {
             doppler.start();
         } catch (ManifestException e) {
@@ -54,12 +62,6 @@ public final class DopplerMain implements Callable<Integer> {
             doppler.stop();
             throw e;
         }
-        CountDownLatch stopping = new CountDownLatch(1);
-        // SIGTERM/SIGINT: drain, then exit 0 through System.exit so that other shutdown hooks
-        // (logging, a JFR recording) still run. A plain shutdown hook would exit with 143.
-        SignalHandler drainAndExit = signal -> stopping.countDown();
-        Signal.handle(new Signal("TERM"), drainAndExit);
-        Signal.handle(new Signal("INT"), drainAndExit);
         try {
             stopping.await();
         } catch (InterruptedException e) {
