@@ -73,6 +73,14 @@ public final class LogsCli implements AutoCloseable {
         }
     }
 
+    /** Runs a configuration step (target, token...) that must succeed: a failure fails the test with the CLI's output. */
+    public static void configure(Path config, String... args) {
+        Result result = run(config, args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("logs " + String.join(" ", args) + " failed: " + result);
+        }
+    }
+
     public record Result(int exitCode, List<String> stdout, List<String> stderr) {
     }
 

@@ -55,13 +55,9 @@ class CliSharingAndNoticesTest {
     /** A CLI config targeting Traffic Controller {@code index}, made with `logs target` and `logs token`. */
     private Path cliConfig(Path dir, int index) {
         Path config = dir.resolve("logs-config-tc" + index + ".json");
-        assertCli(LogsCli.run(config, "target", deployment.trafficController(index).toString()));
-        assertCli(LogsCli.run(config, "token", deployment.token("operator", "doppler.firehose")));
+        LogsCli.configure(config, "target", deployment.trafficController(index).toString());
+        LogsCli.configure(config, "token", deployment.token("operator", "doppler.firehose"));
         return config;
-    }
-
-    private static void assertCli(LogsCli.Result result) {
-        assertEquals(0, result.exitCode(), "logs failed: " + result);
     }
 
     @AfterAll
