@@ -52,6 +52,10 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
             return;
         }
         if (paused) {
+            // Bytes after a complete request (pipelined, or sent early behind a handshake) wait
+            // here, and reading stops until the exchange is over; turned off only now, because
+            // switching reads off and on for every request costs two epoll_ctl calls.
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         int start = in.readerIndex();

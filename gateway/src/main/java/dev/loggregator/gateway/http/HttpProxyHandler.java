@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -83,12 +82,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpContent content) {
             ProxyExchange current = exchange;
             if (current != null && !current.isDone()) {
-                boolean last = content instanceof LastHttpContent;
                 current.clientContent(content);
-                if (last && exchange == current && !current.isDone()) {
-                    // The decoder has paused itself; stop reading until the response is out.
-                    ctx.channel().config().setAutoRead(false);
-                }
             } else {
                 content.release();
             }
@@ -120,7 +114,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             refuse(request, HttpResponseStatus.NOT_FOUND, "unknown_route", null);
             return;
         }
-        ctx.channel().config().setAutoRead(false);
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         keepAlive = HttpUtil.isKeepAlive(request) && !gw.draining() && !closeWhenIdle;
         boolean upgrade = UpgradeRequests.isWebSocket(request.headers());

@@ -138,6 +138,9 @@ final class ProxyExchange {
             return;
         }
         pooled = false;
+        if (!requestComplete) {
+            frontend.pauseBody(); // a body waits for the connection rather than piling up here
+        }
         ChannelFuture connect = HttpBackendDialer.dial(gw, client.eventLoop(), next);
         backendChannel = connect.channel();
         connect.addListener(f -> {
