@@ -7,9 +7,11 @@ import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
+import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -86,6 +88,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 }
             }
             badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+        } else if (uri.rawPath().equals(AppStreamMultiplex.PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            subscribeMultiplexed(ctx, request);
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -108,9 +116,38 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private void subscribe(ChannelHandlerContext ctx, FullHttpRequest request, EgressEndpoint endpoint,
                            String app, String subscriptionId, EnvelopeFilter filter) {
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        if (handshaker == null) {
+            return;
+        }
+        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics());
+        // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
+        // sent after; the subscriber holds its queue until open().
+        if (endpoint == EgressEndpoint.STREAM) {
+            context.subscriptions().addAppStream(app, subscriber);
+            ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeAppStream(app, subscriber));
+        } else {
+            context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
+            ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeFirehose(subscriptionId, filter, subscriber));
+        }
+        openLink(ctx, request, handshaker, subscriber, null);
+    }
+
+    /** The multiplexed app-stream link: apps are followed as the link asks (AppStreamControlHandler). */
+    private void subscribeMultiplexed(ChannelHandlerContext ctx, FullHttpRequest request) {
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        if (handshaker == null) {
+            return;
+        }
+        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics());
+        openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context));
+    }
+
+    /** The handshaker for a subscription request, or null when it was refused (and answered). */
+    private WebSocketServerHandshaker handshaker(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, "a WebSocket upgrade is required for " + request.uri());
-            return;
+            return null;
         }
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "doppler") + request.uri();
         WebSocketServerHandshaker handshaker =
@@ -119,25 +156,15 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             ctx.close();
-            return;
         }
-        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics());
-        // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
-        // sent after; the subscriber holds its queue until open().
-        if (endpoint == EgressEndpoint.STREAM) {
-            context.subscriptions().addAppStream(app, subscriber);
-        } else {
-            context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
-        }
+        return handshaker;
+    }
+
+    /** Answers the handshake, then hands the connection to the link stages ({@code control} first, if any). */
+    private void openLink(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker,
+                          Subscriber subscriber, ChannelHandler control) {
         context.links().add(subscriber);
-        ctx.channel().closeFuture().addListener(f -> {
-            context.links().remove(subscriber);
-            if (endpoint == EgressEndpoint.STREAM) {
-                context.subscriptions().removeAppStream(app, subscriber);
-            } else {
-                context.subscriptions().removeFirehose(subscriptionId, filter, subscriber);
-            }
-        });
+        ctx.channel().closeFuture().addListener(f -> context.links().remove(subscriber));
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess() || !done.channel().isActive()) {
@@ -147,6 +174,9 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
             pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker));
+            if (control != null) {
+                pipeline.addBefore("link", "control", control);
+            }
             subscriber.open();
         });
     }

@@ -6,12 +6,17 @@ import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.EnvelopeSubscriber;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import dev.loggregator.wire.notice.DropNotices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jctools.queues.SpscChunkedArrayQueue;
@@ -23,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * connection's own event loop. A drain packs many envelopes into each frame and flushes once,
  * so a busy subscriber costs a few system calls per thousand envelopes. When the queue is full
  * the envelope is dropped for this subscriber only and a drop notice goes into its stream.
+ *
+ * <p>A multiplexed subscriber carries the app streams of a whole Traffic Controller on one link
+ * (docs/internal-protocol.md): each frame holds one app's envelopes behind that app's tag, and
+ * drops are counted and noticed per app.
  */
 final class Subscriber implements EnvelopeSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -44,9 +53,22 @@ final class Subscriber implements EnvelopeSubscriber {
     private final Runnable drainTask = this::drain;
     private volatile String droppedAppId;
     private long droppedTotal; // event loop only
+    private final boolean multiplexed;
+    /** Multiplexed: the apps followed, with their frame tags. Event loop only. */
+    private final Map<String, byte[]> tags = new HashMap<>();
+    /** Multiplexed: drops per app since the last notice (router thread adds, event loop takes). */
+    private final Map<String, AtomicLong> droppedByApp = new ConcurrentHashMap<>();
+    /** Multiplexed: drops per followed app over the link's life. Event loop only. */
+    private final Map<String, Long> droppedTotalByApp = new HashMap<>();
     private boolean open; // event loop only: the handshake answer is out, frames may follow
 
     Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics) {
+        this(channel, endpoint, appId, queueSize, metrics, false);
+    }
+
+    private Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
+            boolean multiplexed) {
+        this.multiplexed = multiplexed;
         this.channel = channel;
         this.endpoint = endpoint;
         this.appId = appId;
@@ -54,6 +76,32 @@ final class Subscriber implements EnvelopeSubscriber {
         // Grows in chunks up to its bound: an idle app stream costs a small array, not queueSize slots.
         int capacity = Math.max(16, queueSize);
         this.queue = new SpscChunkedArrayQueue<>(Math.max(8, Math.min(1024, capacity / 4)), capacity);
+    }
+
+    /** A subscriber for the multiplexed app-stream link; it follows the apps {@link #follow} adds. */
+    static Subscriber multiplexed(Channel channel, int queueSize, DopplerMetrics metrics) {
+        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true);
+    }
+
+    /** Multiplexed, on the event loop: true when {@code appId} was not followed yet. */
+    boolean follow(String appId) {
+        if (tags.containsKey(appId)) {
+            return false;
+        }
+        tags.put(appId, AppStreamMultiplex.tag(appId));
+        return true;
+    }
+
+    /** Multiplexed, on the event loop: true when {@code appId} was followed; its queued envelopes are skipped. */
+    boolean unfollow(String appId) {
+        droppedByApp.remove(appId);
+        droppedTotalByApp.remove(appId);
+        return tags.remove(appId) != null;
+    }
+
+    /** Multiplexed, on the event loop: the apps followed. */
+    Set<String> followed() {
+        return tags.keySet();
     }
 
     @Override
@@ -71,6 +119,10 @@ final class Subscriber implements EnvelopeSubscriber {
 
     @Override
     public void dropped(RoutedEnvelope envelope) {
+        if (multiplexed) {
+            // Per app first: a drain that sees the total finds the app's count too.
+            droppedByApp.computeIfAbsent(envelope.appId(), app -> new AtomicLong()).incrementAndGet();
+        }
         if (droppedSinceNotice.getAndIncrement() == 0) {
             droppedAppId = envelope.appId();
         }
@@ -105,19 +157,40 @@ final class Subscriber implements EnvelopeSubscriber {
         boolean wrote = false;
         while (budget > 0 && channel.isWritable()) {
             ByteBuf frame = null;
+            String frameApp = null;
+            int headerBytes = 0;
             int count = 0;
             long drops = droppedSinceNotice.get();
-            if (drops > 0) {
+            if (drops > 0 && multiplexed) {
+                budget -= writeAppNotices();
+                wrote = true;
+            } else if (drops > 0) {
                 droppedSinceNotice.addAndGet(-drops);
                 droppedTotal += drops;
                 frame = noticeFrame(drops);
             }
             RoutedEnvelope next;
             while ((next = queue.relaxedPeek()) != null) {
+                byte[] tag = null;
+                if (multiplexed) {
+                    tag = tags.get(next.appId());
+                    if (tag == null) {
+                        queue.relaxedPoll(); // unfollowed since it was queued: nobody asks for it
+                        continue;
+                    }
+                    if (frame != null && !next.appId().equals(frameApp)) {
+                        break; // a frame holds one app's envelopes
+                    }
+                }
                 int need = BatchEncoding.RECORD_HEADER_BYTES + next.bytes().length;
                 if (frame == null) {
                     frame = channel.alloc().ioBuffer(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
-                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > 0) {
+                    if (tag != null) {
+                        frame.writeBytes(tag);
+                        frameApp = next.appId();
+                        headerBytes = tag.length;
+                    }
+                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > headerBytes) {
                     break;
                 }
                 queue.relaxedPoll();
@@ -144,15 +217,42 @@ final class Subscriber implements EnvelopeSubscriber {
     }
 
     private ByteBuf noticeFrame(long drops) {
+        String noticeApp = appId != null ? appId : droppedAppId == null ? "system" : droppedAppId;
+        ByteBuf frame = channel.alloc().ioBuffer(MAX_FRAME_BYTES);
+        appendNotice(frame, noticeApp, drops, droppedTotal);
+        return frame;
+    }
+
+    /** Multiplexed: one notice frame per app that lost envelopes since the last; returns the bytes written. */
+    private int writeAppNotices() {
+        int bytes = 0;
+        for (Map.Entry<String, AtomicLong> entry : droppedByApp.entrySet()) {
+            long drops = entry.getValue().getAndSet(0);
+            if (drops == 0) {
+                continue;
+            }
+            droppedSinceNotice.addAndGet(-drops);
+            String app = entry.getKey();
+            byte[] tag = tags.get(app);
+            if (tag == null) {
+                droppedByApp.remove(app, entry.getValue()); // unfollowed: nobody to tell
+                continue;
+            }
+            long total = droppedTotalByApp.merge(app, drops, Long::sum);
+            ByteBuf frame = channel.alloc().ioBuffer(1024);
+            frame.writeBytes(tag);
+            appendNotice(frame, app, drops, total);
+            bytes += frame.readableBytes();
+            channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+        }
+        return bytes;
+    }
+
+    private void appendNotice(ByteBuf frame, String app, long drops, long total) {
         long now = wallClockNanos();
         String destination = String.valueOf(channel.remoteAddress());
-        String noticeApp = appId != null ? appId : droppedAppId == null ? "system" : droppedAppId;
-        byte[] log = DropNotices.logMessage(ORIGIN, noticeApp, drops, droppedTotal, destination, now);
-        byte[] counter = DropNotices.counterEvent(ORIGIN, drops, droppedTotal, now);
-        ByteBuf frame = channel.alloc().ioBuffer(MAX_FRAME_BYTES);
-        BatchEncoding.append(frame, log);
-        BatchEncoding.append(frame, counter);
-        return frame;
+        BatchEncoding.append(frame, DropNotices.logMessage(ORIGIN, app, drops, total, destination, now));
+        BatchEncoding.append(frame, DropNotices.counterEvent(ORIGIN, drops, total, now));
     }
 
     /** Envelopes still queued; read from the shutdown path to wait for a drain. */

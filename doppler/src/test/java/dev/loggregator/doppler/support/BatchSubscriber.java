@@ -2,10 +2,12 @@ package dev.loggregator.doppler.support;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.wire.framing.EnvelopeBatch;
+import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,9 @@ import org.java_websocket.handshake.ServerHandshake;
  */
 public final class BatchSubscriber extends WebSocketClient {
     private final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+    /** Multiplexed app-stream links only: each envelope with the app tag of its frame. */
+    private final ConcurrentLinkedQueue<Map.Entry<String, Envelope>> tagged = new ConcurrentLinkedQueue<>();
+    private final boolean multiplexed;
     private final AtomicInteger frames = new AtomicInteger();
     private volatile CountDownLatch paused;
     private volatile int closeCode = -1;
@@ -29,12 +34,26 @@ public final class BatchSubscriber extends WebSocketClient {
     private volatile String protocolError;
 
     public BatchSubscriber(String url) {
+        this(url, false);
+    }
+
+    private BatchSubscriber(String url, boolean multiplexed) {
         super(URI.create(url));
+        this.multiplexed = multiplexed;
         setConnectionLostTimeout(0);
     }
 
     public static BatchSubscriber connect(String url) {
-        BatchSubscriber subscriber = new BatchSubscriber(url);
+        return connect(url, false);
+    }
+
+    /** A multiplexed app-stream link (url ends in /app-streams): frames are read as tag + batch. */
+    public static BatchSubscriber connectMultiplexed(String url) {
+        return connect(url, true);
+    }
+
+    private static BatchSubscriber connect(String url, boolean multiplexed) {
+        BatchSubscriber subscriber = new BatchSubscriber(url, multiplexed);
         try {
             if (!subscriber.connectBlocking(20, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("cannot subscribe to " + url);
@@ -66,9 +85,14 @@ public final class BatchSubscriber extends WebSocketClient {
             }
         }
         frames.incrementAndGet();
+        String tag = multiplexed ? AppStreamMultiplex.readTag(frame) : null;
         for (byte[] bytes : EnvelopeBatch.decode(frame, 1 << 20)) {
             try {
-                received.add(Envelope.parseFrom(bytes));
+                Envelope envelope = Envelope.parseFrom(bytes);
+                received.add(envelope);
+                if (tag != null) {
+                    tagged.add(Map.entry(tag, envelope));
+                }
             } catch (InvalidProtocolBufferException e) {
                 protocolError = "undecodable envelope: " + e.getMessage();
             }
@@ -108,6 +132,16 @@ public final class BatchSubscriber extends WebSocketClient {
 
     public int count(Predicate<Envelope> filter) {
         return (int) received.stream().filter(filter).count();
+    }
+
+    /** Multiplexed: the envelopes that came in frames tagged {@code app}. */
+    public List<Envelope> envelopesTagged(String app) {
+        return tagged.stream().filter(entry -> entry.getKey().equals(app)).map(Map.Entry::getValue).toList();
+    }
+
+    /** Multiplexed: every app tag seen, with its envelopes. */
+    public List<Map.Entry<String, Envelope>> tagged() {
+        return new ArrayList<>(tagged);
     }
 
     public int frames() {
