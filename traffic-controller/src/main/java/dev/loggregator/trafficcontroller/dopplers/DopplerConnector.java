@@ -38,7 +38,12 @@ public final class DopplerConnector implements AutoCloseable {
      * library's 64 KiB and kernel autotuning, for the firehose; app streams carry far less).
      */
     public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink, int readBufferBytes) {
-        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, sink, readBufferBytes);
+        return subscribe(pathAndQuery, LinkFrames.batches(sink, maxEnvelopeBytes), readBufferBytes);
+    }
+
+    /** Like {@link #subscribe(String, EnvelopeSink, int)}, for links whose frames are read by {@code frames}. */
+    public DopplerSubscription subscribe(String pathAndQuery, LinkFrames frames, int readBufferBytes) {
+        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, frames, readBufferBytes);
         subscription.start();
         return subscription;
     }
@@ -69,7 +74,7 @@ public final class DopplerConnector implements AutoCloseable {
         return scheduler;
     }
 
-    int maxEnvelopeBytes() {
+    public int maxEnvelopeBytes() {
         return maxEnvelopeBytes;
     }
 

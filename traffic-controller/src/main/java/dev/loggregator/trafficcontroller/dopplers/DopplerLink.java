@@ -1,10 +1,8 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
-import dev.loggregator.wire.framing.EnvelopeBatch;
 import dev.loggregator.wire.framing.MalformedBatchException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft_6455;
@@ -14,27 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection to one Doppler for one subscription. Each binary frame is a batch
- * (docs/internal-protocol.md) that is split into envelopes and handed to the subscription's sink
- * unchanged; a frame whose records do not add up closes the link with 1007 (it is re-dialled).
+ * One WebSocket connection to one Doppler for one subscription. Each binary frame goes to the
+ * subscription's {@link LinkFrames} (a batch, docs/internal-protocol.md, split into envelopes and
+ * handed on unchanged); a frame that cannot be read closes the link with 1007 (it is re-dialled).
  */
-final class DopplerLink extends org.java_websocket.client.WebSocketClient {
+public final class DopplerLink extends org.java_websocket.client.WebSocketClient {
     private static final Logger LOG = LoggerFactory.getLogger(DopplerLink.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
     private final DopplerSubscription subscription;
     private final DopplerSubscription.Slot slot;
-    private final EnvelopeSink sink;
-    private final int maxEnvelopeBytes;
+    private final LinkFrames frames;
     private volatile long lastPongNanos = System.nanoTime();
 
-    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, EnvelopeSink sink,
-                int maxEnvelopeBytes, int readBufferBytes) {
+    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames,
+                int readBufferBytes) {
         super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
-        this.sink = sink;
-        this.maxEnvelopeBytes = maxEnvelopeBytes;
+        this.frames = frames;
         // The connector pings all links from one thread; Java-WebSocket's own timer is a thread per link.
         setConnectionLostTimeout(0);
         setTcpNoDelay(true);
@@ -53,17 +49,12 @@ final class DopplerLink extends org.java_websocket.client.WebSocketClient {
 
     @Override
     public void onMessage(ByteBuffer frame) {
-        List<byte[]> envelopes;
         try {
-            envelopes = EnvelopeBatch.decode(frame, maxEnvelopeBytes);
+            frames.frame(frame);
         } catch (MalformedBatchException | IllegalArgumentException e) {
             LOG.warn("malformed batch from Doppler {}: {}; closing the link", getURI(), e.getMessage());
             subscription.malformedBatch();
             close(1007, "malformed batch");
-            return;
-        }
-        if (!envelopes.isEmpty()) {
-            sink.deliver(envelopes);
         }
     }
 

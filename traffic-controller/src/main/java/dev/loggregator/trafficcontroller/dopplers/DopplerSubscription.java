@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +23,15 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
 
     private final DopplerConnector connector;
     private final String pathAndQuery;
-    private final EnvelopeSink sink;
+    private final LinkFrames frames;
     private final int readBufferBytes;
     private final Map<DopplerAddress, Slot> slots = new HashMap<>();
     private boolean closed;
 
-    DopplerSubscription(DopplerConnector connector, String pathAndQuery, EnvelopeSink sink, int readBufferBytes) {
+    DopplerSubscription(DopplerConnector connector, String pathAndQuery, LinkFrames frames, int readBufferBytes) {
         this.connector = connector;
         this.pathAndQuery = pathAndQuery;
-        this.sink = sink;
+        this.frames = frames;
         this.readBufferBytes = readBufferBytes;
     }
 
@@ -78,7 +79,7 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             return;
         }
         DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
-                sink, connector.maxEnvelopeBytes(), readBufferBytes);
+                frames, readBufferBytes);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);
@@ -91,6 +92,24 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
                 LOG.info("reconnected to Doppler {} for {}", slot.address, pathAndQuery);
             }
             slot.failures = 0;
+            frames.opened(link);
+        }
+    }
+
+    /**
+     * Sends a text frame on every open link. Under the subscription's lock, like
+     * {@link LinkFrames#opened}, so a link that opens meanwhile gets the message either there or here.
+     */
+    public synchronized void sendToOpenLinks(String text) {
+        for (Slot slot : slots.values()) {
+            DopplerLink link = slot.link;
+            if (link != null && link.isOpen()) {
+                try {
+                    link.send(text);
+                } catch (WebsocketNotConnectedException e) {
+                    // Closed just now: it is re-dialled and told again when it opens.
+                }
+            }
         }
     }
 

@@ -1,36 +1,39 @@
 package dev.loggregator.trafficcontroller.stream;
 
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
-import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.dopplers.DopplerLink;
 import dev.loggregator.trafficcontroller.dopplers.DopplerSubscription;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
+import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
+import dev.loggregator.wire.framing.EnvelopeBatch;
+import dev.loggregator.wire.multiplex.AppStreamMultiplex;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 
 /**
- * App streams of the same app on this Traffic Controller share one Doppler subscription: every
- * app-stream subscriber receives every envelope of its app (no sharding), so one upstream per app
- * fanned out locally delivers exactly what a subscription per client would, at a fraction of the
- * connections and threads (a Java-WebSocket link costs two threads and a 16 KiB buffer).
- * Firehose clients are not shared: each must be its own member of the Dopplers' shard group.
+ * Every app stream of this Traffic Controller travels on one multiplexed link per Doppler
+ * ({@code /app-streams}, docs/internal-protocol.md): the first client of an app makes every link
+ * follow the app, the last one to leave unfollows it, and each tagged frame is fanned out to the
+ * app's clients. Every app-stream subscriber receives every envelope of its app (no sharding), so
+ * this delivers exactly what a connection per client would, without a Java-WebSocket link (two
+ * threads and a read buffer) per app per Doppler. Firehose clients are not shared: each must be
+ * its own member of the Dopplers' shard group.
  */
-public final class AppStreamHub {
-    /**
-     * One app's stream is a small share of a Doppler's traffic: 8 KiB (40 typical envelopes per
-     * read) instead of Java-WebSocket's 64 KiB keeps an idle app stream's upstream small.
-     */
-    static final int APP_LINK_READ_BUFFER_BYTES = 8 * 1024;
-
-    private final DopplerConnector connector;
-    private final Map<String, SharedAppStream> streams = new HashMap<>();
+public final class AppStreamHub implements LinkFrames {
+    private final Map<String, SharedAppStream> streams = new ConcurrentHashMap<>();
+    private final int maxEnvelopeBytes;
+    private final DopplerSubscription links;
 
     public AppStreamHub(DopplerConnector connector) {
-        this.connector = connector;
+        this.maxEnvelopeBytes = connector.maxEnvelopeBytes();
+        this.links = connector.subscribe(AppStreamMultiplex.PATH, this, 0);
     }
 
-    /** Adds {@code client} to the app's stream; closing the result removes it (and the upstream with the last client). */
+    /** Adds {@code client} to the app's stream; closing the result removes it (and unfollows the app with the last client). */
     public AutoCloseable join(String appId, EnvelopeSink client) {
         SharedAppStream stream;
         synchronized (this) {
@@ -38,33 +41,46 @@ public final class AppStreamHub {
             if (stream == null) {
                 stream = new SharedAppStream();
                 streams.put(appId, stream);
-                stream.add(client);
-                stream.subscription = connector.subscribe("/apps/" + DopplerQueries.encode(appId) + "/stream", stream,
-                        APP_LINK_READ_BUFFER_BYTES);
-            } else {
-                stream.add(client);
+                links.sendToOpenLinks(AppStreamMultiplex.subscribe(appId));
             }
+            stream.add(client);
         }
         SharedAppStream joined = stream;
         return () -> leave(appId, joined, client);
     }
 
-    private void leave(String appId, SharedAppStream stream, EnvelopeSink client) {
-        DopplerSubscription toClose = null;
-        synchronized (this) {
-            if (stream.remove(client) && streams.get(appId) == stream) {
-                streams.remove(appId);
-                toClose = stream.subscription;
-            }
+    private synchronized void leave(String appId, SharedAppStream stream, EnvelopeSink client) {
+        if (stream.remove(client) && streams.get(appId) == stream) {
+            streams.remove(appId);
+            links.sendToOpenLinks(AppStreamMultiplex.unsubscribe(appId));
         }
-        if (toClose != null) {
-            toClose.close();
+    }
+
+    /** A (re)connected link follows every app that has clients. */
+    @Override
+    public void opened(DopplerLink link) {
+        try {
+            for (String appId : streams.keySet()) {
+                link.send(AppStreamMultiplex.subscribe(appId));
+            }
+        } catch (WebsocketNotConnectedException e) {
+            // Closed already: it is re-dialled and told again when it opens.
+        }
+    }
+
+    @Override
+    public void frame(ByteBuffer frame) {
+        String appId = AppStreamMultiplex.readTag(frame);
+        List<byte[]> envelopes = EnvelopeBatch.decode(frame, maxEnvelopeBytes);
+        SharedAppStream stream = streams.get(appId);
+        // No stream: its last client left while the frame was on its way.
+        if (stream != null && !envelopes.isEmpty()) {
+            stream.deliver(envelopes);
         }
     }
 
     private static final class SharedAppStream implements EnvelopeSink {
         private volatile EnvelopeSink[] clients = new EnvelopeSink[0];
-        private DopplerSubscription subscription;
 
         void add(EnvelopeSink client) {
             EnvelopeSink[] next = Arrays.copyOf(clients, clients.length + 1);

@@ -165,6 +165,47 @@ class StreamLifecycleTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> counter(cluster.tcMetrics(0), "doppler_proxy_app_streams") == 0);
     }
 
+    @Test
+    void appStreamsOfManyAppsShareOneLinkPerDopplerAndAppsAreUnfollowedWithTheirLastClient() throws Exception {
+        long linksBefore = counter(cluster.tcMetrics(0), "doppler_proxy_doppler_links");
+        long[] followedBefore = {counter(cluster.dopplerMetrics(0), "doppler_app_streams"),
+            counter(cluster.dopplerMetrics(1), "doppler_app_streams")};
+        int apps = 30;
+        List<StreamClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < apps; i++) {
+                clients.add(StreamClient.open(cluster.ws(0) + "/apps/many-" + i + "/stream", null));
+            }
+            for (int i = 0; i < apps; i++) {
+                Probes.awaitFlowing(cluster, "many-" + i, new int[] {0, 1}, clients.get(i));
+            }
+            for (int i = 0; i < apps; i++) {
+                cluster.emit(i % 2, Envelopes.log("many-" + i, "line-of-" + i));
+            }
+            for (int i = 0; i < apps; i++) {
+                StreamClient client = clients.get(i);
+                String own = "line-of-" + i;
+                await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains(own));
+                assertEquals(List.of(own), client.texts().stream().filter(t -> t.startsWith("line-of-")).toList(),
+                        "each client gets its own app's lines only");
+            }
+            assertEquals(linksBefore, counter(cluster.tcMetrics(0), "doppler_proxy_doppler_links"),
+                    "app streams of new apps open no Doppler links");
+            for (int doppler = 0; doppler < 2; doppler++) {
+                assertTrue(counter(cluster.dopplerMetrics(doppler), "doppler_app_streams") >= followedBefore[doppler] + apps);
+            }
+        } finally {
+            for (StreamClient client : clients) {
+                client.closeBlocking();
+            }
+        }
+        for (int doppler = 0; doppler < 2; doppler++) {
+            int d = doppler;
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> counter(cluster.dopplerMetrics(d), "doppler_app_streams") <= followedBefore[d]);
+        }
+    }
+
     private static byte[] encode(HAProxyMessage message) {
         EmbeddedChannel channel = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
         channel.writeOutbound(message);

@@ -160,6 +160,10 @@ public final class Cluster implements AutoCloseable {
         return tcPorts[tc];
     }
 
+    public String dopplerMetrics(int i) throws IOException {
+        return get("http://127.0.0.1:" + dopplerHealthPorts[i] + "/metrics").body();
+    }
+
     public String tcMetrics(int tc) throws IOException {
         return get("http://127.0.0.1:" + tcHealthPorts[tc] + "/metrics").body();
     }
