@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -153,44 +154,34 @@ final class Subscriber implements EnvelopeSubscriber {
         if (!open) {
             return;
         }
+        boolean wrote = multiplexed ? drainMultiplexed() : drainOneStream();
+        if (wrote) {
+            channel.flush();
+        }
+        if (!queue.isEmpty() && channel.isWritable()) {
+            scheduleDrain(); // budget used up: let the event loop serve other connections first
+        }
+    }
+
+    /** Fills frames in queue order; returns whether anything was written. */
+    private boolean drainOneStream() {
         int budget = MAX_DRAIN_BYTES;
         boolean wrote = false;
         while (budget > 0 && channel.isWritable()) {
             ByteBuf frame = null;
-            String frameApp = null;
-            int headerBytes = 0;
             int count = 0;
             long drops = droppedSinceNotice.get();
-            if (drops > 0 && multiplexed) {
-                budget -= writeAppNotices();
-                wrote = true;
-            } else if (drops > 0) {
+            if (drops > 0) {
                 droppedSinceNotice.addAndGet(-drops);
                 droppedTotal += drops;
                 frame = noticeFrame(drops);
             }
             RoutedEnvelope next;
             while ((next = queue.relaxedPeek()) != null) {
-                byte[] tag = null;
-                if (multiplexed) {
-                    tag = tags.get(next.appId());
-                    if (tag == null) {
-                        queue.relaxedPoll(); // unfollowed since it was queued: nobody asks for it
-                        continue;
-                    }
-                    if (frame != null && !next.appId().equals(frameApp)) {
-                        break; // a frame holds one app's envelopes
-                    }
-                }
                 int need = BatchEncoding.RECORD_HEADER_BYTES + next.bytes().length;
                 if (frame == null) {
                     frame = channel.alloc().ioBuffer(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
-                    if (tag != null) {
-                        frame.writeBytes(tag);
-                        frameApp = next.appId();
-                        headerBytes = tag.length;
-                    }
-                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > headerBytes) {
+                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > 0) {
                     break;
                 }
                 queue.relaxedPoll();
@@ -208,12 +199,58 @@ final class Subscriber implements EnvelopeSubscriber {
                 break; // queue is empty
             }
         }
-        if (wrote) {
-            channel.flush();
+        return wrote;
+    }
+
+    /**
+     * Multiplexed: takes up to a frame's worth of the queue at a time and writes it as one frame
+     * per app, so envelopes of many apps arriving interleaved still travel many to a frame (the
+     * queue order is kept within each app). Returns whether anything was written.
+     */
+    private boolean drainMultiplexed() {
+        int budget = MAX_DRAIN_BYTES;
+        boolean wrote = false;
+        Map<String, ByteBuf> frames = new LinkedHashMap<>();
+        while (budget > 0 && channel.isWritable()) {
+            if (droppedSinceNotice.get() > 0) {
+                budget -= writeAppNotices();
+                wrote = true;
+            }
+            int taken = 0;
+            int count = 0;
+            RoutedEnvelope next;
+            while (taken < MAX_FRAME_BYTES && (next = queue.relaxedPoll()) != null) {
+                byte[] tag = tags.get(next.appId());
+                if (tag == null) {
+                    continue; // unfollowed since it was queued: nobody asks for it
+                }
+                int need = BatchEncoding.RECORD_HEADER_BYTES + next.bytes().length;
+                ByteBuf frame = frames.get(next.appId());
+                if (frame != null && frame.readableBytes() + need > MAX_FRAME_BYTES) {
+                    channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                    frame = null;
+                }
+                if (frame == null) {
+                    frame = channel.alloc().ioBuffer(tag.length + Math.max(need, 1024));
+                    frame.writeBytes(tag);
+                    frames.put(next.appId(), frame);
+                }
+                BatchEncoding.append(frame, next.bytes());
+                taken += need;
+                count++;
+            }
+            if (frames.isEmpty()) {
+                break;
+            }
+            for (ByteBuf frame : frames.values()) {
+                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+            }
+            frames.clear();
+            metrics.egress().add(endpoint, count);
+            budget -= taken;
+            wrote = true;
         }
-        if (!queue.isEmpty() && channel.isWritable()) {
-            scheduleDrain(); // budget used up: let the event loop serve other connections first
-        }
+        return wrote;
     }
 
     private ByteBuf noticeFrame(long drops) {

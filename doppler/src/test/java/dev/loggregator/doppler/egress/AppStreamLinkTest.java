@@ -114,6 +114,8 @@ class AppStreamLinkTest {
             });
             double dropped = doppler.metric("doppler_dropped_envelopes_total{reason=\"slow_subscriber\"}");
             assertEquals((long) dropped, droppedAccordingToNotices(link.envelopes(AppStreamLinkTest::isNotice)));
+            assertTrue(link.frames() * 4 < link.envelopes().size(), "envelopes of apps sent interleaved travel many to a frame: "
+                    + link.frames() + " frames for " + link.envelopes().size() + " envelopes");
             for (int app = 0; app < apps; app++) {
                 String appId = prefix + app;
                 List<Envelope> ofApp = link.envelopesTagged(appId);
