@@ -42,6 +42,8 @@ BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); NGINX_PORT=$(fre
 java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$BACKEND" >"$WORK/backend.log" 2>&1 &
 PIDS+=($!)
 
+# One event loop, as nginx (worker_processes 1) and HAProxy (nbthread 1) get one worker each;
+# GATEWAY_THREADS=2 measures the default on this machine (threads = cores).
 cat >"$WORK/manifest.yml" <<YAML
 properties:
   logger_endpoint: {port: $GATEWAY}
@@ -49,6 +51,7 @@ traffic_controller: {auth: {disable_access_control: true}}
 gateway:
   enabled: true
   admin_port: $ADMIN
+  threads: ${GATEWAY_THREADS:-1}
   routes:
     - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
 YAML
