@@ -4,6 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.loggregator.gateway.support.RawBackend;
 import dev.loggregator.gateway.support.RawHttp;
 import dev.loggregator.gateway.support.RunningGateway;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code timeouts.half_close_ms} in both kinds of tunnel (TCP-mode listener, WebSocket upgrade):
@@ -143,6 +147,31 @@ class TunnelTimeoutsTest {
             assertEquals(-1, ends.backend().getInputStream().read(), "the gateway closes the backend");
             assertClosedByTheHalfCloseTimeout(finAt);
             await().atMost(Duration.ofSeconds(5)).until(() -> writeFails(ends.client()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void whenBothSidesFinishTheTunnelClosesAtOnceAndLogsIt(Kind kind) throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger("dev.loggregator.gateway.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        try (Ends ends = open(kind)) {
+            ends.client().shutdownOutput();
+            assertEquals(-1, ends.backend().getInputStream().read(), "the client's FIN reaches the backend");
+            send(ends.backend(), "bye");
+            long finAt = System.nanoTime();
+            ends.backend().shutdownOutput();
+            assertEquals("bye", receive(ends.client(), 3), "what the backend sent before its FIN arrives");
+            assertEquals(-1, ends.client().getInputStream().read(), "then the client sees the end");
+            Duration took = Duration.ofNanos(System.nanoTime() - finAt);
+            assertTrue(took.compareTo(Duration.ofMillis(HALF_CLOSE_MS)) < 0, "closed by both FINs, not by half_close_ms: " + took);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream()
+                    .anyMatch(line -> line.getFormattedMessage().startsWith("tunnel ")
+                            && line.getFormattedMessage().endsWith("close=backend_finished")));
+        } finally {
+            access.detachAppender(lines);
         }
     }
 }

@@ -67,8 +67,9 @@ public final class Tunnel {
         client.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, backendChannel, true));
         backendChannel.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, client, false));
         metrics.tunnelOpened();
-        client.closeFuture().addListener(f -> closeSoon(backendChannel));
-        backendChannel.closeFuture().addListener(f -> closeSoon(client));
+        // The first side to close decides the reason; its peer is closed (after a last flush) with it.
+        client.closeFuture().addListener(f -> tunnel.closed(true));
+        backendChannel.closeFuture().addListener(f -> tunnel.closed(false));
         return tunnel;
     }
 
@@ -120,10 +121,24 @@ public final class Tunnel {
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (peer instanceof SocketChannel socket && socket.isActive()) {
                 socket.shutdownOutput();
+                // The peer's own FIN now ends the tunnel: Netty may then close that channel at
+                // once instead of shutting down the input of a socket that is already closed both
+                // ways (a failed system call and an exception with a stack trace per tunnel).
+                socket.config().setAllowHalfClosure(false);
             }
         });
         if (halfCloseTimer == null) {
             halfCloseTimer = client.eventLoop().schedule(() -> close("half_close_timeout"), halfCloseMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A side's channel closed: after the other side had finished sending, that is a normal end. */
+    private void closed(boolean clientSide) {
+        boolean otherFinished = clientSide ? backendInputDone : clientInputDone;
+        if (otherFinished) {
+            close(clientSide ? "client_finished" : "backend_finished");
+        } else {
+            close(clientSide ? "client_closed" : "backend_closed");
         }
     }
 

@@ -60,11 +60,6 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        tunnel.close(clientSide ? "client_closed" : "backend_closed");
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         tunnel.close((clientSide ? "client_error: " : "backend_error: ") + cause.getMessage());
     }
