@@ -109,7 +109,7 @@ final class StreamEndpoint {
                     + (filter == null ? "" : "?filter-type=" + filter);
             description = "firehose " + route.subscriptionId() + (filter == null ? "" : " (" + filter + ")")
                     + " for " + decision.user() + " at " + client;
-            subscribe = sink -> connector.subscribe(path, sink, 0);
+            subscribe = sink -> connector.subscribe(path, sink);
         } else {
             endpoint = TrafficControllerMetrics.STREAM;
             appId = route.appId();

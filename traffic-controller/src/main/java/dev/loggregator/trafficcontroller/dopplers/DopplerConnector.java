@@ -32,18 +32,14 @@ public final class DopplerConnector implements AutoCloseable {
         this.pinger = scheduler.scheduleWithFixedDelay(this::pingAll, pingSeconds, pingSeconds, TimeUnit.SECONDS);
     }
 
-    /**
-     * Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}.
-     * {@code readBufferBytes} sizes each link's read buffer and socket receive buffer (0: the
-     * library's 64 KiB and kernel autotuning, for the firehose; app streams carry far less).
-     */
-    public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink, int readBufferBytes) {
-        return subscribe(pathAndQuery, LinkFrames.batches(sink, maxEnvelopeBytes), readBufferBytes);
+    /** Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}. */
+    public DopplerSubscription subscribe(String pathAndQuery, EnvelopeSink sink) {
+        return subscribe(pathAndQuery, LinkFrames.batches(sink, maxEnvelopeBytes));
     }
 
-    /** Like {@link #subscribe(String, EnvelopeSink, int)}, for links whose frames are read by {@code frames}. */
-    public DopplerSubscription subscribe(String pathAndQuery, LinkFrames frames, int readBufferBytes) {
-        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, frames, readBufferBytes);
+    /** Like {@link #subscribe(String, EnvelopeSink)}, for links whose frames are read by {@code frames}. */
+    public DopplerSubscription subscribe(String pathAndQuery, LinkFrames frames) {
+        DopplerSubscription subscription = new DopplerSubscription(this, pathAndQuery, frames);
         subscription.start();
         return subscription;
     }

@@ -25,8 +25,7 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     private final LinkFrames frames;
     private volatile long lastPongNanos = System.nanoTime();
 
-    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames,
-                int readBufferBytes) {
+    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames) {
         super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
@@ -35,10 +34,6 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
         setConnectionLostTimeout(0);
         setTcpNoDelay(true);
         setDaemon(true);
-        if (readBufferBytes > 0) {
-            // Java-WebSocket allocates this per link for its reader (64 KiB by default) and sizes SO_RCVBUF with it.
-            setReceiveBufferSize(readBufferBytes);
-        }
     }
 
     @Override

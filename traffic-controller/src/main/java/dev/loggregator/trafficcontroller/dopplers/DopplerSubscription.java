@@ -24,15 +24,13 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     private final DopplerConnector connector;
     private final String pathAndQuery;
     private final LinkFrames frames;
-    private final int readBufferBytes;
     private final Map<DopplerAddress, Slot> slots = new HashMap<>();
     private boolean closed;
 
-    DopplerSubscription(DopplerConnector connector, String pathAndQuery, LinkFrames frames, int readBufferBytes) {
+    DopplerSubscription(DopplerConnector connector, String pathAndQuery, LinkFrames frames) {
         this.connector = connector;
         this.pathAndQuery = pathAndQuery;
         this.frames = frames;
-        this.readBufferBytes = readBufferBytes;
     }
 
     /** The link state for one Doppler. Guarded by the subscription. */
@@ -79,7 +77,7 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             return;
         }
         DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
-                frames, readBufferBytes);
+                frames);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);

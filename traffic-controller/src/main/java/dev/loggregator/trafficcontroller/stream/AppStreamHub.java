@@ -30,7 +30,7 @@ public final class AppStreamHub implements LinkFrames {
 
     public AppStreamHub(DopplerConnector connector) {
         this.maxEnvelopeBytes = connector.maxEnvelopeBytes();
-        this.links = connector.subscribe(AppStreamMultiplex.PATH, this, 0);
+        this.links = connector.subscribe(AppStreamMultiplex.PATH, this);
     }
 
     /** Adds {@code client} to the app's stream; closing the result removes it (and unfollows the app with the last client). */
