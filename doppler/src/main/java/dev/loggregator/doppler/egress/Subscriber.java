@@ -95,7 +95,10 @@ final class Subscriber implements EnvelopeSubscriber {
 
     /** Multiplexed, on the event loop: true when {@code appId} was followed; its queued envelopes are skipped. */
     boolean unfollow(String appId) {
-        droppedByApp.remove(appId);
+        AtomicLong pending = droppedByApp.remove(appId);
+        if (pending != null) {
+            droppedSinceNotice.addAndGet(-pending.get()); // nobody left to tell
+        }
         droppedTotalByApp.remove(appId);
         return tags.remove(appId) != null;
     }
@@ -213,8 +216,9 @@ final class Subscriber implements EnvelopeSubscriber {
         Map<String, ByteBuf> frames = new LinkedHashMap<>();
         while (budget > 0 && channel.isWritable()) {
             if (droppedSinceNotice.get() > 0) {
-                budget -= writeAppNotices();
-                wrote = true;
+                int noticeBytes = writeAppNotices();
+                budget -= noticeBytes;
+                wrote |= noticeBytes > 0;
             }
             int taken = 0;
             int count = 0;
