@@ -7,6 +7,7 @@ import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
+import dev.loggregator.wire.handshake.OpeningHandshake;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +27,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -145,19 +147,14 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     /** The handshaker for a subscription request, or null when it was refused (and answered). */
     private WebSocketServerHandshaker handshaker(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
-            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, "a WebSocket upgrade is required for " + request.uri());
+        OpeningHandshake.Refusal refusal = OpeningHandshake.check(request.method().name(), request.headers()::getAll);
+        if (refusal != null) {
+            badRequest(ctx, request, HttpResponseStatus.valueOf(refusal.status()), refusal.reason() + " for " + request.uri());
             return null;
         }
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "doppler") + request.uri();
-        WebSocketServerHandshaker handshaker =
-                new WebSocketServerHandshakerFactory(url, null, true, MAX_INBOUND_FRAME).newHandshaker(request);
-        if (handshaker == null) {
-            context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            ctx.close();
-        }
-        return handshaker;
+        return new WebSocketServerHandshaker13(url, null,
+                WebSocketDecoderConfig.newBuilder().allowExtensions(true).maxFramePayloadLength(MAX_INBOUND_FRAME).build());
     }
 
     /** Answers the handshake, then hands the connection to the link stages ({@code control} first, if any). */

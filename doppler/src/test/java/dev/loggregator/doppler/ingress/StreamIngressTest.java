@@ -194,7 +194,7 @@ class StreamIngressTest {
     }
 
     @Test
-    void garbageOnTheEgressPortIsAnsweredWith400AndClosed() throws Exception {
+    void garbageAndBadHandshakesOnTheEgressPortAreAnsweredWith400AndClosed() throws Exception {
         double before = metric("doppler_refused_connections_total{reason=\"bad_request\"}");
         try (Socket socket = new Socket("127.0.0.1", doppler.wsPort())) {
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x02, '\r', '\n', '\r', '\n'});
@@ -215,7 +215,17 @@ class StreamIngressTest {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
         }
-        await().atMost(WAIT).until(() -> metric("doppler_refused_connections_total{reason=\"bad_request\"}") == before + 3);
+        // Upgrades that are not RFC 6455 handshakes: no key (Netty's handshaker would throw), an old version.
+        for (String headers : List.of("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")) {
+            try (Socket socket = new Socket("127.0.0.1", doppler.wsPort())) {
+                socket.getOutputStream().write(("GET /firehose/x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\n"
+                        + "Upgrade: websocket\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.setSoTimeout(20_000);
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), headers + ": " + answer);
+            }
+        }
+        await().atMost(WAIT).until(() -> metric("doppler_refused_connections_total{reason=\"bad_request\"}") == before + 5);
         assertTrue(doppler.process().isAlive());
     }
 }

@@ -12,16 +12,18 @@ import dev.loggregator.trafficcontroller.stream.AppStreamHub;
 import dev.loggregator.trafficcontroller.stream.ClientStream;
 import dev.loggregator.trafficcontroller.stream.KeepAliveHandler;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
+import dev.loggregator.wire.handshake.OpeningHandshake;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /apps/{app}/stream} and {@code /firehose/{id}}: authorise (off the event loop), refuse
- * plain HTTP with 400 as gorilla's upgrader does, then upgrade and install the stream stages:
+ * what is not an RFC 6455 handshake as gorilla's upgrader does (400, or 405 for a method other than GET), then upgrade and install the stream stages:
  * keepalive, token expiry and the client's outbound queue, subscribed to the Dopplers.
  */
 final class StreamEndpoint {
@@ -66,6 +68,10 @@ final class StreamEndpoint {
                         } else {
                             authorised(ctx, request, route, decision);
                         }
+                    } catch (RuntimeException bug) {
+                        // Nothing else would answer or close: the client would wait for good.
+                        LOG.error("stream request {} failed", request.uri(), bug);
+                        ctx.close();
                     } finally {
                         request.release();
                     }
@@ -80,19 +86,19 @@ final class StreamEndpoint {
             Refusals.send(ctx, request, decision);
             return;
         }
-        if (!isUpgrade(request)) {
-            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "Bad Request\n"),
-                    HttpUtil.isKeepAlive(request));
+        OpeningHandshake.Refusal refusal = OpeningHandshake.check(request.method().name(), request.headers()::getAll);
+        if (refusal != null) {
+            LOG.debug("refused WebSocket handshake for {} {}: {}", request.method(), request.uri(), refusal.reason());
+            HttpResponseStatus status = HttpResponseStatus.valueOf(refusal.status());
+            FullHttpResponse response = HttpResponses.text(status, status.reasonPhrase() + "\n");
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, OpeningHandshake.VERSION);
+            HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, false,
-                MAX_CLIENT_FRAME_BYTES).newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
+                scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES).build());
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         pipeline.remove(ctx.handler());
@@ -122,10 +128,5 @@ final class StreamEndpoint {
         }
         pipeline.addLast("stream", new ClientStream(endpoint, appId, description, metrics, settings.bufferEnvelopes(),
                 settings.slowConsumerMillis(), subscribe));
-    }
-
-    private static boolean isUpgrade(FullHttpRequest request) {
-        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 }

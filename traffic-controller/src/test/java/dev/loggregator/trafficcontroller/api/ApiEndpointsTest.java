@@ -233,6 +233,34 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void upgradesThatAreNotRfc6455HandshakesAreRefusedAsGorillaRefusesThem() throws Exception {
+        String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        assertTrue(rawUpgrade("POST", "/firehose/x", "Sec-WebSocket-Version: 13\r\n" + key)
+                .startsWith("HTTP/1.1 405 Method Not Allowed"));
+        for (String headers : List.of("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 8\r\n" + key, key,
+                "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n")) {
+            String answer = rawUpgrade("GET", "/apps/x/stream", headers);
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request"), headers + answer);
+            assertTrue(answer.toLowerCase().contains("sec-websocket-version: 13"), answer);
+        }
+        assertTrue(rawUpgrade("GET", "/apps/x/stream", "Sec-WebSocket-Version: 13\r\n" + key)
+                .startsWith("HTTP/1.1 101"), "the same request with its key and version is accepted");
+    }
+
+    /** A WebSocket upgrade with the given extra headers, as raw bytes; the whole answer (the server closes). */
+    private static String rawUpgrade(String method, String path, String headers) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cluster.tcPort(0))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + ADMIN
+                    + "\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n" + headers + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = new byte[4096];
+            int length = socket.getInputStream().read(answer);
+            return length < 0 ? "" : new String(answer, 0, length, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void brokenHttpGetsA400AndTheServerCarriesOn() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cluster.tcPort(0))) {
             socket.setSoTimeout(10_000);
