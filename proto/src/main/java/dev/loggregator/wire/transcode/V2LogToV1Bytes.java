@@ -58,8 +58,9 @@ public final class V2LogToV1Bytes {
         String sourceType = tags.getOrDefault("source_type", "");
         String sourceId = v2.getSourceId();
         ByteString payload = v2.getLog().getPayload();
-        int messageType = v2.getLog().getType() == LoggregatorEnvelope.Log.Type.ERR
-                ? MessageType.ERR.getNumber() : MessageType.OUT.getNumber();
+        // as the converter (and tov1.go): only OUT is OUT, a type value this proto does not know is ERR
+        int messageType = v2.getLog().getType() == LoggregatorEnvelope.Log.Type.OUT
+                ? MessageType.OUT.getNumber() : MessageType.ERR.getNumber();
         long timestamp = v2.getTimestamp();
 
         int logSize = CodedOutputStream.computeBytesSize(LOG_MESSAGE_BYTES, payload)

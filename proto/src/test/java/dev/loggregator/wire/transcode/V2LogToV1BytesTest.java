@@ -44,6 +44,9 @@ class V2LogToV1BytesTest {
         assertSameAsConverter(log("", "no source id", Log.Type.OUT).putTags("source_type", "RTR").build(), true);
         assertSameAsConverter(log("app", "", Log.Type.OUT).setTimestamp(-5).setInstanceId("").build(), true);
         assertSameAsConverter(log("äpp-ü", "ünïcödé ✓", Log.Type.OUT).putTags("source_type", "ÄPP").build(), true);
+        // a type value from a newer proto: both paths make it ERR, as tov1.go does (only OUT is OUT)
+        assertSameAsConverter(log("app", "new type", Log.Type.OUT).setLog(Log.newBuilder()
+                .setPayload(ByteString.copyFromUtf8("new type")).setTypeValue(7)).build(), true);
     }
 
     @Test

@@ -12,8 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of a stream's liveness (loggregator-v1-reference §2.4): a ping every
- * {@code intervalMillis}; if a ping stays unanswered for {@code timeoutMillis}, the stream is
+ * The client side of a stream's liveness (loggregator-v1-reference §2.4): a ping right after the
+ * upgrade and then every {@code intervalMillis}; if a ping stays unanswered for {@code timeoutMillis}, the stream is
  * closed with 1008 and the original's reason text. Also answers the client's pings and close
  * frames, and discards the data frames clients send (the original read and ignored them).
  */
@@ -31,7 +31,9 @@ public final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        pinger = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        // The first ping right away, as the original's keepalive does: a client that never answers
+        // is cut after timeoutMillis, not an interval later.
+        pinger = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     private void ping(ChannelHandlerContext ctx) {

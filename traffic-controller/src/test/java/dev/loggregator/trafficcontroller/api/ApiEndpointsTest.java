@@ -233,6 +233,17 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void theFirstPingComesRightAfterTheUpgradeNotAKeepaliveIntervalLater() throws Exception {
+        // keepalive_seconds is the default 15 here: a ping within 10 s can only be the first, immediate one.
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/pinged/stream", ADMIN);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pings() >= 1);
+        } finally {
+            client.closeBlocking();
+        }
+    }
+
+    @Test
     void upgradesThatAreNotRfc6455HandshakesAreRefusedAsGorillaRefusesThem() throws Exception {
         String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
         assertTrue(rawUpgrade("POST", "/firehose/x", "Sec-WebSocket-Version: 13\r\n" + key)

@@ -23,6 +23,7 @@ public class StreamClient extends WebSocketClient {
     private volatile String closeReason;
     private volatile boolean remoteClose;
     private volatile int handshakeStatus;
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
     private StreamClient(URI uri, Map<String, String> headers, boolean answerPings) {
         super(uri, headers);
@@ -89,6 +90,7 @@ public class StreamClient extends WebSocketClient {
 
     @Override
     public void onWebsocketPing(WebSocket conn, Framedata frame) {
+        pings.incrementAndGet();
         if (answerPings) {
             super.onWebsocketPing(conn, frame);
         }
@@ -104,6 +106,11 @@ public class StreamClient extends WebSocketClient {
     @Override
     public void onError(Exception ex) {
         // surfaced through closeCode
+    }
+
+    /** Pings received from the Traffic Controller. */
+    public int pings() {
+        return pings.get();
     }
 
     public List<byte[]> frames() {
