@@ -49,6 +49,8 @@ class TwoDopplersTest {
     void start(@TempDir Path dir) {
         deployment = LoopbackDeployment.in(dir).dopplers(2).trafficControllers(1).demo()
                 .trafficController("slow_consumer_timeout_seconds: 300")
+                // A paused stream answers no pings either: keep-alive must not cut it before it reads again.
+                .trafficController("keepalive_seconds: 300")
                 .start();
         client = deployment.client();
     }
@@ -136,8 +138,9 @@ class TwoDopplersTest {
             slowStream.pause();
 
             // Rounds paced by the fast client (no sleeps): the slow one, reading nothing, falls ever further behind.
-            int rounds = 5;
-            int perRound = 10_000;
+            // Half the default queues (10,000 at Doppler and Traffic Controller) per round: the fast client never drops.
+            int rounds = 10;
+            int perRound = 5_000;
             int total = rounds * perRound;
             for (int round = 0; round < rounds; round++) {
                 List<org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope> batch = new ArrayList<>();

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -105,16 +103,16 @@ class TrafficControllerBenchmark {
              FrameCounter counter = new FrameCounter(-1, 512)) {
             long pid = cluster.trafficController(0).pid();
             long before = heapAfterGc(cluster, pid);
-            long threadsBefore = gauge(cluster.tcMetrics(0), "jvm_threads");
+            long threadsBefore = Cluster.sample(cluster.tcMetrics(0), "jvm_threads");
             for (int i = 0; i < streams; i++) {
                 counter.connect(cluster.tcPort(0), String.format("/apps/idle-app-%05d/stream", i % apps));
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> gauge(cluster.tcMetrics(0), "doppler_proxy_app_streams") == streams);
+            await().atMost(Duration.ofMinutes(2)).until(() -> Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_app_streams") == streams);
             // Every app stream rides the one multiplexed link per Doppler; the Dopplers follow each app.
             await().atMost(Duration.ofMinutes(2)).until(() ->
-                    gauge(cluster.tcMetrics(0), "doppler_proxy_doppler_links") == dopplers);
+                    Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_doppler_links") == dopplers);
             long after = heapAfterGc(cluster, pid);
-            long threadsAfter = gauge(cluster.tcMetrics(0), "jvm_threads");
+            long threadsAfter = Cluster.sample(cluster.tcMetrics(0), "jvm_threads");
             Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
                     .redirectOutput(Path.of("target", "idle-histogram.txt").toFile()).start();
@@ -184,8 +182,8 @@ class TrafficControllerBenchmark {
             report(String.format("  offered %,9d/s: sent %,10d, delivered %,11d (%,10.0f deliveries/s over the step),"
                             + " lost %,d (%.3f %%); TC dropped %,d so far",
                     rate, sent, delivered, delivered / (offeredNanos / 1e9), lost, 100.0 * lost / Math.max(1, sent * fanout),
-                    gauge(metrics, "doppler_proxy_dropped_total{endpoint=\"firehose\"}")
-                            + gauge(metrics, "doppler_proxy_dropped_total{endpoint=\"stream\"}")));
+                    Cluster.sample(metrics, "doppler_proxy_dropped_total{endpoint=\"firehose\"}")
+                            + Cluster.sample(metrics, "doppler_proxy_dropped_total{endpoint=\"stream\"}")));
             if (drainedNanos - offeredNanos > TimeUnit.SECONDS.toNanos(3)) {
                 report(String.format("    (took %.1f s more to drain: the rate is above what flows through)",
                         (drainedNanos - offeredNanos) / 1e9));
@@ -201,12 +199,7 @@ class TrafficControllerBenchmark {
             gc.getInputStream().readAllBytes();
             gc.waitFor(60, TimeUnit.SECONDS);
         }
-        return gauge(cluster.tcMetrics(0), "jvm_heap_used_bytes");
-    }
-
-    private static long gauge(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        return Cluster.sample(cluster.tcMetrics(0), "jvm_heap_used_bytes");
     }
 
     private static void report(String line) throws IOException {

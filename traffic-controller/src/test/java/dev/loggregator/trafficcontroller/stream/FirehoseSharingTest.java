@@ -34,6 +34,7 @@ class FirehoseSharingTest {
                 auth: {disable_access_control: true}
                 outgoing_buffer_size: 5000
                 slow_consumer_timeout_seconds: 60
+                keepalive_seconds: 300
                 """);
     }
 
@@ -79,6 +80,8 @@ class FirehoseSharingTest {
 
     @Test
     void aClientThatFallsBehindIsToldHowManyEnvelopesItMissedWhileOthersLoseNothing() throws Exception {
+        // Links of earlier tests' clients close asynchronously: wait for only the app-stream links (one per Doppler).
+        await().atMost(Duration.ofSeconds(20)).until(() -> links() == 2);
         StreamClient probe = StreamClient.open(cluster.ws(0) + "/firehose/drop-probe?filter-type=logs", null);
         byte[] sample = Envelopes.log("drop-app", String.format("d-%05d", 0) + "y".repeat(1000));
         try (FrameCounter fast = new FrameCounter(sample.length, 1 << 20);
@@ -86,7 +89,8 @@ class FirehoseSharingTest {
                 new byte[0], 4096)) {
             assertTrue(paused.upgraded(), paused.statusLine());
             fast.connect(cluster.tcPort(0), "/firehose/drop-fast?filter-type=logs");
-            // Links of all three subscriptions open about together; the probe client tells when.
+            // Each firehose client has its own link to each Doppler: all six open, nothing of the burst is missed.
+            await().atMost(Duration.ofSeconds(20)).until(() -> links() == 2 + 3 * 2);
             Probes.awaitFlowing(cluster, "drop-app", new int[] {0, 1}, probe);
             int total = 20_000;
             List<byte[]> burst = new ArrayList<>();
@@ -121,5 +125,9 @@ class FirehoseSharingTest {
         } finally {
             probe.closeBlocking();
         }
+    }
+
+    private static long links() throws IOException {
+        return Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_doppler_links");
     }
 }

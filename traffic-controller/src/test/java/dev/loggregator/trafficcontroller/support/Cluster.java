@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -166,6 +168,12 @@ public final class Cluster implements AutoCloseable {
 
     public String tcMetrics(int tc) throws IOException {
         return get("http://127.0.0.1:" + tcHealthPorts[tc] + "/metrics").body();
+    }
+
+    /** One unlabelled sample of a Prometheus text page, 0 when absent. */
+    public static long sample(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)$").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     public Path manifest() {
