@@ -34,6 +34,7 @@ class FailureHandlingTest {
     static int deadPort;
     static int deadA;
     static int deadB;
+    static int deadForHead;
     static ScriptedBackend postKiller;
     static HttpBackend postLive;
     static ScriptedBackend getKiller;
@@ -59,6 +60,7 @@ class FailureHandlingTest {
         deadPort = FreePorts.next();
         deadA = FreePorts.next();
         deadB = FreePorts.next();
+        deadForHead = FreePorts.next();
         gateway = RunningGateway.start(""
                 + "  dead_backend_ttl_ms: " + TTL_MS + "\n"
                 + "  timeouts:\n"
@@ -72,6 +74,8 @@ class FailureHandlingTest {
 
                 + "    - hosts: [alldead.test]\n"
                 + "      backends: [127.0.0.1:" + deadA + ", 127.0.0.1:" + deadB + "]\n"
+                + "    - hosts: [head.test]\n"
+                + "      backends: [127.0.0.1:" + deadForHead + "]\n"
                 + "    - hosts: [post.test]\n"
                 + "      backends: [" + postKiller.address() + ", " + postLive.address() + "]\n"
                 + "    - hosts: [get.test]\n"
@@ -192,5 +196,18 @@ class FailureHandlingTest {
         assertEquals(504, response.status());
         assertEquals("response_timeout", response.header("X-Gateway-Error"));
         assertTrue(response.body().contains("response_timeout"));
+    }
+
+    @Test
+    void aGatewayErrorToAHeadRequestIsAHeadAloneAndTheConnectionStaysUsable() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response head = http.send("HEAD /h HTTP/1.1\r\nHost: head.test\r\n\r\n").readHead();
+            assertEquals(502, head.status());
+            assertEquals("backend_connect_failed", head.header("X-Gateway-Error"));
+            // Body bytes after the HEAD's head would be read here as the next response's status line.
+            RawHttp.Response next = http.send("GET /g HTTP/1.1\r\nHost: head.test\r\nConnection: close\r\n\r\n").read();
+            assertEquals(502, next.status());
+            assertTrue(next.body().contains("backend_connect_failed"), next.body());
+        }
     }
 }

@@ -187,4 +187,14 @@ class HttpProxyTest {
         assertEquals(418, response.status());
         assertNull(response.header("X-Gateway-Error"));
     }
+
+    @Test
+    void aRefusedHeadRequestGetsTheHeadAloneThenTheConnectionCloses() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response refused = http.send("HEAD / HTTP/1.0\r\n\r\n").readHead();
+            assertEquals(400, refused.status());
+            assertEquals("empty_host", refused.header("X-Gateway-Error"));
+            assertTrue(http.closedByServer(), "no body bytes may follow the head of an answer to HEAD");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,16 @@ public final class GatewayErrors {
     private GatewayErrors() {
     }
 
-    public static FullHttpResponse response(HttpResponseStatus status, String reason, boolean close) {
+    /**
+     * The error for a request made with {@code method}. A HEAD gets the head alone (its
+     * {@code Content-Length} as for a GET): the client reads no body, and the response encoder,
+     * which does not know the request, would otherwise send one that the client then takes for
+     * the next response on the connection.
+     */
+    public static FullHttpResponse response(HttpMethod method, HttpResponseStatus status, String reason, boolean close) {
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n").getBytes(StandardCharsets.US_ASCII);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                HttpMethod.HEAD.equals(method) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)

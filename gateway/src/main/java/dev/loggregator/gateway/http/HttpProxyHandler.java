@@ -146,7 +146,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 request.method(), request.uri(), request.protocolVersion(), request.headers().get(HttpHeaderNames.HOST),
                 status.code(), reason, cause == null ? "" : " (" + cause.getMessage() + ")");
         ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(GatewayErrors.response(status, reason, true)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(GatewayErrors.response(request.method(), status, reason, true)).addListener(ChannelFutureListener.CLOSE);
         keepAlive = false;
     }
 

@@ -521,7 +521,7 @@ final class ProxyExchange {
             client.close();
             close = true;
         } else {
-            client.writeAndFlush(GatewayErrors.response(HttpResponseStatus.valueOf(code), reason, close));
+            client.writeAndFlush(GatewayErrors.response(request.method(), HttpResponseStatus.valueOf(code), reason, close));
         }
         finish();
         frontend.exchangeFinished(close);

@@ -65,21 +65,36 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** Reads one response (framed by Content-Length, chunked, or close); HEAD-style bodies not expected. */
+    /** Reads the answer to a HEAD request: the head alone, whatever its Content-Length says. */
+    public Response readHead() {
+        try {
+            return head();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Response head() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        List<String[]> headers = new ArrayList<>();
+        String line;
+        while ((line = line()) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        }
+        return new Response(status, headers, "");
+    }
+
+    /** Reads one response (framed by Content-Length, chunked, or close); for HEAD use {@link #readHead}. */
     public Response read() {
         try {
-            String statusLine = line();
-            if (statusLine == null) {
-                throw new IOException("connection closed before a response");
-            }
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            List<String[]> headers = new ArrayList<>();
-            String line;
-            while ((line = line()) != null && !line.isEmpty()) {
-                int colon = line.indexOf(':');
-                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-            }
-            Response head = new Response(status, headers, "");
+            Response head = head();
+            int status = head.status();
+            List<String[]> headers = head.headers();
             String length = head.header("Content-Length");
             String encoding = head.header("Transfer-Encoding");
             byte[] body;
