@@ -2,6 +2,7 @@ package dev.loggregator.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,6 +43,7 @@ class FailureHandlingTest {
     static final List<ScriptedBackend> killers = new ArrayList<>();
     static WsBackend ws;
     static ScriptedBackend silent;
+    static ScriptedBackend badChunk;
 
     @BeforeAll
     static void start() {
@@ -55,6 +57,7 @@ class FailureHandlingTest {
         }
         ws = keep(new WsBackend("ws"));
         silent = keep(new ScriptedBackend(Behaviour.SILENT));
+        badChunk = keep(new ScriptedBackend(Behaviour.BAD_CHUNK));
         // Ports for dead backends are picked after every real one is bound, or the system could
         // hand a "dead" port to one of them.
         deadPort = FreePorts.next();
@@ -84,6 +87,8 @@ class FailureHandlingTest {
                 + "      backends: [" + String.join(", ", killers.stream().map(ScriptedBackend::address).toList()) + "]\n"
                 + "    - hosts: ['*']\n"
                 + "      backends: [127.0.0.1:" + FreePorts.next() + ", " + ws.address() + "]\n"
+                + "    - hosts: [badchunk.test]\n"
+                + "      backends: [" + badChunk.address() + "]\n"
                 + "    - hosts: [silent.test]\n"
                 + "      backends: [" + silent.address() + "]\n");
     }
@@ -209,5 +214,20 @@ class FailureHandlingTest {
             assertEquals(502, next.status());
             assertTrue(next.body().contains("backend_connect_failed"), next.body());
         }
+    }
+
+    @Test
+    void aBrokenChunkedBodyCutsTheClientConnectionAndTheBackendConnectionIsNotPooled() throws Exception {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http.socket().setSoTimeout(10_000);
+            RawHttp.Response head = http.send("GET /broken HTTP/1.1\r\nHost: badchunk.test\r\n\r\n").readHead();
+            assertEquals(200, head.status());
+            String rest = http.readUntilClosed();
+            assertTrue(rest.startsWith("5\r\nhello\r\n"), rest);
+            assertFalse(rest.contains("0\r\n\r\n"), "the body must not look complete: " + rest);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> badChunk.closedByGateway.get() == 1);
+        assertEquals(1.0, Metrics.value(gateway.adminPort(),
+                "gateway_backend_failures_total{backend=\"" + badChunk.address() + "\",reason=\"invalid_response_body\"}"));
     }
 }

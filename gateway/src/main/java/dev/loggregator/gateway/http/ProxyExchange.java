@@ -328,6 +328,10 @@ final class ProxyExchange {
     }
 
     private void responseContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            invalidResponseBody(content);
+            return;
+        }
         boolean last = content instanceof LastHttpContent;
         if (informational) {
             client.write(content);
@@ -344,6 +348,21 @@ final class ProxyExchange {
         } else if (!client.isWritable()) {
             backendChannel.config().setAutoRead(false);
         }
+    }
+
+    /**
+     * A body the backend framed wrongly (a bad chunk size, say) is not relayed as complete, and the
+     * connection is not pooled: its framing can no longer be trusted. What arrived intact still goes
+     * out, then the client connection closes without the body's end, so the client sees the truncation.
+     */
+    private void invalidResponseBody(HttpContent content) {
+        error = "invalid response body: " + content.decoderResult().cause().getMessage();
+        content.release();
+        gw.metrics().backendFailure(backend.address(), "invalid_response_body");
+        closeBackend();
+        done = true;
+        finish();
+        frontend.exchangeFinished(true);
     }
 
     void backendReadComplete() {

@@ -134,6 +134,15 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Everything the server sends until it closes the connection (fails at the socket timeout). */
+    public String readUntilClosed() {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public byte[] readBytes(int n) {
         try {
             return in.readNBytes(n);

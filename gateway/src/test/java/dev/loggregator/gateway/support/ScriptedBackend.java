@@ -32,6 +32,8 @@ public final class ScriptedBackend implements AutoCloseable {
         KEEP_ALIVE,
         /** Writes 64 KiB blocks as fast as the connection takes them, without reading (TCP mode). */
         FLOOD_RAW,
+        /** Reads a request, then answers 200 with a chunk and a bad chunk size; waits for the gateway to close. */
+        BAD_CHUNK,
         /** Reads a request, then answers 200 with an endless chunked body. */
         FLOOD_HTTP
     }
@@ -40,6 +42,8 @@ public final class ScriptedBackend implements AutoCloseable {
     private final Behaviour behaviour;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     public final AtomicInteger accepted = new AtomicInteger();
+    /** Connections the gateway closed (seen by BAD_CHUNK). */
+    public final AtomicInteger closedByGateway = new AtomicInteger();
     public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
     public final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
     /** For each request read by the one-request behaviours: when its connection was accepted (System.nanoTime()). */
@@ -120,6 +124,15 @@ public final class ScriptedBackend implements AutoCloseable {
                 chunk[size.length + 65_536] = '\r';
                 chunk[size.length + 65_537] = '\n';
                 flood(socket, java.util.Arrays.copyOf(chunk, size.length + 65_538));
+                return;
+            }
+            if (behaviour == Behaviour.BAD_CHUNK) {
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
+                while (in.read() != -1) {
+                    // whatever else comes, until the gateway closes
+                }
+                closedByGateway.incrementAndGet();
                 return;
             }
             if (behaviour == Behaviour.UPGRADE_THEN_ECHO) {
