@@ -59,6 +59,39 @@ class GzipAndAdminTest {
     }
 
     @Test
+    void aCompressedResponseVariesOnAcceptEncoding() {
+        assertEquals("Accept-Encoding", get("/text/5000", "gzip").header("Vary"));
+        assertEquals("Origin, Accept-Encoding", get("/text/5000?Vary=Origin", "gzip").header("Vary"));
+        assertEquals("accept-encoding", get("/text/5000?Vary=accept-encoding", "gzip").header("Vary"));
+    }
+
+    @Test
+    void leavesAloneHttp10Clients() {
+        RawHttp.Response http10;
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http10 = http.send("GET /text/5000 HTTP/1.0\r\nHost: gz.test\r\nAccept-Encoding: gzip\r\n\r\n").read();
+        }
+        assertNull(http10.header("Content-Encoding"));
+        assertNull(http10.header("Transfer-Encoding"), "an HTTP/1.0 client cannot read chunked encoding");
+        assertEquals(5000, http10.body().length());
+    }
+
+    @Test
+    void leavesAlonePartialContent() {
+        RawHttp.Response partial = get("/text/5000?status=206&Content-Range=bytes%200-4999/9000", "gzip");
+        assertEquals(206, partial.status());
+        assertNull(partial.header("Content-Encoding"));
+        assertEquals(5000, partial.body().length());
+    }
+
+    @Test
+    void leavesAloneResponsesMarkedNoTransform() {
+        RawHttp.Response noTransform = get("/text/5000?Cache-Control=max-age=60,%20No-Transform", "gzip");
+        assertNull(noTransform.header("Content-Encoding"));
+        assertEquals(5000, noTransform.body().length());
+    }
+
+    @Test
     void leavesAloneClientsWithoutGzipSmallResponsesAndBackendEncodedOnes() throws IOException {
         RawHttp.Response plain = get("/text/5000", null);
         assertNull(plain.header("Content-Encoding"));

@@ -80,10 +80,21 @@ public final class HttpBackend implements AutoCloseable {
             return;
         }
         if (path.startsWith("/text/")) {
+            // ?status=N answers with that status; any other query parameter becomes a response header.
             int size = Integer.parseInt(path.substring("/text/".length()));
             byte[] bytes = "log line of text; ".repeat(size / 18 + 1).substring(0, size).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, bytes.length);
+            int status = 200;
+            String query = exchange.getRequestURI().getQuery();
+            for (String parameter : query == null ? new String[0] : query.split("&")) {
+                String[] nameValue = parameter.split("=", 2);
+                if (nameValue[0].equals("status")) {
+                    status = Integer.parseInt(nameValue[1]);
+                } else {
+                    exchange.getResponseHeaders().add(nameValue[0], nameValue[1]);
+                }
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
             return;
