@@ -40,6 +40,10 @@ class FailureHandlingTest {
     static HttpBackend postLive;
     static ScriptedBackend getKiller;
     static HttpBackend getLive;
+    static ScriptedBackend deleteKiller;
+    static HttpBackend deleteLive;
+    static ScriptedBackend keyedKiller;
+    static HttpBackend keyedLive;
     static final List<ScriptedBackend> killers = new ArrayList<>();
     static WsBackend ws;
     static ScriptedBackend silent;
@@ -52,6 +56,10 @@ class FailureHandlingTest {
         postLive = keep(new HttpBackend("post-live"));
         getKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
         getLive = keep(new HttpBackend("get-live"));
+        deleteKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
+        deleteLive = keep(new HttpBackend("delete-live"));
+        keyedKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
+        keyedLive = keep(new HttpBackend("keyed-live"));
         for (int i = 0; i < 5; i++) {
             killers.add(keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST)));
         }
@@ -83,6 +91,10 @@ class FailureHandlingTest {
                 + "      backends: [" + postKiller.address() + ", " + postLive.address() + "]\n"
                 + "    - hosts: [get.test]\n"
                 + "      backends: [" + getKiller.address() + ", " + getLive.address() + "]\n"
+                + "    - hosts: [delete.test]\n"
+                + "      backends: [" + deleteKiller.address() + ", " + deleteLive.address() + "]\n"
+                + "    - hosts: [keyed.test]\n"
+                + "      backends: [" + keyedKiller.address() + ", " + keyedLive.address() + "]\n"
                 + "    - hosts: [five.test]\n"
                 + "      backends: [" + String.join(", ", killers.stream().map(ScriptedBackend::address).toList()) + "]\n"
                 + "    - hosts: ['*']\n"
@@ -175,6 +187,28 @@ class FailureHandlingTest {
         assertEquals(200, response.status());
         assertEquals("get-live", response.header("X-Backend"));
         assertEquals(1, getKiller.requests.size());
+    }
+
+    @Test
+    void aBodilessDeleteBrokenBeforeAnyResponseByteIsNotResent() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send("DELETE /items/newest HTTP/1.1\r\nHost: delete.test\r\n\r\n").read();
+            assertEquals(502, response.status());
+            assertEquals("backend_reset", response.header("X-Gateway-Error"));
+        }
+        assertEquals(1, deleteKiller.requests.size());
+        assertEquals(0, deleteLive.received.size(), "only GET, HEAD, OPTIONS, TRACE or a keyed request is resent");
+    }
+
+    @Test
+    void aBodilessRequestWithAnXIdempotencyKeyIsResent() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send("POST /jobs HTTP/1.1\r\nHost: keyed.test\r\nX-Idempotency-Key: job-7\r\n"
+                    + "Content-Length: 0\r\n\r\n").read();
+            assertEquals(200, response.status());
+            assertEquals("keyed-live", response.header("X-Backend"));
+        }
+        assertEquals(1, keyedKiller.requests.size());
     }
 
     @Test

@@ -168,7 +168,7 @@ class HttpProxyTest {
     }
 
     @Test
-    void reusesBackendConnectionsForIdempotentRequestsButDialsForAPost() {
+    void reusesBackendConnectionsForIdempotentRequestsButDialsForPostPutAndDelete() {
         try (RawHttp http = new RawHttp(gateway.port())) {
             for (int i = 0; i < 5; i++) {
                 RawHttp.Response response = http.send("GET /pooled/" + i + " HTTP/1.1\r\nHost: pooled.test\r\n\r\n").read();
@@ -178,6 +178,10 @@ class HttpProxyTest {
             assertEquals(1, keepAlive.accepted.get(), "five GETs on one client connection share one backend connection");
             assertEquals("ok", http.send("POST /once HTTP/1.1\r\nHost: pooled.test\r\nContent-Length: 1\r\n\r\nx").read().body());
             assertEquals(2, keepAlive.accepted.get(), "a POST never goes on a pooled connection (it could not be retried)");
+            assertEquals("ok", http.send("PUT /once HTTP/1.1\r\nHost: pooled.test\r\nContent-Length: 1\r\n\r\nx").read().body());
+            assertEquals(3, keepAlive.accepted.get(), "nor does a PUT");
+            assertEquals("ok", http.send("DELETE /once HTTP/1.1\r\nHost: pooled.test\r\n\r\n").read().body());
+            assertEquals(4, keepAlive.accepted.get(), "nor a DELETE");
         }
     }
 

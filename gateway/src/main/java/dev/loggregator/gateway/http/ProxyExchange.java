@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Retry rules (gorouter's, made stricter about bodies): another backend is tried only when no
  * byte of the request reached a backend (connect refused or timed out, write failed), or when the
  * connection broke before any response byte and the request is idempotent and has no body. A body
- * already sent is never replayed, so a POST is never delivered twice. At most
+ * already sent is never replayed, so a POST with a body is never delivered twice. At most
  * {@code min(limits.max_attempts, backends)} attempts; WebSocket handshakes follow the same rules.
  * A connect failure, connect timeout, or a fresh connection reset or closed before any response
  * marks the backend dead for {@code dead_backend_ttl_ms}.
@@ -98,11 +98,16 @@ final class ProxyExchange {
         this.maxAttempts = Math.min(gw.settings().limits().maxAttempts(), route.pool().size());
     }
 
+    /**
+     * Go's notion, which gorouter's retries follow: the safe methods, or a client that says so with
+     * an idempotency key. PUT and DELETE are idempotent by the RFC, but whether a backend implements
+     * them so is not known here, so they are not resent (nor put on a pooled connection).
+     */
     private static boolean isIdempotent(HttpRequest request) {
         HttpMethod method = request.method();
         return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
-                || method.equals(HttpMethod.TRACE) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE)
-                || request.headers().contains("Idempotency-Key");
+                || method.equals(HttpMethod.TRACE)
+                || request.headers().contains("Idempotency-Key") || request.headers().contains("X-Idempotency-Key");
     }
 
     void start() {
