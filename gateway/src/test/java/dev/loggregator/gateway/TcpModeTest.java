@@ -151,6 +151,19 @@ class TcpModeTest {
         }
         HttpBackend.Received seen = http.received.stream().filter(r -> r.path().equals("/behind-lb")).findFirst().orElseThrow();
         assertEquals("203.0.113.50", seen.header("X-Forwarded-For"));
+        assertEquals("80", seen.header("X-Forwarded-Port"), "the port the client connected to, at the load balancer");
+    }
+
+    @Test
+    void anIpv6ClientFromAProxyHeaderIsForwardedInCompressedForm() {
+        try (RawHttp client = new RawHttp(httpProxyIn)) {
+            RawHttp.Response response = client.send("PROXY TCP6 ::1 2001:db8::1 40000 443\r\n"
+                    + "GET /behind-lb-v6 HTTP/1.1\r\nHost: any.test\r\nConnection: close\r\n\r\n").read();
+            assertEquals(200, response.status());
+        }
+        HttpBackend.Received seen = http.received.stream().filter(r -> r.path().equals("/behind-lb-v6")).findFirst().orElseThrow();
+        assertEquals("::1", seen.header("X-Forwarded-For"));
+        assertEquals("443", seen.header("X-Forwarded-Port"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.loggregator.gateway.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The headers a backend needs to know who asked and how, added to plain requests and to
  * WebSocket handshakes alike (Hipache skipped them on upgrades): {@code X-Forwarded-For} appended
- * (never replaced), {@code X-Forwarded-Proto}/{@code -Port} set to what this listener is (the
- * gateway is the front door, so a client's own claim is not kept), {@code X-Request-Start} (ms since
+ * (never replaced), {@code X-Forwarded-Proto}/{@code -Port} set to what this listener is, or for
+ * the port the PROXY header's destination (the gateway, or the load balancer in front of it, is the
+ * front door, so a client's own claim is not kept), {@code X-Request-Start} (ms since
  * the epoch) when absent, and a request id, kept when the client sent a sane one, generated otherwise.
  */
 public final class ForwardedHeaders {
@@ -50,9 +52,10 @@ public final class ForwardedHeaders {
         return new UUID(most, least).toString();
     }
 
+    /** IPv6 in its compressed form ({@code ::1}) and without a {@code %scope}, which means nothing off this host. */
     static String ip(InetSocketAddress address) {
         InetAddress inet = address.getAddress();
-        return inet == null ? address.getHostString() : inet.getHostAddress();
+        return inet == null ? address.getHostString() : NetUtil.toAddressString(inet);
     }
 
     private static boolean saneId(String id) {

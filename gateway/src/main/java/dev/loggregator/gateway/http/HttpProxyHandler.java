@@ -130,7 +130,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             forward.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         InetSocketAddress client = ClientAddress.of(ctx.channel());
-        int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+        // Behind a load balancer that sends PROXY headers, the port the client chose is the header's destination.
+        int port = ClientAddress.destination(ctx.channel()).getPort();
         String requestId = ForwardedHeaders.apply(forward.headers(), client, scheme, port,
                 gw.settings().requestIdHeader(), System.currentTimeMillis());
         exchange = new ProxyExchange(this, gw, ctx.channel(), forward, route, upgrade, http10, requestId,
