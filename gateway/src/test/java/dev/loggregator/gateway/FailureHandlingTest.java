@@ -48,6 +48,7 @@ class FailureHandlingTest {
     static WsBackend ws;
     static ScriptedBackend silent;
     static ScriptedBackend badChunk;
+    static ScriptedBackend continueThenSilent;
 
     @BeforeAll
     static void start() {
@@ -66,6 +67,7 @@ class FailureHandlingTest {
         ws = keep(new WsBackend("ws"));
         silent = keep(new ScriptedBackend(Behaviour.SILENT));
         badChunk = keep(new ScriptedBackend(Behaviour.BAD_CHUNK));
+        continueThenSilent = keep(new ScriptedBackend(Behaviour.CONTINUE_THEN_SILENT));
         // Ports for dead backends are picked after every real one is bound, or the system could
         // hand a "dead" port to one of them.
         deadPort = FreePorts.next();
@@ -101,6 +103,8 @@ class FailureHandlingTest {
                 + "      backends: [127.0.0.1:" + FreePorts.next() + ", " + ws.address() + "]\n"
                 + "    - hosts: [badchunk.test]\n"
                 + "      backends: [" + badChunk.address() + "]\n"
+                + "    - hosts: [continue.test]\n"
+                + "      backends: [" + continueThenSilent.address() + "]\n"
                 + "    - hosts: [silent.test]\n"
                 + "      backends: [" + silent.address() + "]\n");
     }
@@ -235,6 +239,18 @@ class FailureHandlingTest {
         assertEquals(504, response.status());
         assertEquals("response_timeout", response.header("X-Gateway-Error"));
         assertTrue(response.body().contains("response_timeout"));
+    }
+
+    @Test
+    void aBackendThatStallsAfter100ContinueGets504AfterTheResponseHeaderTimeout() throws Exception {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http.socket().setSoTimeout(10_000);
+            http.send("POST /upload HTTP/1.1\r\nHost: continue.test\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\ndata");
+            assertEquals(100, http.read().status());
+            RawHttp.Response response = http.read();
+            assertEquals(504, response.status());
+            assertEquals("response_timeout", response.header("X-Gateway-Error"));
+        }
     }
 
     @Test

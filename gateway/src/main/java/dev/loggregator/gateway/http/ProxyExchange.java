@@ -196,8 +196,7 @@ final class ProxyExchange {
                 releasePending();
             }
         });
-        headerTimeout = client.eventLoop().schedule(this::responseHeaderTimeout,
-                gw.settings().timeouts().responseHeaderMs(), TimeUnit.MILLISECONDS);
+        armHeaderTimeout();
         if (!requestComplete) {
             frontend.readBody(channel.isWritable());
         }
@@ -295,10 +294,14 @@ final class ProxyExchange {
             return;
         }
         if (code >= 100 && code < 200) {
-            // 100 Continue and other interim answers go through; the final response follows.
+            // 100 Continue and other interim answers go through; the final response follows, and
+            // the backend gets the response-head time again for it (after a 101 none follows).
             informational = true;
             HopByHopHeaders.strip(response.headers());
             client.write(response);
+            if (code != 101) {
+                armHeaderTimeout();
+            }
             return;
         }
         informational = false;
@@ -563,6 +566,11 @@ final class ProxyExchange {
         status = 499;
         error = "client_closed";
         finish();
+    }
+
+    private void armHeaderTimeout() {
+        headerTimeout = client.eventLoop().schedule(this::responseHeaderTimeout,
+                gw.settings().timeouts().responseHeaderMs(), TimeUnit.MILLISECONDS);
     }
 
     private void cancelHeaderTimeout() {

@@ -24,6 +24,8 @@ public final class ScriptedBackend implements AutoCloseable {
         RESET_AFTER_REQUEST,
         /** Reads the request and never answers. */
         SILENT,
+        /** Reads the request, answers {@code 100 Continue}, then nothing more. */
+        CONTINUE_THEN_SILENT,
         /** Reads everything and writes it back raw, forever (TCP mode). */
         ECHO,
         /** Answers 101 with bytes right behind it in the same write, then echoes raw bytes. */
@@ -124,6 +126,10 @@ public final class ScriptedBackend implements AutoCloseable {
                 chunk[size.length + 65_536] = '\r';
                 chunk[size.length + 65_537] = '\n';
                 flood(socket, java.util.Arrays.copyOf(chunk, size.length + 65_538));
+                return;
+            }
+            if (behaviour == Behaviour.CONTINUE_THEN_SILENT) {
+                socket.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             if (behaviour == Behaviour.BAD_CHUNK) {
