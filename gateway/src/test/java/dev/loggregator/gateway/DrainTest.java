@@ -32,7 +32,7 @@ class DrainTest {
             int admin = FreePorts.next();
             Path manifest = Files.createTempFile("gateway-drain-", ".yml");
             Files.writeString(manifest, RunningGateway.manifest(port, admin, ""
-                    + "  drain_deadline_ms: 6000\n"
+                    + "  drain_deadline_ms: 15000\n" // room for a slow machine to check the tunnel first
                     + "  routes:\n"
                     + "    - hosts: [http.test]\n"
                     + "      backends: [" + http.address() + "]\n"
@@ -53,7 +53,7 @@ class DrainTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> !accepts(port));
                 stream.send("still here");
                 assertEquals("drain:still here", stream.next());
-                assertTrue(System.nanoTime() - termAt < Duration.ofSeconds(6).toNanos() || !stream.isOpen());
+                assertTrue(System.nanoTime() - termAt < Duration.ofSeconds(15).toNanos() || !stream.isOpen());
 
                 await().atMost(Duration.ofSeconds(30)).until(() -> !stream.isOpen());
                 assertTrue(gateway.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS));

@@ -1,5 +1,6 @@
 package dev.loggregator.gateway;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import dev.loggregator.gateway.support.RunningGateway;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,8 +112,10 @@ class GzipAndAdminTest {
         var health = Metrics.get(gateway.adminPort(), "/health");
         assertEquals(200, health.statusCode());
         assertEquals("{\"status\":\"UP\"}", health.body());
+        // A request is counted just after its response went out.
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                Metrics.get(gateway.adminPort(), "/metrics").body().contains("gateway_requests_total{code=\"200\"}"));
         String metrics = Metrics.get(gateway.adminPort(), "/metrics").body();
-        assertTrue(metrics.contains("gateway_requests_total{code=\"200\"}"), metrics);
         assertTrue(metrics.contains("gateway_client_connections_open"), metrics);
         assertTrue(metrics.contains("gateway_backend_dead{backend=\"" + backend.address() + "\"} 0"), metrics);
     }

@@ -66,9 +66,12 @@ class WebSocketProxyTest {
 
     @Test
     void streamsManyMessagesInOrder() throws Exception {
-        WsClient client = WsClient.connect(uri("/stream"), Map.of());
+        // An earlier test's backend connection may still be open: wait for this client's own.
+        String path = "/stream-" + UUID.randomUUID();
+        WsClient client = WsClient.connect(uri(path), Map.of());
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> ws.getConnections().size() >= 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnections().stream()
+                    .anyMatch(c -> path.equals(c.getResourceDescriptor())));
             for (int i = 0; i < 2000; i++) {
                 ws.broadcastText("m" + i);
             }
