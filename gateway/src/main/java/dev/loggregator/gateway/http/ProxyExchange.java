@@ -392,6 +392,9 @@ final class ProxyExchange {
         handler.unbind();
         backend.connectionClosed();
         if (backendKeepAlive && requestComplete && channel.isActive()) {
+            // Reading may have been paused for a slow client in the same read as the body's end:
+            // an idle connection must read, or it never notices the backend closing it.
+            channel.config().setAutoRead(true);
             gw.pool().release(backend, channel);
         } else {
             channel.close();
