@@ -14,7 +14,7 @@ import dev.loggregator.gateway.support.ScriptedBackend;
 import dev.loggregator.gateway.support.ScriptedBackend.Behaviour;
 import dev.loggregator.gateway.support.WsBackend;
 import dev.loggregator.gateway.support.WsClient;
-import dev.loggregator.testsupport.FreePorts;
+import dev.loggregator.testsupport.DeadPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +32,10 @@ class FailureHandlingTest {
     static RunningGateway gateway;
 
     static HttpBackend live;
-    static int deadPort;
-    static int deadA;
-    static int deadB;
-    static int deadForHead;
+    static DeadPort deadPort;
+    static DeadPort deadA;
+    static DeadPort deadB;
+    static DeadPort deadForHead;
     static ScriptedBackend postKiller;
     static HttpBackend postLive;
     static ScriptedBackend getKiller;
@@ -68,12 +68,10 @@ class FailureHandlingTest {
         silent = keep(new ScriptedBackend(Behaviour.SILENT));
         badChunk = keep(new ScriptedBackend(Behaviour.BAD_CHUNK));
         continueThenSilent = keep(new ScriptedBackend(Behaviour.CONTINUE_THEN_SILENT));
-        // Ports for dead backends are picked after every real one is bound, or the system could
-        // hand a "dead" port to one of them.
-        deadPort = FreePorts.next();
-        deadA = FreePorts.next();
-        deadB = FreePorts.next();
-        deadForHead = FreePorts.next();
+        deadPort = keep(new DeadPort());
+        deadA = keep(new DeadPort());
+        deadB = keep(new DeadPort());
+        deadForHead = keep(new DeadPort());
         gateway = RunningGateway.start(""
                 + "  dead_backend_ttl_ms: " + TTL_MS + "\n"
                 + "  timeouts:\n"
@@ -83,12 +81,12 @@ class FailureHandlingTest {
                 + "    max_attempts: 3\n"
                 + "  routes:\n"
                 + "    - hosts: [ttl.test]\n"
-                + "      backends: [127.0.0.1:" + deadPort + ", " + live.address() + "]\n"
+                + "      backends: [" + deadPort.address() + ", " + live.address() + "]\n"
 
                 + "    - hosts: [alldead.test]\n"
-                + "      backends: [127.0.0.1:" + deadA + ", 127.0.0.1:" + deadB + "]\n"
+                + "      backends: [" + deadA.address() + ", " + deadB.address() + "]\n"
                 + "    - hosts: [head.test]\n"
-                + "      backends: [127.0.0.1:" + deadForHead + "]\n"
+                + "      backends: [" + deadForHead.address() + "]\n"
                 + "    - hosts: [post.test]\n"
                 + "      backends: [" + postKiller.address() + ", " + postLive.address() + "]\n"
                 + "    - hosts: [get.test]\n"
@@ -100,7 +98,7 @@ class FailureHandlingTest {
                 + "    - hosts: [five.test]\n"
                 + "      backends: [" + String.join(", ", killers.stream().map(ScriptedBackend::address).toList()) + "]\n"
                 + "    - hosts: ['*']\n"
-                + "      backends: [127.0.0.1:" + FreePorts.next() + ", " + ws.address() + "]\n"
+                + "      backends: [" + keep(new DeadPort()).address() + ", " + ws.address() + "]\n"
                 + "    - hosts: [badchunk.test]\n"
                 + "      backends: [" + badChunk.address() + "]\n"
                 + "    - hosts: [continue.test]\n"
@@ -142,9 +140,10 @@ class FailureHandlingTest {
         long markedAt = System.nanoTime();
         assertEquals(200, first.status());
         assertEquals("live", first.header("X-Backend"));
-        assertEquals(1.0, dead(deadPort));
+        assertEquals(1.0, dead(deadPort.port()));
 
-        HttpBackend revived = new HttpBackend("revived", deadPort);
+        deadPort.close();
+        HttpBackend revived = new HttpBackend("revived", deadPort.port());
         local.add(revived);
         for (int i = 0; i < 4; i++) {
             assertEquals("live", RawHttp.get(gateway.port(), "ttl.test", "/while-dead").header("X-Backend"));
@@ -156,7 +155,7 @@ class FailureHandlingTest {
             RawHttp.get(gateway.port(), "ttl.test", "/after-ttl");
             return !revived.received.isEmpty();
         });
-        assertEquals(0.0, dead(deadPort));
+        assertEquals(0.0, dead(deadPort.port()));
     }
 
     @Test
@@ -164,9 +163,10 @@ class FailureHandlingTest {
         RawHttp.Response first = RawHttp.get(gateway.port(), "alldead.test", "/");
         assertEquals(502, first.status());
         assertEquals("backend_connect_failed", first.header("X-Gateway-Error"));
-        assertEquals(1.0, dead(deadA));
-        assertEquals(1.0, dead(deadB));
-        HttpBackend back = new HttpBackend("back", deadB);
+        assertEquals(1.0, dead(deadA.port()));
+        assertEquals(1.0, dead(deadB.port()));
+        deadB.close();
+        HttpBackend back = new HttpBackend("back", deadB.port());
         local.add(back);
         RawHttp.Response second = RawHttp.get(gateway.port(), "alldead.test", "/again");
         assertEquals(200, second.status(), "all backends marked dead: try them rather than refuse");

@@ -12,6 +12,7 @@ import dev.loggregator.gateway.support.ScriptedBackend;
 import dev.loggregator.gateway.support.ScriptedBackend.Behaviour;
 import dev.loggregator.gateway.support.WsBackend;
 import dev.loggregator.gateway.support.WsClient;
+import dev.loggregator.testsupport.DeadPort;
 import dev.loggregator.testsupport.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ class TcpModeTest {
     static ScriptedBackend flood;
     static HttpBackend http;
     static WsBackend ws;
+    static DeadPort dead;
     static RunningGateway gateway;
     static int tcpV2Out;
     static int tcpProxyInV1Out;
@@ -51,6 +53,7 @@ class TcpModeTest {
         flood = new ScriptedBackend(Behaviour.FLOOD_RAW);
         http = new HttpBackend("http");
         ws = new WsBackend("tcp-ws");
+        dead = new DeadPort();
         // Listener ports are picked once every backend is bound, so none of them can take one.
         tcpV2Out = FreePorts.next();
         tcpProxyInV1Out = FreePorts.next();
@@ -65,7 +68,7 @@ class TcpModeTest {
                 + echoV1.address() + "]}\n"
                 + "    - {port: " + tcpProxyInPlainOut + ", mode: tcp, accept_proxy_protocol: true, backends: [" + echoPlain.address() + "]}\n"
                 + "    - {port: " + httpProxyIn + ", mode: http, accept_proxy_protocol: true}\n"
-                + "    - {port: " + tcpWs + ", mode: tcp, backends: [127.0.0.1:" + FreePorts.next() + ", " + ws.address() + "]}\n"
+                + "    - {port: " + tcpWs + ", mode: tcp, backends: [" + dead.address() + ", " + ws.address() + "]}\n"
                 + "    - {port: " + tcpFlood + ", mode: tcp, backends: [" + flood.address() + "]}\n"
                 + "  routes:\n"
                 + "    - hosts: ['*']\n"
@@ -81,6 +84,7 @@ class TcpModeTest {
         flood.close();
         http.close();
         ws.close();
+        dead.close();
     }
 
     private static String received(ScriptedBackend backend) {
