@@ -8,7 +8,7 @@ import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.LogsCommand;
 import dev.loggregator.cli.config.ConfigStore;
 import dev.loggregator.cli.output.Notices;
-import dev.loggregator.testsupport.FreePorts;
+import dev.loggregator.testsupport.DeadPort;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -107,11 +107,13 @@ class ArgumentsTest {
 
     @Test
     void unreachableEndpointExitsThree() {
-        env.put("LOGS_ENDPOINT", "ws://127.0.0.1:" + FreePorts.next());
-        assertEquals(ExitCode.UNREACHABLE, logs("recent", "app"));
-        assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
-        assertEquals(ExitCode.UNREACHABLE, logs("tail", "app"));
-        assertTrue(stderr().matches("logs: cannot reach ws://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
+        try (DeadPort dead = new DeadPort()) {
+            env.put("LOGS_ENDPOINT", "ws://" + dead.address());
+            assertEquals(ExitCode.UNREACHABLE, logs("recent", "app"));
+            assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app"));
+            assertTrue(stderr().matches("logs: cannot reach ws://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
+        }
     }
 
     @Test

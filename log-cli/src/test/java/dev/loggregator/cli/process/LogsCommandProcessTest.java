@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loggregator.cli.ExitCode;
-import dev.loggregator.testsupport.FreePorts;
+import dev.loggregator.testsupport.DeadPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -323,16 +323,18 @@ class LogsCommandProcessTest {
         // The Traffic Controller caches the earlier denial for cache_seconds (1 s): wait it out.
         await().atMost(Duration.ofSeconds(30)).until(() -> LogsRun.run(plainUser, null, "recent", app).exitCode() == ExitCode.OK);
 
-        Map<String, String> nowhere = env();
-        nowhere.put("LOGS_ENDPOINT", "ws://127.0.0.1:" + FreePorts.next());
-        for (String command : List.of("tail", "recent")) {
-            LogsRun run = LogsRun.run(nowhere, null, command, app);
-            assertEquals(ExitCode.UNREACHABLE, run.exitCode(), run::toString);
-            assertTrue(run.stderr().matches("logs: cannot reach \\S+: connection refused\\n"), run.stderr());
+        try (DeadPort dead = new DeadPort()) {
+            Map<String, String> nowhere = env();
+            nowhere.put("LOGS_ENDPOINT", "ws://" + dead.address());
+            for (String command : List.of("tail", "recent")) {
+                LogsRun run = LogsRun.run(nowhere, null, command, app);
+                assertEquals(ExitCode.UNREACHABLE, run.exitCode(), run::toString);
+                assertTrue(run.stderr().matches("logs: cannot reach \\S+: connection refused\\n"), run.stderr());
+            }
+            LogsRun emit = LogsRun.run(env(), null, "emit", app, "--doppler", dead.address(), "hello");
+            assertEquals(ExitCode.UNREACHABLE, emit.exitCode(), emit::toString);
+            assertTrue(emit.stderr().startsWith("logs: cannot reach the Doppler at 127.0.0.1:"), emit.stderr());
         }
-        LogsRun emit = LogsRun.run(env(), null, "emit", app, "--doppler", "127.0.0.1:" + FreePorts.next(), "hello");
-        assertEquals(ExitCode.UNREACHABLE, emit.exitCode(), emit::toString);
-        assertTrue(emit.stderr().startsWith("logs: cannot reach the Doppler at 127.0.0.1:"), emit.stderr());
 
         LogsRun badArgs = LogsRun.run(env(), null, "tail", app, "--max-lines", "many");
         assertEquals(ExitCode.USAGE, badArgs.exitCode(), badArgs::toString);
