@@ -168,6 +168,20 @@ class HttpProxyTest {
     }
 
     @Test
+    void pipelinedRequestsSentBeforeTheClientsFinAreAllAnswered() throws Exception {
+        // As `printf 'GET ...GET ...' | nc -N` sends them: every request, then the end of the client's output.
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http.send("GET /h1 HTTP/1.1\r\nHost: api.example.test\r\n\r\nGET /h2 HTTP/1.1\r\nHost: api.example.test\r\n\r\n"
+                    + "GET /h3 HTTP/1.1\r\nHost: api.example.test\r\n\r\n");
+            http.socket().shutdownOutput();
+            assertTrue(http.read().body().contains("path=/h1"));
+            assertTrue(http.read().body().contains("path=/h2"));
+            assertTrue(http.read().body().contains("path=/h3"));
+            assertTrue(http.closedByServer());
+        }
+    }
+
+    @Test
     void reusesBackendConnectionsForIdempotentRequestsButDialsForPostPutAndDelete() {
         try (RawHttp http = new RawHttp(gateway.port())) {
             for (int i = 0; i < 5; i++) {

@@ -3,6 +3,7 @@ package dev.loggregator.gateway.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -35,6 +36,8 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
     private boolean inHead = true;
     private boolean requestLineSeen;
     private boolean contentLengthWithChunked;
+    /** The client's FIN, held while pipelined requests still wait behind a paused decoder. */
+    private boolean inputShutdownHeld;
 
     public GatewayRequestDecoder(int maxRequestLineBytes, int maxHeaderBytes) {
         super(new HttpDecoderConfig()
@@ -173,11 +176,34 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
         super.channelReadComplete(ctx);
     }
 
+    /**
+     * A client that pipelines requests and then ends its output (as {@code printf ... | nc -N}
+     * does) must get every answer: the decoder would drop its buffer at the FIN, and the proxy
+     * would close after the request in flight. So the FIN waits until the buffered requests are
+     * decoded, and goes on after the last of them.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent && waitingRequests()) {
+            inputShutdownHeld = true;
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private boolean waitingRequests() {
+        return paused && internalBuffer().isReadable();
+    }
+
     /** Decodes the next request, from bytes already buffered if any; {@code ctx} is this decoder's context. */
     public void resume(ChannelHandlerContext ctx) throws Exception {
         paused = false;
         if (internalBuffer().isReadable()) {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        }
+        if (inputShutdownHeld && !waitingRequests()) {
+            inputShutdownHeld = false;
+            super.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
         }
     }
 
