@@ -76,6 +76,18 @@ class HttpProxyTest {
     }
 
     @Test
+    void anAbsoluteFormTargetIsRoutedByItsOwnHostAndForwardedInOriginForm() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send("GET HTTP://api.example.test/v2/abs?q=1 HTTP/1.1\r\n"
+                    + "Host: one.apps.example.test\r\n\r\n").read();
+            assertEquals("exact-v2", response.header("X-Backend"), "the URI's host and path, not the Host header");
+        }
+        HttpBackend.Received seen = exactV2.received.stream().filter(r -> r.path().equals("/v2/abs?q=1")).findFirst().orElseThrow();
+        assertEquals("api.example.test", seen.header("Host"));
+        assertEquals(0, wildcard.received.size());
+    }
+
+    @Test
     void routesWildcardHostsAtAnyDepthAndFallsBackToTheDefaultRoute() {
         assertEquals("wildcard", RawHttp.get(gateway.port(), "app1.apps.example.test", "/").header("X-Backend"));
         assertEquals("wildcard", RawHttp.get(gateway.port(), "a.b.apps.example.test.", "/").header("X-Backend"));

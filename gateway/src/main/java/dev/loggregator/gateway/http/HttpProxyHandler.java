@@ -104,12 +104,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
+        RequestTarget absolute = RequestTarget.absolute(request.uri());
+        String host = absolute != null ? absolute.host() : request.headers().get(HttpHeaderNames.HOST);
+        String uri = absolute != null ? absolute.uri() : request.uri();
         if (host == null || host.isBlank()) {
             refuse(request, HttpResponseStatus.BAD_REQUEST, "empty_host", null);
             return;
         }
-        Route route = gw.routes().lookup(host, HostNames.path(request.uri()));
+        Route route = gw.routes().lookup(host, HostNames.path(uri));
         if (route == null) {
             refuse(request, HttpResponseStatus.NOT_FOUND, "unknown_route", null);
             return;
@@ -118,8 +120,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         keepAlive = HttpUtil.isKeepAlive(request) && !gw.draining() && !closeWhenIdle;
         boolean upgrade = UpgradeRequests.isWebSocket(request.headers());
 
-        DefaultHttpRequest forward = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri());
+        DefaultHttpRequest forward = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri);
         forward.headers().set(request.headers());
+        if (absolute != null) {
+            forward.headers().set(HttpHeaderNames.HOST, host);
+        }
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         HopByHopHeaders.strip(forward.headers());
         if (chunked) {
