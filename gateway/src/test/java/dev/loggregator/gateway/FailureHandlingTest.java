@@ -49,6 +49,8 @@ class FailureHandlingTest {
     static ScriptedBackend silent;
     static ScriptedBackend badChunk;
     static ScriptedBackend continueThenSilent;
+    static ScriptedBackend continueThenOk;
+    static ScriptedBackend unaskedSwitch;
 
     @BeforeAll
     static void start() {
@@ -68,6 +70,8 @@ class FailureHandlingTest {
         silent = keep(new ScriptedBackend(Behaviour.SILENT));
         badChunk = keep(new ScriptedBackend(Behaviour.BAD_CHUNK));
         continueThenSilent = keep(new ScriptedBackend(Behaviour.CONTINUE_THEN_SILENT));
+        continueThenOk = keep(new ScriptedBackend(Behaviour.CONTINUE_THEN_OK));
+        unaskedSwitch = keep(new ScriptedBackend(Behaviour.UNASKED_SWITCH));
         deadPort = keep(new DeadPort());
         deadA = keep(new DeadPort());
         deadB = keep(new DeadPort());
@@ -101,6 +105,10 @@ class FailureHandlingTest {
                 + "      backends: [" + keep(new DeadPort()).address() + ", " + ws.address() + "]\n"
                 + "    - hosts: [badchunk.test]\n"
                 + "      backends: [" + badChunk.address() + "]\n"
+                + "    - hosts: [continue-ok.test]\n"
+                + "      backends: [" + continueThenOk.address() + "]\n"
+                + "    - hosts: [unasked.test]\n"
+                + "      backends: [" + unaskedSwitch.address() + "]\n"
                 + "    - hosts: [continue.test]\n"
                 + "      backends: [" + continueThenSilent.address() + "]\n"
                 + "    - hosts: [silent.test]\n"
@@ -251,6 +259,27 @@ class FailureHandlingTest {
             assertEquals(504, response.status());
             assertEquals("response_timeout", response.header("X-Gateway-Error"));
         }
+    }
+
+    @Test
+    void interimResponsesReachHttp11ClientsButNeverHttp10Ones() {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http.send("POST /up HTTP/1.1\r\nHost: continue-ok.test\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\ndata");
+            assertEquals(100, http.read().status());
+            assertEquals(200, http.read().status());
+        }
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send("POST /up HTTP/1.0\r\nHost: continue-ok.test\r\nContent-Length: 4\r\n\r\ndata").read();
+            assertEquals(200, response.status(), "the first thing an HTTP/1.0 client reads is the final response");
+            assertEquals("ok", response.body());
+        }
+    }
+
+    @Test
+    void aProtocolSwitchNobodyAskedForIs502() {
+        RawHttp.Response response = RawHttp.get(gateway.port(), "unasked.test", "/plain");
+        assertEquals(502, response.status());
+        assertEquals("invalid_backend_response", response.header("X-Gateway-Error"));
     }
 
     @Test

@@ -293,15 +293,23 @@ final class ProxyExchange {
             openTunnel(response);
             return;
         }
+        if (code == 101) {
+            // A protocol switch nobody asked for: what follows is no HTTP the client could read.
+            error = "101 to a request that asked for no upgrade";
+            closeBackend();
+            fail(502, "invalid_backend_response");
+            return;
+        }
         if (code >= 100 && code < 200) {
-            // 100 Continue and other interim answers go through; the final response follows, and
-            // the backend gets the response-head time again for it (after a 101 none follows).
+            // 100 Continue and other interim answers go through, except to HTTP/1.0 clients, which
+            // must get none (RFC 9110 §15.2); the final response follows, and the backend gets the
+            // response-head time again for it.
             informational = true;
-            HopByHopHeaders.strip(response.headers());
-            client.write(response);
-            if (code != 101) {
-                armHeaderTimeout();
+            if (!clientHttp10) {
+                HopByHopHeaders.strip(response.headers());
+                client.write(response);
             }
+            armHeaderTimeout();
             return;
         }
         informational = false;
@@ -342,7 +350,11 @@ final class ProxyExchange {
         }
         boolean last = content instanceof LastHttpContent;
         if (informational) {
-            client.write(content);
+            if (clientHttp10) {
+                content.release();
+            } else {
+                client.write(content);
+            }
             if (last) {
                 informational = false;
                 client.flush();

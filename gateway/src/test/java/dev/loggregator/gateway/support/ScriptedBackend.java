@@ -26,6 +26,10 @@ public final class ScriptedBackend implements AutoCloseable {
         SILENT,
         /** Reads the request, answers {@code 100 Continue}, then nothing more. */
         CONTINUE_THEN_SILENT,
+        /** Reads the request, answers {@code 100 Continue} and then 200 "ok", and closes. */
+        CONTINUE_THEN_OK,
+        /** Reads a request that asked for no upgrade and answers 101 anyway, then raw bytes. */
+        UNASKED_SWITCH,
         /** Reads everything and writes it back raw, forever (TCP mode). */
         ECHO,
         /** Answers 101 with bytes right behind it in the same write, then echoes raw bytes. */
@@ -130,6 +134,17 @@ public final class ScriptedBackend implements AutoCloseable {
             }
             if (behaviour == Behaviour.CONTINUE_THEN_SILENT) {
                 socket.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (behaviour == Behaviour.CONTINUE_THEN_OK) {
+                socket.getOutputStream().write(("HTTP/1.1 100 Continue\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+                socket.close();
+                return;
+            }
+            if (behaviour == Behaviour.UNASKED_SWITCH) {
+                socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: custom\r\nConnection: Upgrade\r\n\r\n"
+                        + "\u0000\u0001raw").getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             if (behaviour == Behaviour.BAD_CHUNK) {
