@@ -16,6 +16,7 @@ import dev.loggregator.gateway.support.WsClient;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -151,6 +152,22 @@ class WebSocketProxyTest {
             assertEquals(expected, new String(http.readBytes(expected.length()), java.nio.charset.StandardCharsets.US_ASCII));
             http.send("later");
             assertEquals("later", new String(http.readBytes(5), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void aClientThatEndsItsOutputRightBehindItsHandshakeEndsTheBackendsInputToo() throws Exception {
+        try (ScriptedBackend eager = new ScriptedBackend(ScriptedBackend.Behaviour.UPGRADE_THEN_ECHO);
+                RunningGateway own = RunningGateway.start("  routes:\n    - hosts: ['*']\n      backends: [" + eager.address() + "]\n")) {
+            for (String early : List.of("early-from-client|", "")) {
+                try (RawHttp http = new RawHttp(own.port())) {
+                    http.send("GET /fin HTTP/1.1\r\nHost: fin.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n" + early);
+                    http.socket().shutdownOutput();
+                    assertEquals(101, http.read().status());
+                    // The echo backend answers what it got, then closes at the end of its input: the FIN reached it.
+                    assertEquals("early-from-backend|" + early, http.readUntilClosed(), "with early bytes: " + !early.isEmpty());
+                }
+            }
         }
     }
 

@@ -95,6 +95,18 @@ public final class Tunnel {
         backendChannel.config().setAutoRead(true);
         client.flush();
         backendChannel.flush();
+        // A FIN that came before the tunnel (a client that ended its output right behind its
+        // handshake) was taken by the HTTP stages: pass it on now, or the other side never learns.
+        if (isInputShutdown(client)) {
+            inputShutdown(true);
+        }
+        if (isInputShutdown(backendChannel)) {
+            inputShutdown(false);
+        }
+    }
+
+    private static boolean isInputShutdown(Channel channel) {
+        return channel instanceof SocketChannel socket && socket.isInputShutdown();
     }
 
     void read(boolean clientSide, int bytes) {
