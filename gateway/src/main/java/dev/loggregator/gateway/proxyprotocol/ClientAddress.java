@@ -2,6 +2,7 @@ package dev.loggregator.gateway.proxyprotocol;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 
 /** The client's address: the PROXY protocol's source when a load balancer sent one, the peer otherwise. */
@@ -29,7 +30,7 @@ public final class ClientAddress {
         if (address == null) {
             return "-";
         }
-        String ip = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        String ip = address.getAddress() == null ? address.getHostString() : NetUtil.toAddressString(address.getAddress());
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 }

@@ -5,6 +5,7 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
@@ -24,9 +25,10 @@ public final class ProxyHeaders {
                 sourceIp, destinationIp, source.getPort(), destination.getPort());
     }
 
+    /** Compressed and without a {@code %scope}, which a PROXY header cannot carry. */
     private static String toV6(InetSocketAddress address) {
         if (address.getAddress() instanceof Inet6Address) {
-            return address.getAddress().getHostAddress();
+            return NetUtil.toAddressString(address.getAddress());
         }
         return "::ffff:" + address.getAddress().getHostAddress();
     }
