@@ -1,7 +1,5 @@
 package dev.loggregator.gateway.http;
 
-import java.util.Locale;
-
 /**
  * A request-target in absolute form ({@code GET http://host/path HTTP/1.1}) names the host
  * itself, and RFC 9112 §3.2.2 says its authority replaces whatever {@code Host} says: routing by
@@ -12,8 +10,8 @@ import java.util.Locale;
 record RequestTarget(String host, String uri) {
     /** The authority and origin form of an absolute-form target, or null for any other form. */
     static RequestTarget absolute(String target) {
-        String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(Locale.ROOT) : target.toLowerCase(Locale.ROOT);
-        int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+        int schemeEnd = target.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
         if (schemeEnd < 0) {
             return null;
         }
