@@ -1,8 +1,7 @@
 package dev.loggregator.gateway.http;
 
+import dev.loggregator.gateway.proxyprotocol.ClientAddress;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +28,7 @@ public final class ForwardedHeaders {
     public static String apply(HttpHeaders headers, InetSocketAddress client, String scheme, int port,
             String requestIdHeader, long startMillis) {
         List<String> previous = headers.getAll(X_FORWARDED_FOR);
-        String clientIp = ip(client);
+        String clientIp = ClientAddress.ip(client);
         headers.set(X_FORWARDED_FOR, previous.isEmpty() ? clientIp : String.join(", ", previous) + ", " + clientIp);
         headers.set(X_FORWARDED_PROTO, scheme);
         headers.set(X_FORWARDED_PORT, Integer.toString(port));
@@ -50,12 +49,6 @@ public final class ForwardedHeaders {
         long most = (random.nextLong() & ~0xF000L) | 0x4000L;
         long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
-    }
-
-    /** IPv6 in its compressed form ({@code ::1}) and without a {@code %scope}, which means nothing off this host. */
-    static String ip(InetSocketAddress address) {
-        InetAddress inet = address.getAddress();
-        return inet == null ? address.getHostString() : NetUtil.toAddressString(inet);
     }
 
     private static boolean saneId(String id) {

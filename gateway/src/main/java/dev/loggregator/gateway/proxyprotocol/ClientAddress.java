@@ -30,7 +30,12 @@ public final class ClientAddress {
         if (address == null) {
             return "-";
         }
-        String ip = address.getAddress() == null ? address.getHostString() : NetUtil.toAddressString(address.getAddress());
+        String ip = ip(address);
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    /** IPv6 in its compressed form ({@code ::1}) and without a {@code %scope}, which means nothing off this host. */
+    public static String ip(InetSocketAddress address) {
+        return address.getAddress() == null ? address.getHostString() : NetUtil.toAddressString(address.getAddress());
     }
 }
