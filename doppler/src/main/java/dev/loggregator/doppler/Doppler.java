@@ -12,7 +12,7 @@ import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
-import dev.loggregator.doppler.tls.TlsContexts;
+import dev.loggregator.server.tls.TlsContexts;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
 import dev.loggregator.manifest.DopplerSection;
@@ -94,7 +94,7 @@ public final class Doppler {
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
-                    config.tls().configured() ? TlsContexts.forGrpc(config.tls()) : null, idle);
+                    config.tls().configured() ? TlsContexts.forGrpc(config.tls(), "doppler.tls") : null, idle);
             grpc.start();
         }
         if (instance.tcpPort() > 0) {
@@ -103,7 +103,7 @@ public final class Doppler {
         }
         if (instance.tlsPort() > 0) {
             startStream(new StreamIngressServer(new InetSocketAddress(host, instance.tlsPort()), IngressProtocol.TLS,
-                    TlsContexts.forStream(config.tls()), intake, metrics, boss, workers, idle));
+                    TlsContexts.forStream(config.tls(), "doppler.tls"), intake, metrics, boss, workers, idle));
         }
         if (instance.udpPort() > 0) {
             if (manifest.properties().sharedSecret().isEmpty()) {
@@ -144,8 +144,10 @@ public final class Doppler {
         metrics.gauge("apps", "Apps whose recent logs or container metrics are held", store::appCount);
         metrics.gauge("retained_bytes", "Bytes of envelopes held for recent logs and container metrics", store::retainedBytes);
         metrics.gauge("app_streams", "Subscribed app streams", subscriptions::appStreamCount);
-        metrics.gauge("firehose_subscriptions", "Subscribed firehose connections", subscriptions::firehoseCount);
-        metrics.gauge("firehose_groups", "Distinct firehose subscription ids (with filter)", subscriptions::firehoseGroupCount);
+        metrics.gauge("firehose_subscriptions", "Subscribed v1 firehose connections", () -> subscriptions.sharedCount("v1"));
+        metrics.gauge("firehose_groups", "Distinct v1 firehose subscription ids (with filter)", () -> subscriptions.sharedGroupCount("v1"));
+        metrics.gauge("v2_subscriptions", "Subscribed v2 egress connections", () -> subscriptions.sharedCount("v2"));
+        metrics.gauge("v2_shard_groups", "Distinct v2 groups (shard id, selectors and format)", () -> subscriptions.sharedGroupCount("v2"));
         metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
         Runtime runtime = Runtime.getRuntime();
         metrics.gauge("heap_used_bytes", "Java heap in use", () -> runtime.totalMemory() - runtime.freeMemory());

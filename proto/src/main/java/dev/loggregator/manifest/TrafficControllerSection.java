@@ -11,7 +11,8 @@ public record TrafficControllerSection(
         Integer outgoingBufferSize,
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
-        TlsFiles tls) {
+        TlsFiles tls,
+        V2 v2) {
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
@@ -25,10 +26,11 @@ public record TrafficControllerSection(
         proxyProtocol = proxyProtocol != null && proxyProtocol;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
+        v2 = v2 == null ? V2.defaults() : v2;
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -47,6 +49,7 @@ public record TrafficControllerSection(
                 InvalidManifestValue.requirePort(key + ".port", instance.port(), false);
             }
             InvalidManifestValue.requirePort(key + ".health_port", instance.healthPort(), true);
+            InvalidManifestValue.requirePort(key + ".grpc_port", instance.grpcPort(), true);
         }
         InvalidManifestValue.requirePositive("traffic_controller.keepalive_seconds", keepaliveSeconds);
         InvalidManifestValue.requirePositive("traffic_controller.slow_consumer_timeout_seconds", slowConsumerTimeoutSeconds);
@@ -54,20 +57,50 @@ public record TrafficControllerSection(
         InvalidManifestValue.requirePositive("traffic_controller.metrics_interval_seconds", metricsIntervalSeconds);
         auth.validate();
         tls.validate("traffic_controller.tls");
+        v2.validate();
     }
 
     /**
      * One Traffic Controller. {@code port} unset means: {@code properties.logger_endpoint.port},
      * or {@link #DEFAULT_INTERNAL_PORT} when a gateway is deployed (see {@link Manifest#trafficControllerPort}).
      */
-    public record Instance(String host, Integer port, Integer healthPort) {
+    public record Instance(String host, Integer port, Integer healthPort, Integer grpcPort) {
         public Instance {
             host = host == null ? "127.0.0.1" : host;
             healthPort = healthPort == null ? 14826 : healthPort;
+            grpcPort = grpcPort == null ? 0 : grpcPort;
         }
 
         static Instance defaults() {
-            return new Instance(null, null, null);
+            return new Instance(null, null, null, null);
+        }
+    }
+
+    /**
+     * The v2 read APIs (the RLP gateway's {@code /v2/read} and the gRPC {@code loggregator.v2.Egress}):
+     * the SSE heartbeat after this long without data, the stream lifetime after which the client is
+     * told {@code closing} and must reconnect, and the gRPC egress TLS (mutual when {@code ca} is set).
+     */
+    public record V2(Integer heartbeatSeconds, Integer streamTimeoutSeconds, Integer maxSourceIds, TlsFiles grpcTls,
+                     Integer maxGrpcStreams) {
+        public V2 {
+            maxGrpcStreams = maxGrpcStreams == null ? 500 : maxGrpcStreams;
+            heartbeatSeconds = heartbeatSeconds == null ? 15 : heartbeatSeconds;
+            streamTimeoutSeconds = streamTimeoutSeconds == null ? 840 : streamTimeoutSeconds;
+            maxSourceIds = maxSourceIds == null ? 100 : maxSourceIds;
+            grpcTls = grpcTls == null ? TlsFiles.none() : grpcTls;
+        }
+
+        static V2 defaults() {
+            return new V2(null, null, null, null, null);
+        }
+
+        void validate() {
+            InvalidManifestValue.requirePositive("traffic_controller.v2.heartbeat_seconds", heartbeatSeconds);
+            InvalidManifestValue.requirePositive("traffic_controller.v2.stream_timeout_seconds", streamTimeoutSeconds);
+            InvalidManifestValue.requirePositive("traffic_controller.v2.max_source_ids", maxSourceIds);
+            InvalidManifestValue.requirePositive("traffic_controller.v2.max_grpc_streams", maxGrpcStreams);
+            grpcTls.validate("traffic_controller.v2.grpc_tls");
         }
     }
 

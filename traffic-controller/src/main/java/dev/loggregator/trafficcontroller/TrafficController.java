@@ -19,6 +19,10 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.v2.V2Settings;
+import dev.loggregator.trafficcontroller.v2.grpc.EgressServer;
+import dev.loggregator.manifest.TlsFiles;
+import dev.loggregator.server.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -55,6 +59,7 @@ public final class TrafficController implements AutoCloseable {
     private volatile HealthStatus status = HealthStatus.STARTING;
     private DopplerConnector connector;
     private SelfMetricsEmitter selfMetrics;
+    private EgressServer grpcEgress;
 
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
@@ -80,10 +85,21 @@ public final class TrafficController implements AutoCloseable {
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
                 section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize());
+        V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
+                section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
         int port = manifest.trafficControllerPort(index);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, manifest.properties().systemDomain());
+                queries, metrics, settings, v2, manifest.properties().systemDomain());
 
+        if (instance.grpcPort() > 0) {
+            TlsFiles grpcTls = section.v2().grpcTls();
+            grpcEgress = new EgressServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
+                    grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
+                    connector, metrics, section.outgoingBufferSize(), section.v2().maxGrpcStreams());
+            grpcEgress.start();
+            LOG.info("Traffic Controller {} serving loggregator.v2.Egress on {}:{}{}", index, instance.host(),
+                    grpcEgress.port(), grpcTls.configured() ? " (TLS)" : "");
+        }
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
                 instance.host());
         selfMetrics.start(scheduler, section.metricsIntervalSeconds());
@@ -162,6 +178,9 @@ public final class TrafficController implements AutoCloseable {
             selfMetrics.close();
         }
         api.drain();
+        if (grpcEgress != null) {
+            grpcEgress.close();
+        }
         if (connector != null) {
             connector.close();
         }

@@ -5,6 +5,7 @@ import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.Subscriptions;
+import dev.loggregator.doppler.routing.V1FirehoseMatcher;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
 import dev.loggregator.wire.handshake.OpeningHandshake;
@@ -96,6 +97,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 return;
             }
             subscribeMultiplexed(ctx, request);
+        } else if (uri.rawPath().equals(V2Subscription.PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            subscribeV2(ctx, request, uri);
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -122,16 +129,39 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         if (handshaker == null) {
             return;
         }
-        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics());
+        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
+                LinkFormat.V1);
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
         // sent after; the subscriber holds its queue until open().
         if (endpoint == EgressEndpoint.STREAM) {
             context.subscriptions().addAppStream(app, subscriber);
             ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeAppStream(app, subscriber));
         } else {
-            context.subscriptions().addFirehose(subscriptionId, filter, subscriber);
-            ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeFirehose(subscriptionId, filter, subscriber));
+            Runnable remove = context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter),
+                    subscriber);
+            ctx.channel().closeFuture().addListener(f -> remove.run());
         }
+        openLink(ctx, request, handshaker, subscriber, null);
+    }
+
+    /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
+    private void subscribeV2(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        V2Subscription subscription;
+        try {
+            subscription = V2Subscription.parse(uri.parameters());
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        if (handshaker == null) {
+            return;
+        }
+        Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
+                context.queueSize(), context.metrics(), subscription.format());
+        Runnable remove = context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
+                subscription.matcher(), subscriber);
+        ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
     }
 

@@ -7,6 +7,7 @@ import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.EnvelopeSubscriber;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
+import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.notice.DropNotices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 import org.jctools.queues.SpscChunkedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private volatile String droppedAppId;
     private long droppedTotal; // event loop only
     private final boolean multiplexed;
+    private final LinkFormat format;
     /** Multiplexed: the apps followed, with their frame tags. Event loop only. */
     private final Map<String, byte[]> tags = new HashMap<>();
     /** Multiplexed: drops per app since the last notice (router thread adds, event loop takes). */
@@ -63,13 +66,15 @@ final class Subscriber implements EnvelopeSubscriber {
     private final Map<String, Long> droppedTotalByApp = new HashMap<>();
     private boolean open; // event loop only: the handshake answer is out, frames may follow
 
-    Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics) {
-        this(channel, endpoint, appId, queueSize, metrics, false);
+    Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
+               LinkFormat format) {
+        this(channel, endpoint, appId, queueSize, metrics, false, format);
     }
 
     private Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
-            boolean multiplexed) {
+            boolean multiplexed, LinkFormat format) {
         this.multiplexed = multiplexed;
+        this.format = format;
         this.channel = channel;
         this.endpoint = endpoint;
         this.appId = appId;
@@ -81,7 +86,7 @@ final class Subscriber implements EnvelopeSubscriber {
 
     /** A subscriber for the multiplexed app-stream link; it follows the apps {@link #follow} adds. */
     static Subscriber multiplexed(Channel channel, int queueSize, DopplerMetrics metrics) {
-        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true);
+        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true, LinkFormat.V1);
     }
 
     /** Multiplexed, on the event loop: true when {@code appId} was not followed yet. */
@@ -181,23 +186,33 @@ final class Subscriber implements EnvelopeSubscriber {
             }
             RoutedEnvelope next;
             while ((next = queue.relaxedPeek()) != null) {
-                int need = BatchEncoding.RECORD_HEADER_BYTES + next.bytes().length;
+                int records = format.records(next);
+                int need = 0;
+                for (int i = 0; i < records; i++) {
+                    need += BatchEncoding.RECORD_HEADER_BYTES + format.record(next, i).length;
+                }
                 if (frame == null) {
                     frame = channel.alloc().ioBuffer(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
                 } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > 0) {
                     break;
                 }
                 queue.relaxedPoll();
-                BatchEncoding.append(frame, next.bytes());
-                count++;
+                for (int i = 0; i < records; i++) {
+                    BatchEncoding.append(frame, format.record(next, i));
+                }
+                count += records;
             }
             if (frame == null) {
                 break;
             }
             budget -= frame.readableBytes();
-            metrics.egress().add(endpoint, count);
-            channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
-            wrote = true;
+            if (frame.readableBytes() == 0) {
+                frame.release(); // only envelopes without a form in this link's format
+            } else {
+                metrics.egress().add(endpoint, count);
+                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                wrote = true;
+            }
             if (next == null) {
                 break; // queue is empty
             }
@@ -228,7 +243,11 @@ final class Subscriber implements EnvelopeSubscriber {
                 if (tag == null) {
                     continue; // unfollowed since it was queued: nobody asks for it
                 }
-                int need = BatchEncoding.RECORD_HEADER_BYTES + next.bytes().length;
+                byte[][] records = next.v1();
+                int need = 0;
+                for (byte[] record : records) {
+                    need += BatchEncoding.RECORD_HEADER_BYTES + record.length;
+                }
                 ByteBuf frame = frames.get(next.appId());
                 if (frame != null && frame.readableBytes() + need > MAX_FRAME_BYTES) {
                     channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
@@ -239,9 +258,11 @@ final class Subscriber implements EnvelopeSubscriber {
                     frame.writeBytes(tag);
                     frames.put(next.appId(), frame);
                 }
-                BatchEncoding.append(frame, next.bytes());
+                for (byte[] record : records) {
+                    BatchEncoding.append(frame, record);
+                }
                 taken += need;
-                count++;
+                count += records.length;
             }
             if (frames.isEmpty()) {
                 break;
@@ -289,11 +310,20 @@ final class Subscriber implements EnvelopeSubscriber {
         return bytes;
     }
 
+    /** The notice pair, in this link's format (v2 links get their tov2 conversion). */
     private void appendNotice(ByteBuf frame, String app, long drops, long total) {
         long now = wallClockNanos();
         String destination = String.valueOf(channel.remoteAddress());
-        BatchEncoding.append(frame, DropNotices.logMessage(ORIGIN, app, drops, total, destination, now));
-        BatchEncoding.append(frame, DropNotices.counterEvent(ORIGIN, drops, total, now));
+        appendOwn(frame, app, EventType.LogMessage, DropNotices.logMessage(ORIGIN, app, drops, total, destination, now));
+        appendOwn(frame, EnvelopeRouting.SYSTEM, EventType.CounterEvent, DropNotices.counterEvent(ORIGIN, drops, total, now));
+    }
+
+    private void appendOwn(ByteBuf frame, String app, EventType type, byte[] v1) {
+        if (format == LinkFormat.V1) {
+            BatchEncoding.append(frame, v1);
+        } else {
+            BatchEncoding.append(frame, format.record(RoutedEnvelope.fromV1(app, type, v1), 0));
+        }
     }
 
     /** Envelopes still queued; read from the shutdown path to wait for a drain. */

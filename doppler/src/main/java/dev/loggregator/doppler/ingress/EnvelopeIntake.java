@@ -10,6 +10,7 @@ import dev.loggregator.wire.MalformedEnvelopeException;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.transcode.V2LogToV1Bytes;
 import dev.loggregator.wire.v2.V2ToV1Converter;
+import java.util.ArrayList;
 import java.util.List;
 import org.cloudfoundry.dropsonde.events.EventFactory;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where every ingress listener hands its envelopes: checks them, turns them into v1 bytes once,
- * reads the routing key once and passes them to the {@link IngressBuffer}. Bad envelopes are
+ * Where every ingress listener hands its envelopes: checks them, reads the routing key once and
+ * passes them to the {@link IngressBuffer} in the form they arrived in (v2 with its v1 form beside it). Bad envelopes are
  * counted and logged (rate-limited) and cost nothing else; the caller's connection carries on.
  */
 public final class EnvelopeIntake {
@@ -28,6 +29,8 @@ public final class EnvelopeIntake {
     private final IngressBuffer buffer;
     private final DopplerMetrics metrics;
     private final int maxEnvelopeBytes;
+    private static final byte[][] NO_V1 = new byte[0][];
+
     private final RateLimitedLog badInputLog = new RateLimitedLog(LOG);
 
     public EnvelopeIntake(IngressBuffer buffer, DopplerMetrics metrics, int maxEnvelopeBytes) {
@@ -53,49 +56,62 @@ public final class EnvelopeIntake {
         }
     }
 
-    /** A v2 envelope from the gRPC Ingress service: converted to v1 (zero, one or several envelopes). */
-    public void acceptV2(LoggregatorEnvelope.Envelope v2, Object peer) {
+    /**
+     * A v2 envelope from the gRPC Ingress service: {@code original} is its bytes as received and
+     * {@code v2} their parse. It travels as it came; its v1 form (zero, one or several envelopes) is
+     * made here, off the router thread, because v1 app streams route on it. A v1 form that cannot be
+     * made or is too large is dropped for v1 consumers only, and counted.
+     */
+    public void acceptV2(LoggregatorEnvelope.Envelope v2, byte[] original, Object peer) {
+        if (original.length > maxEnvelopeBytes) {
+            reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer, original.length + " bytes, above doppler.max_envelope_bytes");
+            return;
+        }
+        metrics.ingress().increment(IngressProtocol.GRPC_V2);
         V2LogToV1Bytes.Result log = V2LogToV1Bytes.transcode(v2);
         if (log != null) {
-            if (log.envelope().length > maxEnvelopeBytes) {
-                reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer,
-                        log.envelope().length + " bytes as v1, above doppler.max_envelope_bytes");
-                return;
-            }
-            metrics.ingress().increment(IngressProtocol.GRPC_V2);
-            buffer.offer(new RoutedEnvelope(log.appId(), EventType.LogMessage, log.envelope()));
+            byte[][] v1 = withinLimit(log.envelope(), peer) ? new byte[][] {log.envelope()} : NO_V1;
+            buffer.offer(RoutedEnvelope.fromV2(original, v2, v1, log.appId(), EventType.LogMessage));
             return;
         }
         List<EventFactory.Envelope> converted;
         try {
             converted = V2ToV1Converter.convert(v2);
         } catch (RuntimeException e) {
-            reject(DropReason.MALFORMED, IngressProtocol.GRPC_V2, peer, "cannot convert to v1: " + e.getMessage());
-            return;
+            reject(DropReason.MALFORMED, IngressProtocol.GRPC_V2, peer, "no v1 form: " + e.getMessage());
+            converted = List.of();
         }
-        if (converted.isEmpty()) {
-            metrics.dropped().increment(DropReason.NO_V1_FORM);
-            return;
-        }
-        for (EventFactory.Envelope v1 : converted) {
-            byte[] bytes = v1.toByteArray();
-            if (bytes.length > maxEnvelopeBytes) {
-                reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer,
-                        bytes.length + " bytes as v1, above doppler.max_envelope_bytes");
+        List<byte[]> v1 = new ArrayList<>(converted.size());
+        EnvelopeRouting.Routing routing = null;
+        for (EventFactory.Envelope envelope : converted) {
+            byte[] bytes = envelope.toByteArray();
+            if (!withinLimit(bytes, peer)) {
                 continue;
             }
             try {
-                route(bytes, IngressProtocol.GRPC_V2);
+                routing = EnvelopeRouting.read(bytes);
+                v1.add(bytes);
             } catch (MalformedEnvelopeException e) {
-                reject(DropReason.MALFORMED, IngressProtocol.GRPC_V2, peer, e.getMessage());
+                reject(DropReason.MALFORMED, IngressProtocol.GRPC_V2, peer, "v1 form: " + e.getMessage());
             }
         }
+        buffer.offer(RoutedEnvelope.fromV2(original, v2, v1.toArray(NO_V1),
+                routing == null ? null : routing.appId(), routing == null ? null : routing.eventType()));
+    }
+
+    private boolean withinLimit(byte[] v1, Object peer) {
+        if (v1.length <= maxEnvelopeBytes) {
+            return true;
+        }
+        reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer,
+                v1.length + " bytes as v1, above doppler.max_envelope_bytes (kept for v2 consumers)");
+        return false;
     }
 
     private void route(byte[] bytes, IngressProtocol protocol) {
         EnvelopeRouting.Routing routing = EnvelopeRouting.read(bytes);
         metrics.ingress().increment(protocol);
-        buffer.offer(new RoutedEnvelope(routing.appId(), routing.eventType(), bytes));
+        buffer.offer(RoutedEnvelope.fromV1(routing.appId(), routing.eventType(), bytes));
     }
 
     /** Counts and logs an envelope that was refused; {@code detail} says why. */
@@ -108,7 +124,7 @@ public final class EnvelopeIntake {
     public void acceptOwn(EventFactory.Envelope envelope) {
         byte[] bytes = envelope.toByteArray();
         EnvelopeRouting.Routing routing = EnvelopeRouting.read(bytes);
-        buffer.offer(new RoutedEnvelope(routing.appId(), routing.eventType(), bytes));
+        buffer.offer(RoutedEnvelope.fromV1(routing.appId(), routing.eventType(), bytes));
     }
 
     public int maxEnvelopeBytes() {

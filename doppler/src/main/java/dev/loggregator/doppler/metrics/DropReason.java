@@ -11,9 +11,7 @@ public enum DropReason implements MetricLabel {
     /** Larger than doppler.max_envelope_bytes. */
     OVERSIZE("oversize"),
     /** A UDP datagram without a valid HMAC-SHA256 signature. */
-    BAD_SIGNATURE("bad_signature"),
-    /** A v2 envelope with no v1 form (v2 Event, or no message at all). */
-    NO_V1_FORM("no_v1_form");
+    BAD_SIGNATURE("bad_signature");
 
     private final String label;
 

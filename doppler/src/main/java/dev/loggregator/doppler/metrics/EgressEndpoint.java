@@ -4,6 +4,7 @@ package dev.loggregator.doppler.metrics;
 public enum EgressEndpoint implements MetricLabel {
     STREAM("stream"),
     FIREHOSE("firehose"),
+    V2("v2"),
     RECENT_LOGS("recentlogs"),
     CONTAINER_METRICS("containermetrics");
 

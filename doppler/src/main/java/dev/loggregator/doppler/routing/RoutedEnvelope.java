@@ -1,10 +1,141 @@
 package dev.loggregator.doppler.routing;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.v2.TagPreference;
+import dev.loggregator.wire.v2.V1ToV2Converter;
+import dev.loggregator.wire.v2.V2Kind;
+import dev.loggregator.wire.v2.json.EnvelopeJson;
+import org.cloudfoundry.dropsonde.events.EventFactory;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
- * One envelope as it travels through the Doppler: its serialized v1 bytes, produced once at
- * ingress, and the routing key read once from them. Nothing downstream parses or re-encodes it.
+ * One envelope as it travels through the Doppler, parsed once at ingress and kept in the form it
+ * arrived in. Its v1 form (zero, one or several marshalled v1 envelopes, with the v1 routing key and
+ * type read once) is made at ingress, because v1 app streams route on it; its v2 forms (protobuf with
+ * preferred or deprecated tags, and protojson) are made the first time a subscriber of that format
+ * takes it, and then kept, so each wire format costs one conversion per envelope however many
+ * subscribers read it. Conversions may race on two event loops: both compute the same bytes and
+ * either result is kept.
  */
-public record RoutedEnvelope(String appId, EventType eventType, byte[] bytes) {
+public final class RoutedEnvelope {
+    private static final byte[][] NONE = new byte[0][];
+
+    private final String appId;
+    private final EventType eventType;
+    private final byte[][] v1;
+    private final V2Kind kind;
+    private final byte[] v2Original;
+    private volatile Envelope v2;
+    private volatile byte[] v2Preferred;
+    private volatile byte[] v2Deprecated;
+    private volatile byte[] json;
+
+    private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2) {
+        this.appId = appId;
+        this.eventType = eventType;
+        this.v1 = v1;
+        this.kind = kind;
+        this.v2Original = v2Original;
+        this.v2 = v2;
+    }
+
+    /** An envelope that arrived as v1 bytes, already validated, with the routing key read from them. */
+    public static RoutedEnvelope fromV1(String appId, EventType eventType, byte[] bytes) {
+        return new RoutedEnvelope(appId, eventType, new byte[][] {bytes}, V2Kind.of(eventType), null, null);
+    }
+
+    /**
+     * An envelope that arrived as v2: its bytes as received, their parse, and its v1 form (empty for
+     * an event, several ValueMetrics for a plain multi-metric gauge) with that form's routing key
+     * and type (both null when there is no v1 form).
+     */
+    public static RoutedEnvelope fromV2(byte[] original, Envelope parsed, byte[][] v1, String appId, EventType eventType) {
+        return new RoutedEnvelope(appId, eventType, v1.length == 0 ? NONE : v1, V2Kind.of(parsed), original, parsed);
+    }
+
+    /** The v1 routing key (app id, or {@code system}); null when the envelope has no v1 form. */
+    public String appId() {
+        return appId;
+    }
+
+    /** The v1 event type; null when the envelope has no v1 form. */
+    public EventType eventType() {
+        return eventType;
+    }
+
+    /** The v2 message kind; null for a v2 envelope without a message. */
+    public V2Kind kind() {
+        return kind;
+    }
+
+    /** The marshalled v1 envelopes this envelope is on v1 links. */
+    public byte[][] v1() {
+        return v1;
+    }
+
+    /** The first v1 form: the bytes themselves for an envelope that arrived as v1. */
+    public byte[] v1Bytes() {
+        return v1.length == 0 ? null : v1[0];
+    }
+
+    public boolean arrivedAsV2() {
+        return v2Original != null;
+    }
+
+    /** The v2 envelope (converted from v1 by tov2 rules on first use). */
+    public Envelope v2() {
+        Envelope parsed = v2;
+        if (parsed == null) {
+            parsed = V1ToV2Converter.convert(parseV1(v1[0]));
+            v2 = parsed;
+        }
+        return parsed;
+    }
+
+    /** Marshalled v2 envelope with the given tag preference. */
+    public byte[] v2Bytes(TagPreference preference) {
+        if (preference == TagPreference.PREFERRED) {
+            byte[] bytes = v2Preferred;
+            if (bytes == null) {
+                bytes = marshal(preference);
+                v2Preferred = bytes;
+            }
+            return bytes;
+        }
+        byte[] bytes = v2Deprecated;
+        if (bytes == null) {
+            bytes = marshal(preference);
+            v2Deprecated = bytes;
+        }
+        return bytes;
+    }
+
+    /** The envelope's protojson object with preferred tags, as the RLP gateway writes it. */
+    public byte[] json() {
+        byte[] bytes = json;
+        if (bytes == null) {
+            bytes = EnvelopeJson.encode(TagPreference.PREFERRED.apply(v2()));
+            json = bytes;
+        }
+        return bytes;
+    }
+
+    private byte[] marshal(TagPreference preference) {
+        Envelope envelope = v2();
+        // What arrived as v2 and needs no tag change leaves as it came, byte for byte.
+        if (v2Original != null && preference.isNoOp(envelope)) {
+            return v2Original;
+        }
+        return preference.apply(envelope).toByteArray();
+    }
+
+    private static EventFactory.Envelope parseV1(byte[] bytes) {
+        try {
+            return EventFactory.Envelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            // Validated at ingress (EnvelopeRouting): bytes that got this far parse.
+            throw new IllegalStateException("v1 envelope no longer parses", e);
+        }
+    }
 }

@@ -1,35 +1,42 @@
 package dev.loggregator.doppler.routing;
 
-import dev.loggregator.wire.filter.EnvelopeFilter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Who receives what: app streams keyed by app id (each subscriber gets every envelope of its
- * app) and firehose groups keyed by (subscription id, filter) (each group gets every envelope
- * its filter accepts, delivered to one member). Dispatch runs on the router thread; subscribe and
- * unsubscribe on the egress event loops.
+ * Who receives what: app streams keyed by v1 app id (each subscriber gets every envelope of its
+ * app that has a v1 form) and shared groups keyed by (subscription, matcher): v1 firehoses by
+ * subscription id and filter, v2 subscriptions by shard id, selectors and format. Each group gets
+ * every envelope its matcher accepts, delivered to one member. Dispatch runs on the router thread;
+ * subscribe and unsubscribe on the egress event loops.
  */
 public final class Subscriptions {
-    private record GroupKey(String subscriptionId, EnvelopeFilter filter) {
+    /**
+     * A group's identity. {@code subscription} is the shared id; a v2 request without a shard id
+     * shares with nobody, so it gets a key of its own ({@code subscription} null, {@code owner} the subscriber).
+     */
+    private record GroupKey(String api, String subscription, Object matcherKey, Object owner) {
     }
 
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<EnvelopeSubscriber>> appStreams = new ConcurrentHashMap<>();
-    private final Map<GroupKey, FirehoseGroup> groupsByKey = new HashMap<>();
-    private volatile FirehoseGroup[] groups = new FirehoseGroup[0];
+    private final Map<GroupKey, SharedGroup> groupsByKey = new HashMap<>();
+    private volatile SharedGroup[] groups = new SharedGroup[0];
 
     public void dispatch(RoutedEnvelope envelope) {
-        CopyOnWriteArrayList<EnvelopeSubscriber> streams = appStreams.get(envelope.appId());
-        if (streams != null) {
-            for (EnvelopeSubscriber subscriber : streams) {
-                if (!subscriber.offer(envelope)) {
-                    subscriber.dropped(envelope);
+        String appId = envelope.appId();
+        if (appId != null) {
+            CopyOnWriteArrayList<EnvelopeSubscriber> streams = appStreams.get(appId);
+            if (streams != null) {
+                for (EnvelopeSubscriber subscriber : streams) {
+                    if (!subscriber.offer(envelope)) {
+                        subscriber.dropped(envelope);
+                    }
                 }
             }
         }
-        for (FirehoseGroup group : groups) {
+        for (SharedGroup group : groups) {
             group.deliver(envelope);
         }
     }
@@ -45,22 +52,29 @@ public final class Subscriptions {
         });
     }
 
-    public synchronized void addFirehose(String subscriptionId, EnvelopeFilter filter, EnvelopeSubscriber subscriber) {
-        FirehoseGroup group = groupsByKey.get(new GroupKey(subscriptionId, filter));
+    /**
+     * Adds {@code subscriber} to the group of {@code api} ({@code v1} or {@code v2}), {@code subscription}
+     * and {@code matcherKey} (created with {@code matcher} when it is the first member); a null
+     * subscription makes a group of one. Returns the handle that removes it again.
+     */
+    public synchronized Runnable addShared(String api, String subscription, Object matcherKey, EnvelopeMatcher matcher,
+                                           EnvelopeSubscriber subscriber) {
+        GroupKey key = new GroupKey(api, subscription, matcherKey, subscription == null ? subscriber : null);
+        SharedGroup group = groupsByKey.get(key);
         if (group == null) {
-            group = new FirehoseGroup(filter);
-            groupsByKey.put(new GroupKey(subscriptionId, filter), group);
-            groups = groupsByKey.values().toArray(FirehoseGroup[]::new);
+            group = new SharedGroup(matcher);
+            groupsByKey.put(key, group);
+            groups = groupsByKey.values().toArray(SharedGroup[]::new);
         }
         group.add(subscriber);
+        return () -> removeShared(key, subscriber);
     }
 
-    public synchronized void removeFirehose(String subscriptionId, EnvelopeFilter filter, EnvelopeSubscriber subscriber) {
-        GroupKey key = new GroupKey(subscriptionId, filter);
-        FirehoseGroup group = groupsByKey.get(key);
+    private synchronized void removeShared(GroupKey key, EnvelopeSubscriber subscriber) {
+        SharedGroup group = groupsByKey.get(key);
         if (group != null && group.remove(subscriber)) {
             groupsByKey.remove(key);
-            groups = groupsByKey.values().toArray(FirehoseGroup[]::new);
+            groups = groupsByKey.values().toArray(SharedGroup[]::new);
         }
     }
 
@@ -68,11 +82,14 @@ public final class Subscriptions {
         return appStreams.values().stream().mapToLong(CopyOnWriteArrayList::size).sum();
     }
 
-    public synchronized long firehoseCount() {
-        return groupsByKey.values().stream().mapToLong(FirehoseGroup::size).sum();
+    /** Subscribers in the shared groups of {@code api}. */
+    public synchronized long sharedCount(String api) {
+        return groupsByKey.entrySet().stream().filter(e -> e.getKey().api().equals(api))
+                .mapToLong(e -> e.getValue().size()).sum();
     }
 
-    public synchronized long firehoseGroupCount() {
-        return groupsByKey.size();
+    /** Distinct shared groups of {@code api}. */
+    public synchronized long sharedGroupCount(String api) {
+        return groupsByKey.keySet().stream().filter(key -> key.api().equals(api)).count();
     }
 }

@@ -59,13 +59,13 @@ public final class AppStore {
                 if (app.logs == null) {
                     app.logs = new LogRing(maxLogsPerApp);
                 }
-                retainedBytes += app.logs.add(envelope.bytes());
+                retainedBytes += app.logs.add(envelope.v1Bytes());
             }
         } else if (type == EventType.ContainerMetric) {
             ContainerMetric metric;
             long timestamp;
             try {
-                Envelope parsed = Envelope.parseFrom(envelope.bytes());
+                Envelope parsed = Envelope.parseFrom(envelope.v1Bytes());
                 metric = parsed.getContainerMetric();
                 timestamp = parsed.getTimestamp();
             } catch (InvalidProtocolBufferException e) {
@@ -77,7 +77,7 @@ public final class AppStore {
                 if (app.metrics == null) {
                     app.metrics = new ContainerMetrics();
                 }
-                retainedBytes += app.metrics.put(metric.getInstanceIndex(), timestamp, now, envelope.bytes(), metricTtlNanos);
+                retainedBytes += app.metrics.put(metric.getInstanceIndex(), timestamp, now, envelope.v1Bytes(), metricTtlNanos);
             }
         }
     }

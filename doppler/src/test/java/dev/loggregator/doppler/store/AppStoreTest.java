@@ -21,11 +21,11 @@ class AppStoreTest {
     }
 
     private static RoutedEnvelope log(String app, String text) {
-        return new RoutedEnvelope(app, EventType.LogMessage, Envelopes.v1Log(app, text).toByteArray());
+        return RoutedEnvelope.fromV1(app, EventType.LogMessage, Envelopes.v1Log(app, text).toByteArray());
     }
 
     private static RoutedEnvelope metric(String app, int instance, double cpu, long timestamp) {
-        return new RoutedEnvelope(app, EventType.ContainerMetric,
+        return RoutedEnvelope.fromV1(app, EventType.ContainerMetric,
                 Envelopes.v1ContainerMetric(app, instance, cpu, timestamp).toByteArray());
     }
 
@@ -61,7 +61,7 @@ class AppStoreTest {
     @Test
     void otherEventTypesAreNotRetained() {
         AppStore store = store(5, 10);
-        store.add(new RoutedEnvelope("system", EventType.ValueMetric, Envelopes.v1ValueMetric("m", 1).toByteArray()));
+        store.add(RoutedEnvelope.fromV1("system", EventType.ValueMetric, Envelopes.v1ValueMetric("m", 1).toByteArray()));
         assertEquals(0, store.appCount());
     }
 
@@ -84,7 +84,7 @@ class AppStoreTest {
         AppStore store = store(100, 10_000);
         byte[] line = Envelopes.v1Log("x", "a line of about the usual size for an application log message").toByteArray();
         for (int i = 0; i < 1_000_000; i++) {
-            store.add(new RoutedEnvelope("app-" + i, EventType.LogMessage, line));
+            store.add(RoutedEnvelope.fromV1("app-" + i, EventType.LogMessage, line));
         }
         assertEquals(10_000, store.appCount());
         assertEquals(10_000L * line.length, store.retainedBytes());

@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.api;
 
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,11 +19,13 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StreamEndpoint streams;
     private final RecentEnvelopesEndpoint recent;
     private final SetCookieEndpoint setCookie;
+    private final ReadEndpoint v2Read;
 
-    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie) {
+    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read) {
         this.streams = streams;
         this.recent = recent;
         this.setCookie = setCookie;
+        this.v2Read = v2Read;
     }
 
     @Override
@@ -37,6 +40,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case APP_STREAM, FIREHOSE -> streams.handle(ctx, request, route);
             case RECENT_LOGS, CONTAINER_METRICS -> recent.handle(ctx, request, route);
             case SET_COOKIE -> setCookie.handle(ctx, request);
+            case V2_READ -> v2Read.handle(ctx, request);
             case NOT_FOUND -> HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.NOT_FOUND,
                     "404 page not found\n"), HttpUtil.isKeepAlive(request));
         }

@@ -9,7 +9,8 @@ import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
-import dev.loggregator.trafficcontroller.stream.ClientStream;
+import dev.loggregator.trafficcontroller.stream.OutboundStream;
+import dev.loggregator.trafficcontroller.stream.WebSocketFraming;
 import dev.loggregator.trafficcontroller.stream.KeepAliveHandler;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
 import dev.loggregator.wire.handshake.OpeningHandshake;
@@ -126,7 +127,7 @@ final class StreamEndpoint {
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
-        pipeline.addLast("stream", new ClientStream(endpoint, appId, description, metrics, settings.bufferEnvelopes(),
-                settings.slowConsumerMillis(), subscribe));
+        pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
+                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe));
     }
 }

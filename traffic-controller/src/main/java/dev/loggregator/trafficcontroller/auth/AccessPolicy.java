@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessPolicy {
     public static final String FIREHOSE_SCOPE = "doppler.firehose";
+    /** Scopes that may read every source of the v2 APIs, as the RLP gateway and Log Cache decide. */
+    public static final List<String> V2_ADMIN_SCOPES = List.of(FIREHOSE_SCOPE, "logs.admin");
+    private static final java.util.regex.Pattern GUID =
+            java.util.regex.Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     public static final String NOT_PROVIDED = "You are not authorized. Error: Authorization not provided";
     public static final String INVALID = "You are not authorized. Error: Invalid authorization";
     private static final Logger LOG = LoggerFactory.getLogger(AccessPolicy.class);
@@ -87,6 +91,48 @@ public final class AccessPolicy {
                 case NOT_FOUND -> AccessDecision.refused(HttpResponseStatus.NOT_FOUND);
                 case FAILED -> AccessDecision.refused(HttpResponseStatus.INTERNAL_SERVER_ERROR);
             });
+        });
+    }
+
+    /**
+     * The v2 APIs' rule (RLP gateway {@code cf_auth_middleware.go}): a token with
+     * {@link #V2_ADMIN_SCOPES} reads anything, with or without source ids; any other token must name
+     * at least one source id, each a GUID its holder may read (the log-access check). Every refusal
+     * is a plain 404, so a client cannot tell a missing app from a forbidden one.
+     */
+    public CompletableFuture<AccessDecision> sources(String authorization, List<String> sourceIds) {
+        if (disabled) {
+            return CompletableFuture.completedFuture(AccessDecision.allowed(null, "anonymous"));
+        }
+        AccessDecision notFound = AccessDecision.refused(HttpResponseStatus.NOT_FOUND);
+        if (authorization == null || authorization.isEmpty()) {
+            return CompletableFuture.completedFuture(notFound);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return verifier.verify(BearerToken.strip(authorization));
+            } catch (InvalidTokenException e) {
+                LOG.info("v2 read refused: {}", e.getMessage());
+                return null;
+            }
+        }, executor).thenCompose(token -> {
+            if (token == null) {
+                return CompletableFuture.completedFuture(notFound);
+            }
+            AccessDecision allowed = AccessDecision.allowed(token.expiresAt(), token.user());
+            if (token.hasAnyScope(V2_ADMIN_SCOPES)) {
+                return CompletableFuture.completedFuture(allowed);
+            }
+            if (sourceIds.isEmpty() || logAccess == null || !sourceIds.stream().allMatch(id -> GUID.matcher(id).matches())) {
+                return CompletableFuture.completedFuture(notFound);
+            }
+            CompletableFuture<AccessDecision> all = CompletableFuture.completedFuture(allowed);
+            for (String sourceId : sourceIds) {
+                all = all.thenCompose(sofar -> !sofar.isAllowed() ? CompletableFuture.completedFuture(sofar)
+                        : logAccess.check(authorization, sourceId).thenApply(result ->
+                                result == LogAccessChecker.Result.ALLOWED ? sofar : notFound));
+            }
+            return all;
         });
     }
 }

@@ -62,7 +62,7 @@ public final class DopplerConnector implements AutoCloseable {
         }
     }
 
-    DopplerDirectory directory() {
+    public DopplerDirectory directory() {
         return directory;
     }
 

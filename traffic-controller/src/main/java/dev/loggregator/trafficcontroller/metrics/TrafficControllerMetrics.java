@@ -16,10 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TrafficControllerMetrics {
     public static final String FIREHOSE = "firehose";
     public static final String STREAM = "stream";
+    /** The RLP gateway's {@code /v2/read} Server-Sent Events. */
+    public static final String V2_READ = "v2_read";
+    /** The gRPC {@code loggregator.v2.Egress} receivers. */
+    public static final String V2_GRPC = "v2_grpc";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final AtomicLong firehoses = new AtomicLong();
     private final AtomicLong appStreams = new AtomicLong();
+    private final AtomicLong v2Reads = new AtomicLong();
+    private final AtomicLong v2Grpc = new AtomicLong();
     private final Counter slowConsumers;
     private final Counter egress;
     private final Counter dropped;
@@ -35,6 +41,14 @@ public final class TrafficControllerMetrics {
                 .callback(cb -> cb.call(firehoses.get())).register(registry);
         GaugeWithCallback.builder().name("doppler_proxy_app_streams").help("open app stream client connections")
                 .callback(cb -> cb.call(appStreams.get())).register(registry);
+        GaugeWithCallback.builder().name("doppler_proxy_streams").help("open client streams per endpoint")
+                .labelNames("endpoint")
+                .callback(cb -> {
+                    cb.call(firehoses.get(), FIREHOSE);
+                    cb.call(appStreams.get(), STREAM);
+                    cb.call(v2Reads.get(), V2_READ);
+                    cb.call(v2Grpc.get(), V2_GRPC);
+                }).register(registry);
         slowConsumers = Counter.builder().name("doppler_proxy_slow_consumer")
                 .help("client streams closed because the client took no data for slow_consumer_timeout_seconds")
                 .register(registry);
@@ -69,11 +83,25 @@ public final class TrafficControllerMetrics {
     }
 
     public void streamOpened(String endpoint) {
-        (FIREHOSE.equals(endpoint) ? firehoses : appStreams).incrementAndGet();
+        openStreams(endpoint).incrementAndGet();
     }
 
     public void streamClosed(String endpoint) {
-        (FIREHOSE.equals(endpoint) ? firehoses : appStreams).decrementAndGet();
+        openStreams(endpoint).decrementAndGet();
+    }
+
+    private AtomicLong openStreams(String endpoint) {
+        return switch (endpoint) {
+            case FIREHOSE -> firehoses;
+            case V2_READ -> v2Reads;
+            case V2_GRPC -> v2Grpc;
+            default -> appStreams;
+        };
+    }
+
+    /** Open streams of one endpoint. */
+    public long streams(String endpoint) {
+        return openStreams(endpoint).get();
     }
 
     public long firehoses() {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Ends a client stream once, with one close frame: whichever reason comes first (keepalive,
  * slow consumer, token expiry, shutdown) wins. The TCP connection is closed when the frame is
  * written, or after a grace period if the client is not reading (a slow consumer's socket is full).
+ * A stream that is not a WebSocket (Server-Sent Events) registers its own way of saying goodbye
+ * ({@link #onClose}); the code and reason are handed to it.
  */
 public final class StreamClose {
     public static final int NORMAL = 1000;
@@ -19,6 +21,12 @@ public final class StreamClose {
     public static final String TOKEN_EXPIRED_REASON = "Authorization token expired; reconnect with a new token.";
 
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("loggregator.closing");
+    private static final AttributeKey<Goodbye> GOODBYE = AttributeKey.valueOf("loggregator.goodbye");
+
+    /** Writes a stream's last words (its close frame or closing event) and returns when they are written. */
+    public interface Goodbye {
+        io.netty.channel.ChannelFuture write(Channel channel, int code, String reason);
+    }
     private static final long GRACE_SECONDS = 2;
 
     private StreamClose() {
@@ -33,6 +41,11 @@ public final class StreamClose {
         }
     }
 
+    /** Replaces the WebSocket close frame with {@code goodbye} for this channel's stream. */
+    public static void onClose(Channel channel, Goodbye goodbye) {
+        channel.attr(GOODBYE).set(goodbye);
+    }
+
     public static boolean isClosing(Channel channel) {
         return channel.hasAttr(CLOSING);
     }
@@ -41,7 +54,9 @@ public final class StreamClose {
         if (channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) != null || !channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        Goodbye goodbye = channel.attr(GOODBYE).get();
+        (goodbye != null ? goodbye.write(channel, code, reason)
+                : channel.writeAndFlush(new CloseWebSocketFrame(code, reason))).addListener(ChannelFutureListener.CLOSE);
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, GRACE_SECONDS, TimeUnit.SECONDS);

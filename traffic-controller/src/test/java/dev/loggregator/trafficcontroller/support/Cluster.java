@@ -37,7 +37,9 @@ public final class Cluster implements AutoCloseable {
     private final int[] dopplerWsPorts;
     private final int[] dopplerTcpPorts;
     private final int[] dopplerHealthPorts;
+    private final int[] dopplerGrpcPorts;
     private final int[] tcPorts;
+    private final int[] tcGrpcPorts;
     private final int[] tcHealthPorts;
     private final JavaProcess[] dopplers;
     private final JavaProcess[] tcs;
@@ -49,12 +51,15 @@ public final class Cluster implements AutoCloseable {
         dopplerWsPorts = ports(dopplerCount);
         dopplerTcpPorts = ports(dopplerCount);
         dopplerHealthPorts = ports(dopplerCount);
+        dopplerGrpcPorts = ports(dopplerCount);
         tcPorts = ports(tcCount);
+        tcGrpcPorts = ports(tcCount);
         tcHealthPorts = ports(tcCount);
         StringBuilder yaml = new StringBuilder("name: tc-test\nproperties:\n  system_domain: example.com\n"
                 + "  logger_endpoint:\n    port: " + tcPorts[0] + "\ndoppler:\n  instances:\n");
         for (int i = 0; i < dopplerCount; i++) {
-            yaml.append("    - {host: 127.0.0.1, grpc_port: 0, udp_port: 0, tls_port: 0, ws_port: ").append(dopplerWsPorts[i])
+            yaml.append("    - {host: 127.0.0.1, grpc_port: ").append(dopplerGrpcPorts[i])
+                    .append(", udp_port: 0, tls_port: 0, ws_port: ").append(dopplerWsPorts[i])
                     .append(", tcp_port: ").append(dopplerTcpPorts[i]).append(", health_port: ")
                     .append(dopplerHealthPorts[i]).append("}\n");
         }
@@ -63,7 +68,7 @@ public final class Cluster implements AutoCloseable {
         yaml.append("traffic_controller:\n  instances:\n");
         for (int i = 0; i < tcCount; i++) {
             yaml.append("    - {host: 127.0.0.1, port: ").append(tcPorts[i]).append(", health_port: ")
-                    .append(tcHealthPorts[i]).append("}\n");
+                    .append(tcHealthPorts[i]).append(", grpc_port: ").append(tcGrpcPorts[i]).append("}\n");
         }
         yaml.append(indent(tcSection));
         Path dir = Files.createDirectories(Path.of("target", "manifests"));
@@ -156,6 +161,16 @@ public final class Cluster implements AutoCloseable {
 
     public String http(int tc) {
         return "http://127.0.0.1:" + tcPorts[tc];
+    }
+
+    /** Doppler {@code i}'s v2 gRPC ingress. */
+    public int dopplerGrpcPort(int i) {
+        return dopplerGrpcPorts[i];
+    }
+
+    /** Traffic Controller {@code tc}'s gRPC {@code loggregator.v2.Egress} port. */
+    public int tcGrpcPort(int tc) {
+        return tcGrpcPorts[tc];
     }
 
     public int tcPort(int tc) {

@@ -1,5 +1,7 @@
 package dev.loggregator.doppler.ingress.grpc;
 
+import dev.loggregator.server.grpc.PeerAddress;
+
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
@@ -14,7 +16,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.cloudfoundry.loggregator.plumbing.DopplerIngestorGrpc;
-import org.cloudfoundry.loggregator.v2.IngressGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class GrpcIngressServer {
                 .addStreamTracerFactory(new GrpcErrorCounter(metrics.grpcErrors()))
                 .addTransportFilter(new HandshakeFailureCounter(metrics))
                 .addService(ServerInterceptors.intercept(
-                        MalformedMessageCounting.wrap(IngressGrpc.bindService(new V2IngressService(intake)), onMalformed),
+                        MalformedMessageCounting.wrap(V2IngressService.definition(intake), onMalformed),
                         new PeerAddress()))
                 .addService(ServerInterceptors.intercept(
                         MalformedMessageCounting.wrap(DopplerIngestorGrpc.bindService(new PusherService(intake)), onMalformed),

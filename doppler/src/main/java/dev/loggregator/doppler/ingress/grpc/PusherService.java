@@ -1,5 +1,7 @@
 package dev.loggregator.doppler.ingress.grpc;
 
+import dev.loggregator.server.grpc.PeerAddress;
+
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.metrics.IngressProtocol;
 import io.grpc.stub.StreamObserver;

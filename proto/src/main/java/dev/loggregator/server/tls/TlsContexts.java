@@ -1,4 +1,4 @@
-package dev.loggregator.doppler.tls;
+package dev.loggregator.server.tls;
 
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.TlsFiles;
@@ -11,37 +11,38 @@ import java.nio.file.Files;
 import javax.net.ssl.SSLException;
 
 /**
- * Server TLS contexts from the manifest's PEM files ({@code doppler.tls}). With a CA bundle the
- * server requires and verifies client certificates (mutual TLS, as Loggregator agents use).
+ * Server TLS contexts from the manifest's PEM files (e.g. {@code doppler.tls}). With a CA bundle the
+ * server requires and verifies client certificates (mutual TLS, as Loggregator agents and the
+ * reverse log proxy's clients use). {@code keyPath} names the manifest key in errors.
  */
 public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** For the v1 TLS stream listener. */
-    public static SslContext forStream(TlsFiles files) {
-        return build(files, false);
+    /** For a plain TLS stream listener. */
+    public static SslContext forStream(TlsFiles files, String keyPath) {
+        return build(files, false, keyPath);
     }
 
-    /** For the gRPC listener (HTTP/2 with ALPN). */
-    public static SslContext forGrpc(TlsFiles files) {
-        return build(files, true);
+    /** For a gRPC listener (HTTP/2 with ALPN). */
+    public static SslContext forGrpc(TlsFiles files, String keyPath) {
+        return build(files, true, keyPath);
     }
 
-    private static SslContext build(TlsFiles files, boolean grpc) {
-        File cert = readable(files.cert(), "doppler.tls.cert");
-        File key = readable(files.key(), "doppler.tls.key");
+    private static SslContext build(TlsFiles files, boolean grpc, String keyPath) {
+        File cert = readable(files.cert(), keyPath + ".cert");
+        File key = readable(files.key(), keyPath + ".key");
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(cert, key);
             if (grpc) {
                 builder = GrpcSslContexts.configure(builder);
             }
             if (files.ca() != null) {
-                builder.trustManager(readable(files.ca(), "doppler.tls.ca")).clientAuth(ClientAuth.REQUIRE);
+                builder.trustManager(readable(files.ca(), keyPath + ".ca")).clientAuth(ClientAuth.REQUIRE);
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new ManifestException("doppler.tls: cannot use " + files.cert() + " / " + files.key()
+            throw new ManifestException(keyPath + ": cannot use " + files.cert() + " / " + files.key()
                     + (files.ca() == null ? "" : " / " + files.ca()) + ": " + e.getMessage(), e);
         }
     }

@@ -1,34 +1,34 @@
 package dev.loggregator.doppler.routing;
 
-import dev.loggregator.wire.filter.EnvelopeFilter;
 import java.util.Arrays;
 
 /**
- * Firehose subscribers sharing one subscription id and filter: each envelope goes to exactly
- * one member. Members take turns; a member whose queue is full is passed over for the next one,
+ * Subscribers sharing one subscription (the v1 firehose's subscription id, the v2 API's shard id)
+ * and one matcher: each envelope the matcher accepts goes to exactly one member. Members take turns
+ * (unless the matcher names one); a member whose queue is full is passed over for the next one,
  * and only when every member is full is the envelope dropped (for the member whose turn it was).
  */
-final class FirehoseGroup {
-    private final EnvelopeFilter filter;
+final class SharedGroup {
+    private final EnvelopeMatcher matcher;
     private volatile EnvelopeSubscriber[] members = new EnvelopeSubscriber[0];
     private int turn; // router thread only
 
-    FirehoseGroup(EnvelopeFilter filter) {
-        this.filter = filter;
+    SharedGroup(EnvelopeMatcher matcher) {
+        this.matcher = matcher;
     }
 
     void deliver(RoutedEnvelope envelope) {
-        if (!filter.accepts(envelope.eventType())) {
-            return;
-        }
         EnvelopeSubscriber[] current = members;
         int n = current.length;
-        if (n == 0) {
+        if (n == 0 || !matcher.accepts(envelope)) {
             return;
         }
-        int first = turn++ % n;
-        if (turn < 0) {
-            turn = 0;
+        int first = matcher.member(envelope, n);
+        if (first < 0) {
+            first = turn++ % n;
+            if (turn < 0) {
+                turn = 0;
+            }
         }
         for (int i = 0; i < n; i++) {
             if (current[(first + i) % n].offer(envelope)) {

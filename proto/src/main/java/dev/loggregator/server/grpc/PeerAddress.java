@@ -1,4 +1,4 @@
-package dev.loggregator.doppler.ingress.grpc;
+package dev.loggregator.server.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -8,11 +8,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
-/** Makes the caller's address available to service code, so bad-input log lines can name the sender. */
-final class PeerAddress implements ServerInterceptor {
-    private static final Context.Key<Object> KEY = Context.key("doppler-peer");
+/** Makes the caller's address available to gRPC service code, so log lines and notices can name it. */
+public final class PeerAddress implements ServerInterceptor {
+    private static final Context.Key<Object> KEY = Context.key("loggregator-peer");
 
-    static Object current() {
+    public static Object current() {
         Object peer = KEY.get();
         return peer == null ? "unknown gRPC peer" : peer;
     }

@@ -1,77 +1,67 @@
 package dev.loggregator.trafficcontroller.stream;
 
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
-import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
-import dev.loggregator.wire.notice.DropNotices;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound half of one client's WebSocket stream. Doppler link threads hand it batches
- * ({@link #deliver}); it queues them up to {@code capacity} envelopes (dropping and counting
- * beyond, so the Dopplers and other clients never wait, and telling the client how many it missed
- * with the TruncatingBuffer notice once it takes data again) and drains them on the channel's event
- * loop, one binary frame per envelope, framed back to back into 64 KiB buffers and flushed once
- * per drain rather than per frame (performance-notes.md: the flush and the per-message
- * bookkeeping, not the bytes, decide throughput). A client that takes no data for the slow-consumer timeout while
- * data waits is closed with 1000 and counted, as the original did.
+ * The outbound half of one client's stream (a v1 WebSocket or a v2 Server-Sent Events response).
+ * Doppler link threads hand it batches ({@link #deliver}); it queues them up to {@code capacity}
+ * envelopes (dropping and counting beyond, so the Dopplers and other clients never wait, and
+ * telling the client how many it missed once it takes data again) and drains them on the channel's
+ * event loop, laid out by its {@link StreamFraming} back to back into 64 KiB buffers and flushed
+ * once per drain rather than per frame (performance-notes.md: the flush and the per-message
+ * bookkeeping, not the bytes, decide throughput). A client that takes no data for the slow-consumer
+ * timeout while data waits is closed ({@link StreamClose}) and counted, as the original did.
  */
-public final class ClientStream extends ChannelInboundHandlerAdapter implements EnvelopeSink {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientStream.class);
-    /** Frames are laid out back to back in buffers of this size: one write and one outbound entry per 64 KiB. */
-    private static final int CHUNK_BYTES = 64 * 1024;
+public final class OutboundStream extends ChannelInboundHandlerAdapter implements EnvelopeSink {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundStream.class);
+    private static final int CHUNK_BYTES = StreamFraming.CHUNK_BYTES;
 
     private final String endpoint;
+    private final StreamFraming framing;
     private final String description;
     private final TrafficControllerMetrics metrics;
-    private final int capacity;
     private final long slowConsumerNanos;
     private final Function<EnvelopeSink, AutoCloseable> subscribe;
-    private final Queue<List<byte[]>> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    private final BatchQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final AtomicLong droppedSinceNotice = new AtomicLong();
     private final String appId;
     private volatile String droppedAppId;
-    private long droppedTotal;
     private final Runnable drainTask = this::drain;
     private volatile boolean released;
     private ChannelHandlerContext ctx;
     private AutoCloseable upstream;
     private ScheduledFuture<?> slowCheck;
-    private List<byte[]> current;
-    private int currentIndex;
     private long lastProgressNanos;
 
     /**
-     * @param endpoint  {@link TrafficControllerMetrics#FIREHOSE} or {@link TrafficControllerMetrics#STREAM}
+     * @param endpoint  the metrics label ({@link TrafficControllerMetrics#FIREHOSE}, {@link TrafficControllerMetrics#STREAM}, ...)
      * @param appId     the app of an app stream (null for the firehose), for drop notices
      * @param subscribe opens the upstream for this stream once it is in the pipeline; closed when the client goes
      */
-    public ClientStream(String endpoint, String appId, String description, TrafficControllerMetrics metrics, int capacity,
-                        long slowConsumerMillis, Function<EnvelopeSink, AutoCloseable> subscribe) {
+    public OutboundStream(String endpoint, StreamFraming framing, String appId, String description,
+                          TrafficControllerMetrics metrics, int capacity, long slowConsumerMillis,
+                          Function<EnvelopeSink, AutoCloseable> subscribe) {
         this.endpoint = endpoint;
+        this.framing = framing;
         this.appId = appId;
         this.description = description;
         this.metrics = metrics;
-        this.capacity = capacity;
+        this.queue = new BatchQueue(capacity);
         this.slowConsumerNanos = TimeUnit.MILLISECONDS.toNanos(slowConsumerMillis);
         this.subscribe = subscribe;
     }
@@ -98,17 +88,13 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
         if (released) {
             return;
         }
-        int size = envelopes.size();
-        if (queued.addAndGet(size) > capacity) {
-            queued.addAndGet(-size);
-            metrics.dropped(endpoint, size);
-            if (appId == null && droppedAppId == null) {
+        if (!queue.offer(envelopes)) {
+            metrics.dropped(endpoint, envelopes.size());
+            if (appId == null && droppedAppId == null && framing == WebSocketFraming.INSTANCE) {
                 droppedAppId = routingAppId(envelopes.get(0));
             }
-            droppedSinceNotice.addAndGet(size);
             return;
         }
-        queue.offer(envelopes);
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 ctx.executor().execute(drainTask);
@@ -128,43 +114,39 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
             return;
         }
         int written = 0;
-        ByteBuf chunk = null;
-        long drops = droppedSinceNotice.get();
-        if (drops > 0 && channel.isWritable()) {
-            // As the Doppler's TruncatingBuffer does: once the client takes data again, tell it what it missed.
-            droppedSinceNotice.addAndGet(-drops);
-            droppedTotal += drops;
-            chunk = ctx.alloc().directBuffer(CHUNK_BYTES);
+        // As the Doppler's TruncatingBuffer does: once the client takes data again, tell it what it missed.
+        long drops = channel.isWritable() ? queue.takeDrops() : 0;
+        if (drops > 0) {
             long now = System.currentTimeMillis() * 1_000_000L;
             String noticeApp = appId != null ? appId : droppedAppId != null ? droppedAppId : EnvelopeRouting.SYSTEM;
-            BinaryFrames.write(chunk, DropNotices.logMessage(SelfMetricsEmitter.ORIGIN, noticeApp, drops, droppedTotal,
-                    ClientAddress.of(channel), now));
-            BinaryFrames.write(chunk, DropNotices.counterEvent(SelfMetricsEmitter.ORIGIN, drops, droppedTotal, now));
+            ctx.write(framing.notice(ctx.alloc().directBuffer(1024), noticeApp, drops, queue.droppedTotal(),
+                    ClientAddress.of(channel), now), ctx.voidPromise());
             written += 2;
         }
+        ByteBuf chunk = null;
+        int inChunk = 0;
+        int maxInChunk = framing.maxRecordsPerChunk();
         while (channel.isWritable()) {
-            if (current == null || currentIndex == current.size()) {
-                current = queue.poll();
-                currentIndex = 0;
-                if (current == null) {
-                    break;
-                }
-                queued.addAndGet(-current.size());
+            byte[] envelope = queue.poll();
+            if (envelope == null) {
+                break;
             }
-            byte[] envelope = current.get(currentIndex++);
-            int frameLength = BinaryFrames.frameLength(envelope.length);
-            if (chunk != null && chunk.writableBytes() < frameLength) {
-                ctx.write(chunk, ctx.voidPromise());
+            int recordBytes = framing.recordBytes(envelope);
+            if (chunk != null && (chunk.writableBytes() < recordBytes || inChunk == maxInChunk)) {
+                ctx.write(framing.endChunk(chunk), ctx.voidPromise());
                 chunk = null;
             }
             if (chunk == null) {
-                chunk = ctx.alloc().directBuffer(Math.max(CHUNK_BYTES, frameLength));
+                chunk = ctx.alloc().directBuffer(Math.max(CHUNK_BYTES, recordBytes + 64));
+                framing.startChunk(chunk);
+                inChunk = 0;
             }
-            BinaryFrames.write(chunk, envelope);
+            framing.writeRecord(chunk, envelope, inChunk == 0);
+            inChunk++;
             written++;
         }
         if (chunk != null) {
-            ctx.write(chunk, ctx.voidPromise());
+            ctx.write(framing.endChunk(chunk), ctx.voidPromise());
         }
         if (written > 0) {
             ctx.flush();
@@ -185,7 +167,7 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
     private void checkSlowConsumer() {
         Channel channel = ctx.channel();
         long now = System.nanoTime();
-        boolean waiting = !channel.isWritable() || queued.get() > 0 || (current != null && currentIndex < current.size());
+        boolean waiting = !channel.isWritable() || queue.hasQueued();
         if (!waiting) {
             lastProgressNanos = now;
         } else if (now - lastProgressNanos > slowConsumerNanos && !StreamClose.isClosing(channel)) {
@@ -206,9 +188,7 @@ public final class ClientStream extends ChannelInboundHandlerAdapter implements 
     }
 
     private void discardQueued() {
-        current = null;
         queue.clear();
-        queued.set(0);
     }
 
     @Override

@@ -1,0 +1,198 @@
+package dev.loggregator.wire.v2.json;
+
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.loggregator.wire.v2.GoFloats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.GaugeValue;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Value;
+
+/**
+ * A v2 envelope as Go's protojson writes it with {@code EmitUnpopulated}: what the RLP gateway puts
+ * in its Server-Sent Events and Log Cache in its read answers (modern-apis.md §1.3, §3.2). Fields in
+ * declaration order with loggregator-api's snake_case json names, every non-oneof field present,
+ * int64/uint64 as strings, bytes as standard base64, enums by name, map keys sorted, doubles in Go's
+ * shortest form, compact (go-loggregator's reader needs one line per event). Go-loggregator and the
+ * cf CLI parse this strictly, so nothing else may appear.
+ */
+public final class EnvelopeJson {
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .characterEscapes(new GoCharacterEscapes())
+            .build();
+    private static final byte[] BATCH_START = "{\"batch\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] BATCH_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private EnvelopeJson() {
+    }
+
+    /** One envelope's JSON object, UTF-8. */
+    public static byte[] encode(Envelope envelope) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256 + envelope.getSerializedSize() * 2);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            write(json, envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an in-memory builder does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code {"batch":[...]}} around envelopes already encoded by {@link #encode}. */
+    public static byte[] batch(List<byte[]> envelopes) {
+        int size = BATCH_START.length + BATCH_END.length + Math.max(0, envelopes.size() - 1);
+        for (byte[] envelope : envelopes) {
+            size += envelope.length;
+        }
+        byte[] out = new byte[size];
+        System.arraycopy(BATCH_START, 0, out, 0, BATCH_START.length);
+        int at = BATCH_START.length;
+        for (int i = 0; i < envelopes.size(); i++) {
+            if (i > 0) {
+                out[at++] = ',';
+            }
+            byte[] envelope = envelopes.get(i);
+            System.arraycopy(envelope, 0, out, at, envelope.length);
+            at += envelope.length;
+        }
+        System.arraycopy(BATCH_END, 0, out, at, BATCH_END.length);
+        return out;
+    }
+
+    /** The batch prefix and suffix, for writers that lay batches out themselves. */
+    public static byte[] batchStart() {
+        return BATCH_START.clone();
+    }
+
+    public static byte[] batchEnd() {
+        return BATCH_END.clone();
+    }
+
+    static void write(JsonGenerator json, Envelope envelope) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("timestamp", Long.toString(envelope.getTimestamp()));
+        json.writeStringField("source_id", envelope.getSourceId());
+        json.writeStringField("instance_id", envelope.getInstanceId());
+        json.writeFieldName("deprecated_tags");
+        json.writeStartObject();
+        for (Map.Entry<String, Value> tag : sorted(envelope.getDeprecatedTagsMap())) {
+            json.writeFieldName(tag.getKey());
+            writeValue(json, tag.getValue());
+        }
+        json.writeEndObject();
+        json.writeFieldName("tags");
+        json.writeStartObject();
+        for (Map.Entry<String, String> tag : sorted(envelope.getTagsMap())) {
+            json.writeStringField(tag.getKey(), tag.getValue());
+        }
+        json.writeEndObject();
+        switch (envelope.getMessageCase()) {
+            case LOG -> writeLog(json, envelope.getLog());
+            case COUNTER -> {
+                json.writeFieldName("counter");
+                json.writeStartObject();
+                json.writeStringField("name", envelope.getCounter().getName());
+                json.writeStringField("delta", Long.toUnsignedString(envelope.getCounter().getDelta()));
+                json.writeStringField("total", Long.toUnsignedString(envelope.getCounter().getTotal()));
+                json.writeEndObject();
+            }
+            case GAUGE -> {
+                json.writeFieldName("gauge");
+                json.writeStartObject();
+                json.writeFieldName("metrics");
+                json.writeStartObject();
+                for (Map.Entry<String, GaugeValue> metric : sorted(envelope.getGauge().getMetricsMap())) {
+                    json.writeFieldName(metric.getKey());
+                    json.writeStartObject();
+                    json.writeStringField("unit", metric.getValue().getUnit());
+                    json.writeFieldName("value");
+                    json.writeNumber(GoFloats.formatJson(metric.getValue().getValue()));
+                    json.writeEndObject();
+                }
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            case TIMER -> {
+                json.writeFieldName("timer");
+                json.writeStartObject();
+                json.writeStringField("name", envelope.getTimer().getName());
+                json.writeStringField("start", Long.toString(envelope.getTimer().getStart()));
+                json.writeStringField("stop", Long.toString(envelope.getTimer().getStop()));
+                json.writeEndObject();
+            }
+            case EVENT -> {
+                json.writeFieldName("event");
+                json.writeStartObject();
+                json.writeStringField("title", envelope.getEvent().getTitle());
+                json.writeStringField("body", envelope.getEvent().getBody());
+                json.writeEndObject();
+            }
+            case MESSAGE_NOT_SET -> {
+                // protojson leaves an unset oneof out entirely
+            }
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeLog(JsonGenerator json, Log log) throws IOException {
+        json.writeFieldName("log");
+        json.writeStartObject();
+        json.writeFieldName("payload");
+        byte[] payload = log.getPayload().toByteArray();
+        json.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, payload, 0, payload.length);
+        json.writeFieldName("type");
+        switch (log.getType()) {
+            case OUT -> json.writeString("OUT");
+            case ERR -> json.writeString("ERR");
+            default -> json.writeNumber(log.getTypeValue()); // a number this proto has no name for
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeValue(JsonGenerator json, Value value) throws IOException {
+        json.writeStartObject();
+        switch (value.getDataCase()) {
+            case TEXT -> json.writeStringField("text", value.getText());
+            case INTEGER -> json.writeStringField("integer", Long.toString(value.getInteger()));
+            case DECIMAL -> {
+                json.writeFieldName("decimal");
+                json.writeNumber(GoFloats.formatJson(value.getDecimal()));
+            }
+            case DATA_NOT_SET -> {
+                // an empty Value is {} in protojson
+            }
+        }
+        json.writeEndObject();
+    }
+
+    /** Map entries by key in code point order (UTF-8 byte order), as protojson sorts them. */
+    private static <V> List<Map.Entry<String, V>> sorted(Map<String, V> map) {
+        List<Map.Entry<String, V>> entries = new ArrayList<>(map.entrySet());
+        if (entries.size() > 1) {
+            entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+        }
+        return entries;
+    }
+
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}
