@@ -8,6 +8,9 @@ import dev.loggregator.doppler.ingress.udp.UdpIngressServer;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.IngressProtocol;
 import dev.loggregator.doppler.metrics.SelfMetricsEmitter;
+import dev.loggregator.doppler.logcache.LogCacheMetrics;
+import dev.loggregator.doppler.logcache.LogCacheReads;
+import dev.loggregator.doppler.logcache.LogCacheStore;
 import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
@@ -46,6 +49,7 @@ public final class Doppler {
     private final DopplerMetrics metrics = new DopplerMetrics();
     private final Subscriptions subscriptions = new Subscriptions();
     private final AppStore store;
+    private final LogCacheStore logCache;
     private final IngressBuffer buffer;
     private final Router router;
     private final EnvelopeIntake intake;
@@ -67,8 +71,11 @@ public final class Doppler {
         this.instance = config.instance(index);
         this.store = new AppStore(config.maxRetainedLogMessages(), config.maxApps(),
                 config.containerMetricTtlSeconds(), config.sinkInactivityTimeoutSeconds());
+        DopplerSection.LogCache cache = config.logCache();
+        this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
+                cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
-        this.router = new Router(buffer, store, subscriptions);
+        this.router = new Router(buffer, store, logCache, subscriptions);
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
     }
 
@@ -89,7 +96,12 @@ public final class Doppler {
                 new DefaultThreadFactory("doppler-io"));
         int idle = config.idleConnectionTimeoutSeconds();
 
-        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, metrics,
+        LogCacheReads reads = null;
+        if (logCache != null) {
+            scheduler.scheduleWithFixedDelay(logCache::prune, 250, 250, TimeUnit.MILLISECONDS);
+            reads = new LogCacheReads(logCache, LogCacheMetrics.register(metrics, logCache));
+        }
+        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, reads, metrics,
                 config.messageDrainBufferSize(), boss, workers, idle);
         egress.start();
         if (instance.grpcPort() > 0) {

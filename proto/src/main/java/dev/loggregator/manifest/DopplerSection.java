@@ -15,7 +15,8 @@ public record DopplerSection(
         Integer maxEnvelopeBytes,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
-        Integer idleConnectionTimeoutSeconds) {
+        Integer idleConnectionTimeoutSeconds,
+        LogCache logCache) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -29,10 +30,11 @@ public record DopplerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
+        logCache = logCache == null ? LogCache.defaults() : logCache;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -60,6 +62,44 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         tls.validate("doppler.tls");
+        logCache.validate();
+    }
+
+    /**
+     * The Log Cache store (every envelope per source id, for {@code /api/v1/read}): at most
+     * {@code maxPerSource} envelopes per source, a memory budget of {@code memoryLimitBytes} (or, when
+     * that is 0, {@code memoryLimitPercent} of the maximum heap) past which the globally oldest expire,
+     * and at most {@code maxSources} sources.
+     */
+    public record LogCache(Boolean enabled, Integer maxPerSource, Long memoryLimitBytes, Integer memoryLimitPercent,
+                           Integer maxSources) {
+        public LogCache {
+            enabled = enabled == null || enabled;
+            maxPerSource = maxPerSource == null ? 100_000 : maxPerSource;
+            memoryLimitBytes = memoryLimitBytes == null ? 0L : memoryLimitBytes;
+            memoryLimitPercent = memoryLimitPercent == null ? 30 : memoryLimitPercent;
+            maxSources = maxSources == null ? 100_000 : maxSources;
+        }
+
+        static LogCache defaults() {
+            return new LogCache(null, null, null, null, null);
+        }
+
+        /** The byte budget on a JVM whose maximum heap is {@code maxHeapBytes}. */
+        public long budgetBytes(long maxHeapBytes) {
+            return memoryLimitBytes > 0 ? memoryLimitBytes : maxHeapBytes / 100 * memoryLimitPercent;
+        }
+
+        void validate() {
+            InvalidManifestValue.requirePositive("doppler.log_cache.max_per_source", maxPerSource);
+            InvalidManifestValue.requirePositive("doppler.log_cache.max_sources", maxSources);
+            if (memoryLimitBytes < 0) {
+                throw new InvalidManifestValue("doppler.log_cache.memory_limit_bytes", "must be 0 (use the percent) or positive");
+            }
+            if (memoryLimitPercent < 1 || memoryLimitPercent > 90) {
+                throw new InvalidManifestValue("doppler.log_cache.memory_limit_percent", "must be between 1 and 90");
+            }
+        }
     }
 
     /** One Doppler node. A port of 0 turns that listener off. */

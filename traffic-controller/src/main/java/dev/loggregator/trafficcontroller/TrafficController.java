@@ -8,6 +8,10 @@ import dev.loggregator.manifest.TrafficControllerSection;
 import dev.loggregator.trafficcontroller.api.ApiServer;
 import dev.loggregator.trafficcontroller.api.StreamSettings;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.CapiClient;
+import dev.loggregator.trafficcontroller.logcache.LogCacheAccess;
+import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
+import dev.loggregator.trafficcontroller.logcache.LogCacheQueries;
 import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
@@ -20,7 +24,9 @@ import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
-import dev.loggregator.trafficcontroller.v2.grpc.EgressServer;
+import dev.loggregator.trafficcontroller.grpc.GrpcApiServer;
+import dev.loggregator.trafficcontroller.logcache.LogCacheGrpcService;
+import dev.loggregator.trafficcontroller.v2.grpc.EgressService;
 import dev.loggregator.manifest.TlsFiles;
 import dev.loggregator.server.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
@@ -59,7 +65,8 @@ public final class TrafficController implements AutoCloseable {
     private volatile HealthStatus status = HealthStatus.STARTING;
     private DopplerConnector connector;
     private SelfMetricsEmitter selfMetrics;
-    private EgressServer grpcEgress;
+    private GrpcApiServer grpcApi;
+    private ExecutorService grpcDrains;
 
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
@@ -73,7 +80,13 @@ public final class TrafficController implements AutoCloseable {
             health = new HealthServer(instance.host(), instance.healthPort(), metrics.registry(), () -> status);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(authExecutor).build();
-        AccessPolicy policy = accessPolicy(section.auth(), http);
+        TrafficControllerSection.Auth auth = section.auth();
+        TokenVerifier verifier = verifier(auth, http);
+        AccessPolicy policy = accessPolicy(auth, verifier, http);
+        LogCacheAccess logCacheAccess = new LogCacheAccess(auth.disableAccessControl(), verifier,
+                auth.cloudController().url() == null ? null
+                        : new CapiClient(http, auth.cloudController().url(), auth.cloudController().cacheSeconds()),
+                authExecutor);
 
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
@@ -88,17 +101,22 @@ public final class TrafficController implements AutoCloseable {
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
                 section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
         int port = manifest.trafficControllerPort(index);
+        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
+        LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, v2, manifest.properties().systemDomain());
+                queries, metrics, settings, v2, logCache, manifest.properties().systemDomain());
 
         if (instance.grpcPort() > 0) {
             TlsFiles grpcTls = section.v2().grpcTls();
-            grpcEgress = new EgressServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
+            grpcDrains = Executors.newFixedThreadPool(2, daemon("tc-grpc-drain"));
+            grpcApi = new GrpcApiServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
-                    connector, metrics, section.outgoingBufferSize(), section.v2().maxGrpcStreams());
-            grpcEgress.start();
-            LOG.info("Traffic Controller {} serving loggregator.v2.Egress on {}:{}{}", index, instance.host(),
-                    grpcEgress.port(), grpcTls.configured() ? " (TLS)" : "");
+                    List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(),
+                                    section.v2().maxGrpcStreams()).definition(),
+                            new LogCacheGrpcService(logCacheQueries).bindService()));
+            grpcApi.start();
+            LOG.info("Traffic Controller {} serving loggregator.v2.Egress and logcache.v1 on {}:{}{}", index,
+                    instance.host(), grpcApi.port(), grpcTls.configured() ? " (TLS)" : "");
         }
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
                 instance.host());
@@ -108,7 +126,20 @@ public final class TrafficController implements AutoCloseable {
                 instance.host(), port, directory.current());
     }
 
-    private AccessPolicy accessPolicy(TrafficControllerSection.Auth auth, HttpClient http) throws IOException {
+    /** The token verifier of {@code traffic_controller.auth}; null when access control is off. */
+    private static TokenVerifier verifier(TrafficControllerSection.Auth auth, HttpClient http) throws IOException {
+        if (auth.disableAccessControl()) {
+            return null;
+        }
+        if (auth.uaa().url() != null) {
+            return new UaaTokenVerifier(http, auth.uaa().url(), auth.uaa().clientId(), auth.uaa().clientSecret());
+        }
+        RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
+                : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
+        return new JwtTokenVerifier(auth.jwt().hs256Secret(), pem, auth.jwt().jwksUrl());
+    }
+
+    private AccessPolicy accessPolicy(TrafficControllerSection.Auth auth, TokenVerifier verifier, HttpClient http) {
         if (auth.disableAccessControl()) {
             LOG.warn("**********************************************************************");
             LOG.warn("* ACCESS CONTROL IS DISABLED (traffic_controller.auth.disable_access_control)");
@@ -116,14 +147,6 @@ public final class TrafficController implements AutoCloseable {
             LOG.warn("* Use this for development only.");
             LOG.warn("**********************************************************************");
             return new AccessPolicy(true, null, null, auth.adminScopes(), authExecutor);
-        }
-        TokenVerifier verifier;
-        if (auth.uaa().url() != null) {
-            verifier = new UaaTokenVerifier(http, auth.uaa().url(), auth.uaa().clientId(), auth.uaa().clientSecret());
-        } else {
-            RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
-                    : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
-            verifier = new JwtTokenVerifier(auth.jwt().hs256Secret(), pem, auth.jwt().jwksUrl());
         }
         LogAccessChecker logAccess = auth.cloudController().url() == null ? null
                 : new LogAccessChecker(http, auth.cloudController().url(), auth.cloudController().cacheSeconds());
@@ -178,8 +201,9 @@ public final class TrafficController implements AutoCloseable {
             selfMetrics.close();
         }
         api.drain();
-        if (grpcEgress != null) {
-            grpcEgress.close();
+        if (grpcApi != null) {
+            grpcApi.close();
+            grpcDrains.shutdownNow();
         }
         if (connector != null) {
             connector.close();

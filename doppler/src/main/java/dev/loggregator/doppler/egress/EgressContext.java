@@ -4,6 +4,7 @@ import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
 import dev.loggregator.doppler.routing.Subscriptions;
+import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,14 +16,16 @@ final class EgressContext {
 
     private final Subscriptions subscriptions;
     private final AppStore store;
+    private final LogCacheReads logCache;
     private final DopplerMetrics metrics;
     private final int queueSize;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     private final IdleConnectionCloser silentLinkCloser;
 
-    EgressContext(Subscriptions subscriptions, AppStore store, DopplerMetrics metrics, int queueSize) {
+    EgressContext(Subscriptions subscriptions, AppStore store, LogCacheReads logCache, DopplerMetrics metrics, int queueSize) {
         this.subscriptions = subscriptions;
         this.store = store;
+        this.logCache = logCache;
         this.metrics = metrics;
         this.queueSize = queueSize;
         this.silentLinkCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.SUBSCRIBER_SILENT, "subscriber");
@@ -34,6 +37,11 @@ final class EgressContext {
 
     AppStore store() {
         return store;
+    }
+
+    /** Null when the Log Cache store is off. */
+    LogCacheReads logCache() {
+        return logCache;
     }
 
     DopplerMetrics metrics() {

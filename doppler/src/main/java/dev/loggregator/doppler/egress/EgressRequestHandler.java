@@ -9,6 +9,7 @@ import dev.loggregator.doppler.routing.V1FirehoseMatcher;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
 import dev.loggregator.wire.handshake.OpeningHandshake;
+import dev.loggregator.wire.logcache.LogCacheLink;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -97,6 +98,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 return;
             }
             subscribeMultiplexed(ctx, request);
+        } else if (uri.rawPath().equals(LogCacheLink.READ_PATH) || uri.rawPath().equals(LogCacheLink.META_PATH)) {
+            answerLogCache(ctx, request, uri, get);
         } else if (uri.rawPath().equals(V2Subscription.PATH)) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -214,6 +217,20 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, BATCH_CONTENT_TYPE);
         context.metrics().egress().add(endpoint, envelopes.size());
         respond(ctx, request, response);
+    }
+
+    private void answerLogCache(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean get) {
+        if (!get) {
+            badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+            return;
+        }
+        if (context.logCache() == null) {
+            badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "the Log Cache store is off (doppler.log_cache.enabled)");
+            return;
+        }
+        LogCacheRequests logCache = new LogCacheRequests(context.logCache());
+        respond(ctx, request, uri.rawPath().equals(LogCacheLink.META_PATH) ? logCache.meta()
+                : logCache.read(ctx.alloc(), uri.parameters()));
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

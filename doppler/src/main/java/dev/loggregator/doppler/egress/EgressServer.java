@@ -4,6 +4,7 @@ import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
 import dev.loggregator.doppler.routing.Subscriptions;
+import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,10 +36,11 @@ public final class EgressServer {
     private final EgressContext context;
     private Channel channel;
 
-    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, DopplerMetrics metrics,
+    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, LogCacheReads logCache,
+                        DopplerMetrics metrics,
                         int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, store, metrics, queueSize);
+        this.context = new EgressContext(subscriptions, store, logCache, metrics, queueSize);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)

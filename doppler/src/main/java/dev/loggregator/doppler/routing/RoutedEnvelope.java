@@ -1,6 +1,8 @@
 package dev.loggregator.doppler.routing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.routing.EnvelopeRouting;
+import dev.loggregator.wire.routing.EnvelopeTimestamp;
 import dev.loggregator.wire.v2.TagPreference;
 import dev.loggregator.wire.v2.V1ToV2Converter;
 import dev.loggregator.wire.v2.V2Kind;
@@ -81,6 +83,28 @@ public final class RoutedEnvelope {
 
     public boolean arrivedAsV2() {
         return v2Original != null;
+    }
+
+    /** The bytes as they arrived: a marshalled v2 envelope ({@link #arrivedAsV2()}) or v1 envelope. */
+    public byte[] originalBytes() {
+        return v2Original != null ? v2Original : v1[0];
+    }
+
+    /**
+     * The v2 {@code source_id}, read cheaply: for an envelope that arrived as v2 its own; for one that
+     * arrived as v1 its app id, which is what tov2 makes the source id of app logs, container metrics
+     * and HTTP events, and only for envelopes of no app (platform metrics) the tov2 conversion itself.
+     */
+    public String sourceId() {
+        if (v2Original != null || !EnvelopeRouting.SYSTEM.equals(appId)) {
+            return v2Original != null ? v2.getSourceId() : appId;
+        }
+        return v2().getSourceId();
+    }
+
+    /** The envelope's timestamp (Unix nanoseconds), read without parsing what arrived as v1. */
+    public long timestamp() {
+        return v2Original != null ? v2.getTimestamp() : EnvelopeTimestamp.read(v1[0]);
     }
 
     /** The v2 envelope (converted from v1 by tov2 rules on first use). */

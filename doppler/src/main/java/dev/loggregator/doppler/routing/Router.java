@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.routing;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
+import dev.loggregator.doppler.logcache.LogCacheStore;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -18,14 +19,17 @@ public final class Router {
 
     private final IngressBuffer buffer;
     private final AppStore store;
+    private final LogCacheStore logCache;
     private final Subscriptions subscriptions;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public Router(IngressBuffer buffer, AppStore store, Subscriptions subscriptions) {
+    /** {@code logCache} may be null (the Log Cache store is off). */
+    public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions) {
         this.buffer = buffer;
         this.store = store;
+        this.logCache = logCache;
         this.subscriptions = subscriptions;
         this.thread = new Thread(this::run, "doppler-router");
     }
@@ -47,6 +51,9 @@ public final class Router {
     private void route(RoutedEnvelope envelope) {
         try {
             store.add(envelope);
+            if (logCache != null) {
+                logCache.add(envelope, System.nanoTime());
+            }
             subscriptions.dispatch(envelope);
         } catch (RuntimeException e) {
             // A bug must cost one envelope, never the router thread.

@@ -33,6 +33,7 @@ public final class TrafficControllerMetrics {
     private final Counter malformedBatches;
     private final Histogram recentLogsLatency;
     private final Histogram containerMetricsLatency;
+    private final Histogram logCacheReadLatency;
     private volatile double lastRecentLogsLatencyMillis;
     private volatile double lastContainerMetricsLatencyMillis;
 
@@ -65,6 +66,8 @@ public final class TrafficControllerMetrics {
                 .help("time to gather recent logs from every Doppler").register(registry);
         containerMetricsLatency = Histogram.builder().name("doppler_proxy_container_metrics_latency_seconds")
                 .help("time to gather container metrics from every Doppler").register(registry);
+        logCacheReadLatency = Histogram.builder().name("log_cache_read_latency_seconds")
+                .help("time to answer a Log Cache read (auth excluded), gathering from every Doppler").register(registry);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         GaugeWithCallback.builder().name("jvm_heap_used_bytes").help("heap in use")
                 .callback(cb -> cb.call(memory.getHeapMemoryUsage().getUsed())).register(registry);
@@ -152,6 +155,10 @@ public final class TrafficControllerMetrics {
     public void containerMetricsLatency(long nanos) {
         containerMetricsLatency.observe(nanos / 1e9);
         lastContainerMetricsLatencyMillis = nanos / 1e6;
+    }
+
+    public void logCacheRead(long nanos) {
+        logCacheReadLatency.observe(nanos / 1e9);
     }
 
     public double lastContainerMetricsLatencyMillis() {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code RESOURCE_EXHAUSTED}. Each call subscribes on every Doppler with its selectors and shard id
  * and receives marshalled v2 envelopes in its tag preference, relayed without being parsed.
  */
-final class EgressService {
+public final class EgressService {
     private static final Logger LOG = LoggerFactory.getLogger(EgressService.class);
     /** A Doppler's v2 record is at most an envelope grown by its tags; a frame caps it at 1 MiB. */
     private static final int MAX_RECORD_BYTES = 1 << 20;
@@ -44,8 +44,9 @@ final class EgressService {
     private final int maxStreams;
     private final AtomicInteger streams = new AtomicInteger();
 
-    EgressService(DopplerConnector connector, TrafficControllerMetrics metrics, Executor executor, int capacity,
-                  int maxStreams) {
+    /** {@code executor} runs the streams' drains: they only copy bytes into gRPC's buffers and never block. */
+    public EgressService(DopplerConnector connector, TrafficControllerMetrics metrics, Executor executor, int capacity,
+                         int maxStreams) {
         this.connector = connector;
         this.metrics = metrics;
         this.executor = executor;
@@ -53,7 +54,7 @@ final class EgressService {
         this.maxStreams = maxStreams;
     }
 
-    ServerServiceDefinition definition() {
+    public ServerServiceDefinition definition() {
         MethodDescriptor<EgressRequest, PreEncoded> receiver = EgressGrpc.getReceiverMethod()
                 .toBuilder(ProtoUtils.marshaller(EgressRequest.getDefaultInstance()), PreEncoded.MARSHALLER).build();
         MethodDescriptor<EgressBatchRequest, PreEncoded> batched = EgressGrpc.getBatchedReceiverMethod()
@@ -123,7 +124,4 @@ final class EgressService {
                 request.getShardId(), request.getSelectorsCount());
     }
 
-    int openStreams() {
-        return streams.get();
-    }
 }

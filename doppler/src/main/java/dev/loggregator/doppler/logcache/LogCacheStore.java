@@ -1,0 +1,192 @@
+package dev.loggregator.doppler.logcache;
+
+import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.wire.v2.V2Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaInfo;
+
+/**
+ * Every envelope this Doppler received, kept per source id for Log Cache reads (issue 14): each
+ * Doppler holds what agents sent to it and Traffic Controllers merge the answers of all Dopplers, so a
+ * write is one append on the router thread and no envelope crosses the network twice. Memory is bounded
+ * three ways: at most {@code maxPerSource} envelopes per source (the oldest expire), a global byte
+ * budget past which the globally oldest envelopes expire (the pruner, as Log Cache's truncation loop),
+ * and a number of sources past which the least recently written sources are forgotten (a hard limit of
+ * twice that refuses new sources, counted, until the pruner has run).
+ */
+public final class LogCacheStore {
+    private final Map<String, SourceLog> sources = new ConcurrentHashMap<>();
+    private final int maxPerSource;
+    private final long budgetBytes;
+    private final int maxSources;
+    private final AtomicLong bytesHeld = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong expiredByBudget = new AtomicLong();
+    private final AtomicLong refusedSources = new AtomicLong();
+    private final AtomicLong forgottenSources = new AtomicLong();
+
+    public LogCacheStore(int maxPerSource, long budgetBytes, int maxSources) {
+        this.maxPerSource = maxPerSource;
+        this.budgetBytes = budgetBytes;
+        this.maxSources = maxSources;
+    }
+
+    /** Router thread: keeps the envelope under its source id. */
+    public void add(RoutedEnvelope envelope, long nowNanos) {
+        V2Kind kind = envelope.kind();
+        if (kind == null) {
+            return; // a v2 envelope without a message: nothing a Log Cache read could select
+        }
+        String sourceId = envelope.sourceId();
+        while (true) {
+            SourceLog log = sources.get(sourceId);
+            if (log == null) {
+                if (sources.size() >= 2 * maxSources) {
+                    refusedSources.incrementAndGet();
+                    return;
+                }
+                log = sources.computeIfAbsent(sourceId, id -> new SourceLog(id, maxPerSource));
+            }
+            synchronized (log) {
+                if (log.forgotten()) {
+                    continue; // the pruner dropped it just now: write into a new one
+                }
+                bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
+                        envelope.originalBytes(), nowNanos));
+            }
+            stored.incrementAndGet();
+            return;
+        }
+    }
+
+    /** The source's entries for a read; empty for an unknown source. */
+    public List<SourceLog.Entry> read(String sourceId, long start, long end, int limit, boolean descending, int kindMask,
+                                      SourceLog.EntryFilter filter) {
+        SourceLog log = sources.get(sourceId);
+        if (log == null) {
+            return List.of();
+        }
+        synchronized (log) {
+            return log.read(start, end, limit, descending, kindMask, filter);
+        }
+    }
+
+    /** Per source: count, expired, oldest and newest timestamp, as Log Cache's Meta answers. */
+    public Map<String, MetaInfo> meta() {
+        Map<String, MetaInfo> meta = new java.util.HashMap<>();
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                if (log.size() == 0 && log.expired() == 0) {
+                    continue;
+                }
+                meta.put(log.sourceId(), MetaInfo.newBuilder()
+                        .setCount(log.size())
+                        .setExpired(log.expired())
+                        .setOldestTimestamp(log.size() == 0 ? 0 : log.oldest())
+                        .setNewestTimestamp(log.size() == 0 ? 0 : log.newest())
+                        .build());
+            }
+        }
+        return meta;
+    }
+
+    /**
+     * Brings the store back within its bounds: forgets the least recently written sources beyond
+     * {@code maxSources}, then expires the globally oldest envelopes until the bytes held are under
+     * the budget. Called periodically off the router thread.
+     */
+    public void prune() {
+        if (sources.size() > maxSources) {
+            forgetLeastRecent(sources.size() - maxSources);
+        }
+        if (bytesHeld.get() <= budgetBytes) {
+            return;
+        }
+        record Oldest(long timestamp, SourceLog log) {
+        }
+        PriorityQueue<Oldest> byAge = new PriorityQueue<>((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                if (log.size() > 0) {
+                    byAge.add(new Oldest(log.oldest(), log));
+                }
+            }
+        }
+        // A little below the budget, so the next few writes do not start another pass.
+        long target = budgetBytes - budgetBytes / 50;
+        while (bytesHeld.get() > target && !byAge.isEmpty()) {
+            Oldest oldest = byAge.poll();
+            SourceLog log = oldest.log();
+            synchronized (log) {
+                if (log.size() == 0) {
+                    continue;
+                }
+                bytesHeld.addAndGet(-log.evictOldest());
+                expiredByBudget.incrementAndGet();
+                if (log.size() > 0) {
+                    byAge.add(new Oldest(log.oldest(), log));
+                }
+            }
+        }
+    }
+
+    private void forgetLeastRecent(int excess) {
+        List<SourceLog> all = new ArrayList<>(sources.values());
+        all.sort((a, b) -> Long.compare(a.lastWriteNanos(), b.lastWriteNanos()));
+        for (int i = 0; i < excess && i < all.size(); i++) {
+            SourceLog log = all.get(i);
+            sources.remove(log.sourceId(), log);
+            synchronized (log) {
+                log.forget();
+                bytesHeld.addAndGet(-log.bytesHeld());
+            }
+            forgottenSources.incrementAndGet();
+        }
+    }
+
+    public long bytesHeld() {
+        return bytesHeld.get();
+    }
+
+    public long envelopesHeld() {
+        long count = 0;
+        for (SourceLog log : sources.values()) {
+            count += log.size();
+        }
+        return count;
+    }
+
+    public int sourceCount() {
+        return sources.size();
+    }
+
+    public long stored() {
+        return stored.get();
+    }
+
+    public long expiredByBudget() {
+        return expiredByBudget.get();
+    }
+
+    public long refusedSources() {
+        return refusedSources.get();
+    }
+
+    public long forgottenSources() {
+        return forgottenSources.get();
+    }
+
+    /** Per-source envelope counts, for the count histogram in /metrics. */
+    public List<Integer> sourceSizes() {
+        List<Integer> sizes = new ArrayList<>(sources.size());
+        for (SourceLog log : sources.values()) {
+            sizes.add(log.size());
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.loggregator.doppler.logcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.wire.routing.EnvelopeRouting;
+import java.util.Map;
+import org.cloudfoundry.dropsonde.events.EventFactory;
+import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
+import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaInfo;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
+import org.junit.jupiter.api.Test;
+
+/** The store's bounds: the memory budget expires the globally oldest, with exact counts; sources are bounded. */
+class LogCacheStoreTest {
+    private static RoutedEnvelope v2Log(String source, long timestamp, int payloadBytes) {
+        Envelope envelope = Envelope.newBuilder().setSourceId(source).setTimestamp(timestamp)
+                .setLog(Log.newBuilder().setPayload(ByteString.copyFrom(new byte[payloadBytes]))).build();
+        byte[] bytes = envelope.toByteArray();
+        return RoutedEnvelope.fromV2(bytes, envelope, new byte[0][], null, null);
+    }
+
+    @Test
+    void pastTheBudgetTheGloballyOldestExpireWithExactCounts() {
+        RoutedEnvelope sample = v2Log("a", 1, 200);
+        long perEntry = sample.originalBytes().length + SourceLog.ENTRY_OVERHEAD;
+        long budget = 1000 * perEntry;
+        LogCacheStore store = new LogCacheStore(100_000, budget, 100);
+        // Source a writes timestamps 0..1499, source b 10000..10499: a's are globally oldest.
+        for (int i = 0; i < 1500; i++) {
+            store.add(v2Log("a", i, 200), 0);
+        }
+        for (int i = 0; i < 500; i++) {
+            store.add(v2Log("b", 10_000 + i, 200), 0);
+        }
+        store.prune();
+        assertTrue(store.bytesHeld() <= budget, store.bytesHeld() + " > " + budget);
+        Map<String, MetaInfo> meta = store.meta();
+        long expiredA = meta.get("a").getExpired();
+        assertEquals(0, meta.get("b").getExpired(), "the newer source keeps everything");
+        assertEquals(500, meta.get("b").getCount());
+        assertEquals(1500 - expiredA, meta.get("a").getCount());
+        assertEquals(expiredA, meta.get("a").getOldestTimestamp(), "a lost exactly its oldest");
+        assertEquals(store.expiredByBudget(), expiredA);
+        long expected = 0;
+        for (long i = expiredA; i < 1500; i++) {
+            expected += v2Log("a", i, 200).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
+        }
+        for (int i = 0; i < 500; i++) {
+            expected += v2Log("b", 10_000 + i, 200).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
+        }
+        assertEquals(expected, store.bytesHeld());
+    }
+
+    @Test
+    void v1AppEnvelopesAreStoredUnderTheirAppIdAndPlatformOnesUnderTov2sSourceId() {
+        LogCacheStore store = new LogCacheStore(100, Long.MAX_VALUE, 100);
+        byte[] app = EventFactory.Envelope.newBuilder().setOrigin("rep").setEventType(EventFactory.Envelope.EventType.LogMessage)
+                .setTimestamp(5).setLogMessage(LogMessage.newBuilder().setMessage(ByteString.copyFromUtf8("x"))
+                        .setMessageType(LogMessage.MessageType.OUT).setTimestamp(5).setAppId("app-1")).build().toByteArray();
+        store.add(RoutedEnvelope.fromV1("app-1", EventFactory.Envelope.EventType.LogMessage, app), 0);
+        byte[] platform = EventFactory.Envelope.newBuilder().setOrigin("router").setEventType(EventFactory.Envelope.EventType.ValueMetric)
+                .setDeployment("cf").setJob("router").setTimestamp(6)
+                .setValueMetric(org.cloudfoundry.dropsonde.events.MetricFactory.ValueMetric.newBuilder()
+                        .setName("m").setValue(1).setUnit("u")).build().toByteArray();
+        store.add(RoutedEnvelope.fromV1(EnvelopeRouting.SYSTEM, EventFactory.Envelope.EventType.ValueMetric, platform), 0);
+        assertEquals(1, store.meta().get("app-1").getCount());
+        assertEquals(5, store.meta().get("app-1").getNewestTimestamp());
+        assertEquals(1, store.meta().get("cf/router").getCount());
+    }
+
+    @Test
+    void sourcesBeyondTheLimitAreForgottenLeastRecentFirstAndTheHardLimitRefuses() {
+        LogCacheStore store = new LogCacheStore(100, Long.MAX_VALUE, 10);
+        for (int i = 0; i < 25; i++) {
+            store.add(v2Log("s" + i, i, 10), i);
+        }
+        assertEquals(20, store.sourceCount(), "twice max_sources at most");
+        assertEquals(5, store.refusedSources());
+        store.prune();
+        assertEquals(10, store.sourceCount());
+        assertEquals(10, store.forgottenSources());
+        assertTrue(store.meta().containsKey("s19") && !store.meta().containsKey("s0"));
+        long expected = 0;
+        for (int i = 10; i < 20; i++) {
+            expected += v2Log("s" + i, i, 10).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
+        }
+        assertEquals(expected, store.bytesHeld());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.loggregator.wire.logcache;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.cloudfoundry.logcache.v1.LogCacheEgress.ReadRequest;
+
+/**
+ * Log Cache reads between Traffic Controllers and Dopplers (docs/internal-protocol.md):
+ * {@code GET /logcache/read?format=json|v2&request=R} with R the {@code logcache.v1.ReadRequest} as
+ * URL-safe base64 protobuf, answered by a batch whose records are an 8-byte big-endian timestamp (the
+ * one the envelope is stored under, for merging the Dopplers' answers) followed by the envelope as
+ * protojson or marshalled v2; and {@code GET /logcache/meta}, answered by a marshalled {@code MetaResponse}.
+ */
+public final class LogCacheLink {
+    public static final String READ_PATH = "/logcache/read";
+    public static final String META_PATH = "/logcache/meta";
+    /** Length prefix and timestamp. */
+    public static final int RECORD_OVERHEAD = 4 + 8;
+
+    /** A parsed read: the request and whether records are protojson (else marshalled v2). */
+    public record Read(ReadRequest request, boolean json) {
+    }
+
+    /** One record of an answer. */
+    public record Record(long timestamp, byte[] envelope) {
+    }
+
+    private LogCacheLink() {
+    }
+
+    public static String readPathAndQuery(ReadRequest request, boolean json) {
+        return READ_PATH + "?format=" + (json ? "json" : "v2") + "&request="
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(request.toByteArray());
+    }
+
+    /** @throws IllegalArgumentException naming what is missing or malformed */
+    public static Read parseRead(Map<String, List<String>> parameters) {
+        List<String> format = parameters.get("format");
+        List<String> request = parameters.get("request");
+        if (format == null || format.size() != 1 || !(format.get(0).equals("json") || format.get(0).equals("v2"))) {
+            throw new IllegalArgumentException("exactly one format parameter, json or v2, is required");
+        }
+        if (request == null || request.size() != 1) {
+            throw new IllegalArgumentException("exactly one request parameter is required");
+        }
+        try {
+            return new Read(ReadRequest.parseFrom(Base64.getUrlDecoder().decode(request.get(0))), format.get(0).equals("json"));
+        } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("request is not a base64url ReadRequest: " + e.getMessage());
+        }
+    }
+
+    public static void writeRecord(ByteBuf out, long timestamp, byte[] envelope) {
+        out.writeIntLE(8 + envelope.length);
+        out.writeLong(timestamp);
+        out.writeBytes(envelope);
+    }
+
+    /**
+     * The records of an answer body.
+     *
+     * @throws IllegalArgumentException when the records do not add up to the body
+     */
+    public static List<Record> readRecords(byte[] body) {
+        ByteBuffer in = ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<Record> records = new ArrayList<>();
+        while (in.hasRemaining()) {
+            if (in.remaining() < 4) {
+                throw new IllegalArgumentException("truncated record length");
+            }
+            int length = in.getInt();
+            if (length < 8 || length > in.remaining()) {
+                throw new IllegalArgumentException("record of " + length + " bytes with " + in.remaining() + " left");
+            }
+            long timestamp = in.order(java.nio.ByteOrder.BIG_ENDIAN).getLong();
+            in.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            byte[] envelope = new byte[length - 8];
+            in.get(envelope);
+            records.add(new Record(timestamp, envelope));
+        }
+        return records;
+    }
+}
