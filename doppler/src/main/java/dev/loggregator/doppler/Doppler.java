@@ -11,7 +11,9 @@ import dev.loggregator.doppler.metrics.SelfMetricsEmitter;
 import dev.loggregator.doppler.logcache.LogCacheMetrics;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.logcache.LogCacheStore;
+import dev.loggregator.doppler.routing.FairShare;
 import dev.loggregator.doppler.routing.IngressBuffer;
+import dev.loggregator.doppler.routing.OverloadNotices;
 import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Doppler {
     private static final Logger LOG = LoggerFactory.getLogger(Doppler.class);
     private static final long DRAIN_SECONDS = 5;
+    /** How long open ingress calls may finish after SIGTERM: long enough for a unary Send in progress, not for a stream. */
+    private static final long INGRESS_GRACE_MILLIS = 200;
 
     private final Manifest manifest;
     private final int index;
@@ -75,7 +79,10 @@ public final class Doppler {
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
-        this.router = new Router(buffer, store, logCache, subscriptions);
+        boolean fair = config.fairShareFactor() > 0;
+        this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
+                fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
+                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null);
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
     }
 
@@ -101,8 +108,8 @@ public final class Doppler {
             scheduler.scheduleWithFixedDelay(logCache::prune, 250, 250, TimeUnit.MILLISECONDS);
             reads = new LogCacheReads(logCache, LogCacheMetrics.register(metrics, logCache));
         }
-        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, reads, metrics,
-                config.messageDrainBufferSize(), boss, workers, idle);
+        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, router, store, reads, metrics,
+                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
@@ -174,7 +181,9 @@ public final class Doppler {
         status = HealthStatus.DRAINING;
         try {
             if (grpc != null) {
-                grpc.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+                // Ingress stops first: new calls are refused at once (agents fail over to another Doppler)
+                // and open ones end within the grace; what they handed over before is delivered below.
+                grpc.stop(INGRESS_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             }
             streamServers.forEach(StreamIngressServer::stop);
             if (udp != null) {

@@ -16,7 +16,10 @@ public record DopplerSection(
         Integer metricsIntervalSeconds,
         TlsFiles tls,
         Integer idleConnectionTimeoutSeconds,
-        LogCache logCache) {
+        LogCache logCache,
+        Integer replayBufferSize,
+        Integer replaySeconds,
+        Double fairShareFactor) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -31,10 +34,13 @@ public record DopplerSection(
         tls = tls == null ? TlsFiles.none() : tls;
         idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
         logCache = logCache == null ? LogCache.defaults() : logCache;
+        replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
+        replaySeconds = replaySeconds == null ? 30 : replaySeconds;
+        fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -63,6 +69,11 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         tls.validate("doppler.tls");
         logCache.validate();
+        InvalidManifestValue.requirePositive("doppler.replay_buffer_size", replayBufferSize);
+        InvalidManifestValue.requirePositive("doppler.replay_seconds", replaySeconds);
+        if (fairShareFactor != 0 && fairShareFactor < 1) {
+            throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.loggregator.doppler.egress;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.metrics.RefusedConnectionReason;
-import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -24,10 +23,16 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
 
     private final Subscriber subscriber;
     private final EgressContext context;
+    /** A re-dialled link: the sequence number after which it missed envelopes; -1 for a new link. */
+    private final long resumeAfter;
+    /** Once a follow went through the router, every change of this link must too, to stay in order. */
+    private boolean viaRouter;
+    private final java.util.Map<String, Runnable> removals = new java.util.HashMap<>();
 
-    AppStreamControlHandler(Subscriber subscriber, EgressContext context) {
+    AppStreamControlHandler(Subscriber subscriber, EgressContext context, long resumeAfter) {
         this.subscriber = subscriber;
         this.context = context;
+        this.resumeAfter = resumeAfter;
     }
 
     @Override
@@ -42,13 +47,30 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
                     .addListener(f -> ctx.close());
             return;
         }
-        Subscriptions subscriptions = context.subscriptions();
+        String app = request.appId();
         if (request.subscribe()) {
-            if (subscriber.follow(request.appId())) {
-                subscriptions.addAppStream(request.appId(), subscriber);
+            if (!subscriber.follow(app)) {
+                return;
             }
-        } else if (subscriber.unfollow(request.appId())) {
-            subscriptions.removeAppStream(request.appId(), subscriber);
+            if (request.resume() && resumeAfter >= 0) {
+                viaRouter = true;
+                removals.put(app, context.router().resumeApp(app, subscriber, resumeAfter));
+            } else if (viaRouter) {
+                removals.put(app, context.router().resumeApp(app, subscriber, Long.MAX_VALUE));
+            } else {
+                context.subscriptions().addAppStream(app, subscriber);
+            }
+        } else if (subscriber.unfollow(app)) {
+            remove(app);
+        }
+    }
+
+    private void remove(String app) {
+        Runnable removal = removals.remove(app);
+        if (removal != null) {
+            removal.run();
+        } else {
+            context.subscriptions().removeAppStream(app, subscriber);
         }
     }
 
@@ -56,7 +78,7 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         for (String app : new ArrayList<>(subscriber.followed())) {
             subscriber.unfollow(app);
-            context.subscriptions().removeAppStream(app, subscriber);
+            remove(app);
         }
         super.channelInactive(ctx);
     }

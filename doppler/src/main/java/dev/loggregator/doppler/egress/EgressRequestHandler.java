@@ -9,6 +9,7 @@ import dev.loggregator.doppler.routing.V1FirehoseMatcher;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
 import dev.loggregator.wire.handshake.OpeningHandshake;
+import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.logcache.LogCacheLink;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.buffer.ByteBuf;
@@ -132,19 +133,48 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         if (handshaker == null) {
             return;
         }
+        Long resumeAfter = resumeAfter(ctx, request);
+        if (resumeAfter == null) {
+            return;
+        }
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
-                LinkFormat.V1);
+                LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
         // sent after; the subscriber holds its queue until open().
+        Runnable remove;
         if (endpoint == EgressEndpoint.STREAM) {
-            context.subscriptions().addAppStream(app, subscriber);
-            ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeAppStream(app, subscriber));
+            remove = resumeAfter >= 0 ? context.router().resumeApp(app, subscriber, resumeAfter)
+                    : addAppStream(app, subscriber);
         } else {
-            Runnable remove = context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter),
-                    subscriber);
-            ctx.channel().closeFuture().addListener(f -> remove.run());
+            remove = resumeAfter >= 0
+                    ? context.router().resumeShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber, resumeAfter)
+                    : context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber);
         }
+        ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
+    }
+
+    private Runnable addAppStream(String app, Subscriber subscriber) {
+        context.subscriptions().addAppStream(app, subscriber);
+        return () -> context.subscriptions().removeAppStream(app, subscriber);
+    }
+
+    /**
+     * A re-dialled link's {@code resume=<incarnation>:<sequence>}: the sequence number after which it
+     * missed envelopes (0 when this Doppler restarted since), -1 for a new link; null when the value
+     * was malformed (the request is answered with 400).
+     */
+    private Long resumeAfter(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<String> resume = new QueryStringDecoder(request.uri()).parameters().get(LinkSequence.RESUME_PARAMETER);
+        if (resume == null || resume.isEmpty()) {
+            return -1L;
+        }
+        try {
+            return LinkSequence.replayAfter(resume.get(0), context.incarnation());
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return null;
+        }
     }
 
     /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
@@ -156,26 +186,39 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
+        Long resumeAfter = resumeAfter(ctx, request);
+        if (resumeAfter == null) {
+            return;
+        }
         WebSocketServerHandshaker handshaker = handshaker(ctx, request);
         if (handshaker == null) {
             return;
         }
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
-                context.queueSize(), context.metrics(), subscription.format());
-        Runnable remove = context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
-                subscription.matcher(), subscriber);
+                context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
+                context.fairShareFactor());
+        Runnable remove = resumeAfter >= 0
+                ? context.router().resumeShared("v2", subscription.shardId(), subscription.groupKey(), subscription.matcher(),
+                        subscriber, resumeAfter)
+                : context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
+                        subscription.matcher(), subscriber);
         ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
     }
 
     /** The multiplexed app-stream link: apps are followed as the link asks (AppStreamControlHandler). */
     private void subscribeMultiplexed(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Long resumeAfter = resumeAfter(ctx, request);
+        if (resumeAfter == null) {
+            return;
+        }
         WebSocketServerHandshaker handshaker = handshaker(ctx, request);
         if (handshaker == null) {
             return;
         }
-        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics());
-        openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context));
+        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
+                context.subscriptions()::lastDispatched, context.fairShareFactor());
+        openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context, resumeAfter));
     }
 
     /** The handshaker for a subscription request, or null when it was refused (and answered). */
@@ -196,7 +239,9 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         context.links().add(subscriber);
         ctx.channel().closeFuture().addListener(f -> context.links().remove(subscriber));
         ChannelPipeline pipeline = ctx.pipeline();
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+        io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders()
+                .set(LinkSequence.INCARNATION_HEADER, context.incarnation());
+        handshaker.handshake(ctx.channel(), request, headers, ctx.channel().newPromise()).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess() || !done.channel().isActive()) {
                 ctx.close();
                 return;

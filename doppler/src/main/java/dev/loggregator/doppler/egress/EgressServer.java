@@ -3,6 +3,7 @@ package dev.loggregator.doppler.egress;
 import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
+import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
@@ -36,11 +37,13 @@ public final class EgressServer {
     private final EgressContext context;
     private Channel channel;
 
-    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, LogCacheReads logCache,
+    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
+                        LogCacheReads logCache,
                         DopplerMetrics metrics,
-                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
+                        int queueSize, double fairShareFactor, EventLoopGroup boss, EventLoopGroup workers,
+                        int requestIdleSeconds) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, store, logCache, metrics, queueSize);
+        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)

@@ -49,4 +49,26 @@ public final class DropNotices {
                 .build()
                 .toByteArray();
     }
+
+    /**
+     * The notice an app finds in its own stream when a Doppler under overload shed its envelopes because
+     * it sent more than its fair share (the apps sending least lose nothing): an ERR LogMessage from
+     * source type {@code LGR}, like the drop notice.
+     */
+    public static byte[] overload(String origin, String appId, long shed, long total, String where, long nowNanos) {
+        String text = "App sent more than its fair share while " + where + " was overloaded: " + shed
+                + " envelopes dropped (total " + total + ").";
+        return Envelope.newBuilder()
+                .setOrigin(origin)
+                .setEventType(Envelope.EventType.LogMessage)
+                .setTimestamp(nowNanos)
+                .setLogMessage(LogMessage.newBuilder()
+                        .setMessage(ByteString.copyFromUtf8(text))
+                        .setMessageType(LogMessage.MessageType.ERR)
+                        .setTimestamp(nowNanos)
+                        .setAppId(appId)
+                        .setSourceType(SOURCE_TYPE))
+                .build()
+                .toByteArray();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
+import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.framing.MalformedBatchException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -23,13 +24,18 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     private final DopplerSubscription subscription;
     private final DopplerSubscription.Slot slot;
     private final LinkFrames frames;
+    private final boolean resumed;
     private volatile long lastPongNanos = System.nanoTime();
+    private volatile String incarnation;
+    private volatile long lastSequence;
 
-    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames) {
+    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames,
+                boolean resumed) {
         super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
         this.frames = frames;
+        this.resumed = resumed;
         // The connector pings all links from one thread; Java-WebSocket's own timer is a thread per link.
         setConnectionLostTimeout(0);
         setTcpNoDelay(true);
@@ -38,6 +44,7 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
 
     @Override
     public void onOpen(ServerHandshake handshake) {
+        incarnation = handshake.getFieldValue(LinkSequence.INCARNATION_HEADER);
         lastPongNanos = System.nanoTime();
         subscription.linkOpened(slot, this);
     }
@@ -45,7 +52,10 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     @Override
     public void onMessage(ByteBuffer frame) {
         try {
-            frames.frame(frame);
+            lastSequence = Math.max(lastSequence, LinkSequence.read(frame));
+            if (frame.hasRemaining()) {
+                frames.frame(frame);
+            }
         } catch (MalformedBatchException | IllegalArgumentException e) {
             LOG.warn("malformed batch from Doppler {}: {}; closing the link", getURI(), e.getMessage());
             subscription.malformedBatch();
@@ -65,6 +75,20 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
 
     long lastPongNanos() {
         return lastPongNanos;
+    }
+
+    /** Whether this link re-dials an earlier one and asked the Doppler to replay what it missed. */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /**
+     * What a re-dial of this link asks for: the Doppler's incarnation and the last sequence number read,
+     * or null when the link never opened (the Doppler's incarnation is unknown).
+     */
+    String resumePoint() {
+        String current = incarnation;
+        return current == null || current.isEmpty() ? null : LinkSequence.resume(current, lastSequence);
     }
 
     @Override

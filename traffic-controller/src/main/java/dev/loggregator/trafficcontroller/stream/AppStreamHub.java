@@ -61,7 +61,7 @@ public final class AppStreamHub implements LinkFrames {
     public void opened(DopplerLink link) {
         try {
             for (String appId : streams.keySet()) {
-                link.send(AppStreamMultiplex.subscribe(appId));
+                link.send(link.resumed() ? AppStreamMultiplex.resume(appId) : AppStreamMultiplex.subscribe(appId));
             }
         } catch (WebsocketNotConnectedException e) {
             // Closed already: it is re-dialled and told again when it opens.

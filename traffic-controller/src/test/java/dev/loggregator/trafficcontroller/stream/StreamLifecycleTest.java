@@ -10,6 +10,7 @@ import dev.loggregator.trafficcontroller.support.FrameCounter;
 import dev.loggregator.trafficcontroller.support.Probes;
 import dev.loggregator.trafficcontroller.support.RawWebSocket;
 import dev.loggregator.trafficcontroller.support.StreamClient;
+import dev.loggregator.trafficcontroller.support.V2Sender;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -83,6 +84,72 @@ class StreamLifecycleTest {
             client.closeBlocking();
             firehose.closeBlocking();
         }
+    }
+
+    @Test
+    void everythingARestartedDopplerTakesBeforeItIsLinkedAgainIsDelivered() throws Exception {
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/resume-app/stream", null);
+        StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/resume-sub", null);
+        try {
+            Probes.awaitFlowing(cluster, "resume-app", new int[] {0, 1}, client, firehose);
+            cluster.doppler(1).kill();
+            cluster.startDoppler(1);
+            cluster.awaitDopplerHealthy(1);
+            // At once, before the Traffic Controller has linked the new process: the replay ring holds them.
+            List<byte[]> numbered = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                numbered.add(Envelopes.log("resume-app", "numbered-" + i));
+            }
+            cluster.emit(1, numbered);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(client, "numbered-") == 500
+                    && count(firehose, "numbered-") == 500);
+            assertEquals(-2, client.closeCode());
+        } finally {
+            client.closeBlocking();
+            firehose.closeBlocking();
+        }
+    }
+
+    @Test
+    void aDopplerStoppedWithSigtermLosesNothingItAccepted() throws Exception {
+        StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/sigterm-sub", null);
+        try (V2Sender toStopping = new V2Sender(cluster.dopplerGrpcPort(1));
+             V2Sender toOther = new V2Sender(cluster.dopplerGrpcPort(0))) {
+            Probes.awaitFlowing(cluster, "sigterm-app", new int[] {0, 1}, firehose);
+            java.util.concurrent.atomic.AtomicInteger failedOver = new java.util.concurrent.atomic.AtomicInteger();
+            Thread stopper = new Thread(() -> cluster.doppler(1).terminate(30));
+            int batches = 400;
+            for (int b = 0; b < batches; b++) {
+                if (b == batches / 4) {
+                    stopper.start(); // SIGTERM while batches keep coming
+                }
+                List<org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope> batch = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    batch.add(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope.newBuilder()
+                            .setSourceId("sigterm-app").setTimestamp(System.nanoTime())
+                            .setLog(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log.newBuilder()
+                                    .setPayload(com.google.protobuf.ByteString.copyFromUtf8("seq-" + (b * 10 + i)))).build());
+                }
+                try {
+                    toStopping.send(batch);
+                } catch (io.grpc.StatusRuntimeException refused) {
+                    // Not accepted: an agent sends it to another Doppler.
+                    failedOver.incrementAndGet();
+                    toOther.send(batch);
+                }
+            }
+            stopper.join();
+            assertTrue(failedOver.get() > 0, "the stopping Doppler refused calls after SIGTERM");
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(firehose, "seq-") == batches * 10L);
+        } finally {
+            firehose.closeBlocking();
+            cluster.startDoppler(1);
+            cluster.awaitDopplerHealthy(1);
+        }
+    }
+
+    private static long count(StreamClient stream, String prefix) {
+        return stream.texts().stream().filter(text -> text.startsWith(prefix)).distinct().count();
     }
 
     @Test
