@@ -19,6 +19,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
 import dev.loggregator.trafficcontroller.v2.grpc.EgressServer;
 import dev.loggregator.manifest.TlsFiles;
@@ -89,7 +90,8 @@ public final class TrafficController implements AutoCloseable {
                 section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
         int port = manifest.trafficControllerPort(index);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, v2, manifest.properties().systemDomain());
+                queries, metrics, settings, v2, manifest.properties().systemDomain(),
+                new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()));
 
         if (instance.grpcPort() > 0) {
             TlsFiles grpcTls = section.v2().grpcTls();

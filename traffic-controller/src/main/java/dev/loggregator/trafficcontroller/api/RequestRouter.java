@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.api;
 
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,12 +21,15 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RecentEnvelopesEndpoint recent;
     private final SetCookieEndpoint setCookie;
     private final ReadEndpoint v2Read;
+    private final UiEndpoint ui;
 
-    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read) {
+    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read,
+                  UiEndpoint ui) {
         this.streams = streams;
         this.recent = recent;
         this.setCookie = setCookie;
         this.v2Read = v2Read;
+        this.ui = ui;
     }
 
     @Override
@@ -41,6 +45,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case RECENT_LOGS, CONTAINER_METRICS -> recent.handle(ctx, request, route);
             case SET_COOKIE -> setCookie.handle(ctx, request);
             case V2_READ -> v2Read.handle(ctx, request);
+            case UI -> ui.handle(ctx, request);
             case NOT_FOUND -> HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.NOT_FOUND,
                     "404 page not found\n"), HttpUtil.isKeepAlive(request));
         }
