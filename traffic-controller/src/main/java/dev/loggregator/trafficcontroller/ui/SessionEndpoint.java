@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /ui/session}: who the token in the request (the HttpOnly cookie the page cannot read)
- * belongs to, its scopes and expiry, and whether it may read the firehose; or 401 saying whether it is
- * missing, expired or invalid, so the page can say which and ask again. The expired case is read from
+ * belongs to, its scopes and expiry, and whether it may read the firehose; or {@code signed_in: false}
+ * saying whether it is missing, expired or invalid, so the page can say which and ask again. The expired case is read from
  * the token's own {@code exp} after verification failed: it decides only what the page says.
  */
 final class SessionEndpoint {
@@ -63,7 +63,8 @@ final class SessionEndpoint {
         body.put("signed_in", false);
         body.put("reason", reason);
         body.put("message", message);
-        return UiResponses.json(HttpResponseStatus.UNAUTHORIZED, body);
+        // 200, not 401: "not signed in" is an answer the page expects, not a failed request for the console.
+        return UiResponses.json(HttpResponseStatus.OK, body);
     }
 
     private static boolean expired(String authorization) {
