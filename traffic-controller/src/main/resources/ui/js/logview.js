@@ -25,7 +25,14 @@ export class LogView {
       if (atBottom !== this.follow) { this.follow = atBottom; this.onChange('follow'); }
       this.schedule();
     }, { passive: true });
-    new ResizeObserver(() => { if (this.measure()) this.rebuild(); else this.schedule(); }).observe(scroller);
+    this.resizeObserver = new ResizeObserver(() => { if (this.measure()) this.rebuild(); else this.schedule(); });
+    this.resizeObserver.observe(scroller);
+  }
+
+  destroy() {
+    this.destroyed = true;
+    cancelAnimationFrame(this.frame);
+    this.resizeObserver.disconnect();
   }
 
   /** Row height and characters per message row; true when the wrap width changed. */
@@ -127,7 +134,7 @@ export class LogView {
   scrollToBottom() { this.follow = true; this.onChange('follow'); this.schedule(); }
 
   schedule() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    if (!this.frame && !this.destroyed) this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
   }
 
   /** The index (into view) of the line that holds row `row` (relative to the first line). */

@@ -35,12 +35,20 @@ export class TailPage {
     if (!this.firehose) query.set('source_id', sourceId);
     this.stream = new LiveStream(query, {
       batch: (envelopes) => this.ingest(envelopes),
-      state: (state, detail) => handlers.health(state, { ...detail, rate: this.rate }),
+      state: (state, detail) => {
+        if (state === 'connected') this.loadEarlierMetrics();
+        handlers.health(state, { ...detail, rate: this.rate });
+      },
     }).start();
-    if (this.metrics) {
-      history.then((h) => h.recentGauges(sourceId)).then((gauges) => gauges.forEach((g) => this.metrics.gauge(g)))
-        .catch((e) => { if (!(e instanceof AccessError)) console.warn('no earlier metrics:', e.message); });
-    }
+  }
+
+  /** Once the stream is allowed (so there is something to read): the metrics of the last minutes. */
+  loadEarlierMetrics() {
+    if (!this.metrics || this.metricsLoaded) return;
+    this.metricsLoaded = true;
+    this.history.then((h) => h.recentGauges(this.sourceId))
+      .then((gauges) => { if (!this.destroyed) gauges.forEach((g) => this.metrics.gauge(g)); })
+      .catch((e) => { if (!(e instanceof AccessError)) console.warn('no earlier metrics:', e.message); });
   }
 
   ingest(envelopes) {
@@ -157,6 +165,7 @@ export class TailPage {
   }
 
   onViewChange(what) {
+    if (this.destroyed) return;
     const $ = this.$;
     if (what === 'facets') {
       if (this.facetTimer) return;
@@ -223,7 +232,9 @@ export class TailPage {
   }
 
   destroy() {
+    this.destroyed = true;
     this.stream.stop();
+    this.view.destroy();
     clearInterval(this.rateTimer);
     clearTimeout(this.statusTimer);
     clearTimeout(this.facetTimer);
