@@ -67,8 +67,15 @@ public final class ViewerPage {
         return find("#health .text").getText();
     }
 
-    /** A figure of the tail's status line: received, shown, held, pending, dropped. */
+    /** A figure of the open view as the page counts it now: received, shown, held, pending, dropped (-1: no view). */
     public long status(String name) {
+        Object value = script("const p = window.loggregatorViewer.stats().page;"
+                + " return p && p['" + name + "'] !== undefined ? p['" + name + "'] : -1;");
+        return ((Number) value).longValue();
+    }
+
+    /** The same figure as the status line shows it (updated a few times a second). */
+    public long shownStatus(String name) {
         Object value = script("const s = document.querySelector('#tail-view .status');"
                 + " return s && s.dataset['" + name + "'] !== undefined ? Number(s.dataset['" + name + "']) : -1;");
         return ((Number) value).longValue();
