@@ -5,7 +5,7 @@ import { AppPicker, rememberApp } from './picker.js';
 import { TailPage } from './tail.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { config: null, session: null, page: null, expiryTimer: 0, afterSignIn: null };
+const state = { config: null, session: null, page: null, expiryTimer: 0 };
 
 // The page's own performance figures, read by the browser tests: long tasks over the page's life.
 const perf = { longTasks: 0, longTaskMs: 0, started: performance.now() };
