@@ -12,7 +12,8 @@ public record TrafficControllerSection(
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
-        V2 v2) {
+        V2 v2,
+        Ui ui) {
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
@@ -27,10 +28,11 @@ public record TrafficControllerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         v2 = v2 == null ? V2.defaults() : v2;
+        ui = ui == null ? Ui.defaults() : ui;
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -58,6 +60,7 @@ public record TrafficControllerSection(
         auth.validate();
         tls.validate("traffic_controller.tls");
         v2.validate();
+        ui.validate();
     }
 
     /**
@@ -101,6 +104,41 @@ public record TrafficControllerSection(
             InvalidManifestValue.requirePositive("traffic_controller.v2.max_source_ids", maxSourceIds);
             InvalidManifestValue.requirePositive("traffic_controller.v2.max_grpc_streams", maxGrpcStreams);
             grpcTls.validate("traffic_controller.v2.grpc_tls");
+        }
+    }
+
+    /**
+     * The web log viewer served under {@code /ui/}: whether it is served, how many lines a page keeps
+     * (shown, and held while paused), and the UAA a person may sign in with by password or client
+     * credentials (none: the page only takes a pasted token).
+     */
+    public record Ui(Boolean enabled, Integer bufferLines, Integer pauseBufferLines, Login login) {
+        public Ui {
+            enabled = enabled == null || enabled;
+            bufferLines = bufferLines == null ? 20_000 : bufferLines;
+            pauseBufferLines = pauseBufferLines == null ? 20_000 : pauseBufferLines;
+            login = login == null ? new Login(null, null, null) : login;
+        }
+
+        static Ui defaults() {
+            return new Ui(null, null, null, null);
+        }
+
+        void validate() {
+            InvalidManifestValue.requirePositive("traffic_controller.ui.buffer_lines", bufferLines);
+            InvalidManifestValue.requirePositive("traffic_controller.ui.pause_buffer_lines", pauseBufferLines);
+            if (bufferLines > 1_000_000 || pauseBufferLines > 1_000_000) {
+                throw new InvalidManifestValue("traffic_controller.ui.buffer_lines",
+                        "a page holds at most 1000000 lines (buffer_lines and pause_buffer_lines)");
+            }
+        }
+    }
+
+    /** The UAA the web viewer signs people in with ({@code POST {uaa_url}/oauth/token}), as the cf CLI does with client {@code cf}. */
+    public record Login(String uaaUrl, String clientId, String clientSecret) {
+        public Login {
+            clientId = clientId == null ? "cf" : clientId;
+            clientSecret = clientSecret == null ? "" : clientSecret;
         }
     }
 

@@ -23,6 +23,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
 import dev.loggregator.trafficcontroller.grpc.GrpcApiServer;
 import dev.loggregator.trafficcontroller.logcache.LogCacheGrpcService;
@@ -104,7 +105,8 @@ public final class TrafficController implements AutoCloseable {
         LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, v2, logCache, manifest.properties().systemDomain());
+                queries, metrics, settings, v2, logCache, manifest.properties().systemDomain(),
+                new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()));
 
         if (instance.grpcPort() > 0) {
             TlsFiles grpcTls = section.v2().grpcTls();

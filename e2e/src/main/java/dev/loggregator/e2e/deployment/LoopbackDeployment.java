@@ -243,6 +243,11 @@ public final class LoopbackDeployment implements AutoCloseable {
         return minter.mint(user, List.of(scopes), Duration.ofHours(1));
     }
 
+    /** A token that expires {@code ttl} from now (negative: already expired). */
+    public String token(String user, List<String> scopes, Duration ttl) {
+        return minter.mint(user, scopes, ttl);
+    }
+
     /** {@code bearer <jwt>} for an operator with doppler.firehose and doppler.admin. */
     public String operator() {
         return "bearer " + token("operator", "doppler.firehose", "doppler.admin");

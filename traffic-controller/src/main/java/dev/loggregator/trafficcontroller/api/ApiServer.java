@@ -8,6 +8,7 @@ import dev.loggregator.trafficcontroller.proxyprotocol.ProxyProtocolDetector;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
 import dev.loggregator.trafficcontroller.stream.StreamClose;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
 import io.netty.bootstrap.ServerBootstrap;
@@ -41,14 +42,15 @@ public final class ApiServer implements AutoCloseable {
     public void start(String host, int port, SslContext tls, boolean proxyProtocol, AccessPolicy policy,
                       DopplerConnector connector, AppStreamHub appStreams, DopplerQueries queries,
                       TrafficControllerMetrics metrics, StreamSettings settings, V2Settings v2, LogCacheEndpoint logCache,
-                      String systemDomain)
+                      String systemDomain, UiEndpoint ui)
             throws InterruptedException {
         RequestRouter router = new RequestRouter(
                 new StreamEndpoint(policy, connector, appStreams, metrics, settings),
                 new RecentEnvelopesEndpoint(policy, queries, metrics),
                 new SetCookieEndpoint(systemDomain),
                 new ReadEndpoint(policy, connector, metrics, v2),
-                logCache);
+                logCache,
+                ui);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

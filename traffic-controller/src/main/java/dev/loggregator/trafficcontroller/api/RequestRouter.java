@@ -2,6 +2,7 @@ package dev.loggregator.trafficcontroller.api;
 
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,14 +23,16 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final SetCookieEndpoint setCookie;
     private final ReadEndpoint v2Read;
     private final LogCacheEndpoint logCache;
+    private final UiEndpoint ui;
 
     RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read,
-                  LogCacheEndpoint logCache) {
+                  LogCacheEndpoint logCache, UiEndpoint ui) {
         this.streams = streams;
         this.recent = recent;
         this.setCookie = setCookie;
         this.v2Read = v2Read;
         this.logCache = logCache;
+        this.ui = ui;
     }
 
     @Override
@@ -46,6 +49,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case SET_COOKIE -> setCookie.handle(ctx, request);
             case V2_READ -> v2Read.handle(ctx, request);
             case LOG_CACHE -> logCache.handle(ctx, request);
+            case UI -> ui.handle(ctx, request);
             case NOT_FOUND -> HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.NOT_FOUND,
                     "404 page not found\n"), HttpUtil.isKeepAlive(request));
         }

@@ -39,6 +39,24 @@ public final class AccessPolicy {
         this.executor = executor;
     }
 
+    public boolean accessControlDisabled() {
+        return disabled;
+    }
+
+    /**
+     * The token behind an authorization value, verified off the event loop (the web viewer asks who is
+     * signed in); fails with {@link InvalidTokenException}. Not for access decisions: use the methods below.
+     */
+    public CompletableFuture<VerifiedToken> verify(String authorization) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return verifier.verify(BearerToken.strip(authorization));
+            } catch (InvalidTokenException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
     public CompletableFuture<AccessDecision> firehose(String authorization) {
         if (disabled) {
             return CompletableFuture.completedFuture(AccessDecision.allowed(null, "anonymous"));

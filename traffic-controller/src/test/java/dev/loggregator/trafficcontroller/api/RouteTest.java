@@ -40,8 +40,16 @@ class RouteTest {
     }
 
     @Test
+    void theWebViewerHasTheRootAndEverythingUnderUi() {
+        for (String path : new String[] {"/", "/ui", "/ui/", "/ui/js/main.js", "/ui/../x"}) {
+            assertEquals(Route.Kind.UI, Route.of(path).kind(), path);
+        }
+        assertEquals(Route.Kind.NOT_FOUND, Route.of("/uix").kind());
+    }
+
+    @Test
     void everythingElseIsNotFound() {
-        for (String path : new String[] {"/", "/apps//stream", "/apps/g/other", "/firehose/", "/firehose/a/b",
+        for (String path : new String[] {"/apps//stream", "/apps/g/other", "/firehose/", "/firehose/a/b",
                 "/apps/g/stream/extra", "/tail/"}) {
             assertEquals(Route.Kind.NOT_FOUND, Route.of(path).kind(), path);
         }
