@@ -129,14 +129,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private void subscribe(ChannelHandlerContext ctx, FullHttpRequest request, EgressEndpoint endpoint,
                            String app, String subscriptionId, EnvelopeFilter filter) {
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
                 LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
@@ -160,21 +158,27 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     /**
-     * A re-dialled link's {@code resume=<incarnation>:<sequence>}: the sequence number after which it
-     * missed envelopes (0 when this Doppler restarted since), -1 for a new link; null when the value
-     * was malformed (the request is answered with 400).
+     * A link's handshake and, for a re-dialled link's {@code resume=<incarnation>:<sequence>}, the
+     * sequence number after which it missed envelopes (0 when this Doppler restarted since); -1 for a
+     * new link.
      */
-    private Long resumeAfter(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private record LinkRequest(WebSocketServerHandshaker handshaker, long resumeAfter) {
+    }
+
+    /** The link request, or null when it was refused (and answered): not a handshake, or a malformed resume. */
+    private LinkRequest linkRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
         List<String> resume = new QueryStringDecoder(request.uri()).parameters().get(LinkSequence.RESUME_PARAMETER);
-        if (resume == null || resume.isEmpty()) {
-            return -1L;
+        long resumeAfter = -1;
+        if (resume != null && !resume.isEmpty()) {
+            try {
+                resumeAfter = LinkSequence.replayAfter(resume.get(0), context.incarnation());
+            } catch (IllegalArgumentException e) {
+                badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+                return null;
+            }
         }
-        try {
-            return LinkSequence.replayAfter(resume.get(0), context.incarnation());
-        } catch (IllegalArgumentException e) {
-            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
-            return null;
-        }
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        return handshaker == null ? null : new LinkRequest(handshaker, resumeAfter);
     }
 
     /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
@@ -186,14 +190,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
                 context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
                 context.fairShareFactor());
@@ -208,14 +210,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     /** The multiplexed app-stream link: apps are followed as the link asks (AppStreamControlHandler). */
     private void subscribeMultiplexed(ChannelHandlerContext ctx, FullHttpRequest request) {
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
                 context.subscriptions()::lastDispatched, context.fairShareFactor());
         openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context, resumeAfter));
