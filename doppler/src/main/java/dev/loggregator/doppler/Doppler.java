@@ -15,6 +15,7 @@ import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.doppler.tls.TlsContexts;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -74,6 +75,7 @@ public final class Doppler {
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
     public void start() throws Exception {
+        JulBridge.install();
         if (instance.tlsPort() > 0 && !config.tls().configured()) {
             throw new ManifestException("doppler.instances[" + index + "].tls_port is " + instance.tlsPort()
                     + " but doppler.tls.cert and doppler.tls.key are not set");

@@ -7,6 +7,7 @@ import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.gateway.tls.SniCertificates;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.GatewaySection;
 import dev.loggregator.manifest.Manifest;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private boolean stopped;
 
     private Gateway(Manifest manifest, Path manifestFile) throws IOException, InterruptedException {
+        JulBridge.install();
         GatewaySection settings = manifest.gateway();
         Transport transport = Transport.select(settings.transport());
         workers = transport.newGroup(settings.threads());

@@ -2,7 +2,10 @@ package dev.loggregator.trafficcontroller;
 
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
+import dev.loggregator.limits.ConnectionLimits;
 import dev.loggregator.manifest.DopplerSection;
+import dev.loggregator.manifest.IpLiterals;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.TrafficControllerSection;
 import dev.loggregator.trafficcontroller.api.ApiServer;
@@ -12,6 +15,7 @@ import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
 import dev.loggregator.trafficcontroller.auth.UaaTokenVerifier;
+import dev.loggregator.trafficcontroller.connections.ConnectionGate;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
@@ -23,6 +27,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -62,6 +67,7 @@ public final class TrafficController implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
+        JulBridge.install();
         TrafficControllerSection section = manifest.trafficController();
         TrafficControllerSection.Instance instance = section.instance(index);
         if (instance.healthPort() > 0) {
@@ -81,8 +87,14 @@ public final class TrafficController implements AutoCloseable {
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
                 section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize());
         int port = manifest.trafficControllerPort(index);
+        TrafficControllerSection.Limits limits = section.limits();
+        ConnectionLimits connectionLimits = new ConnectionLimits(limits.maxConnections(),
+                limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
+        metrics.clientConnections(connectionLimits::total);
+        ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, manifest.properties().systemDomain());
+                queries, metrics, settings, manifest.properties().systemDomain(), gate,
+                limits.requestTimeoutSeconds() * 1000L, limits.idleTimeoutSeconds() * 1000L);
 
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
                 instance.host());
@@ -90,6 +102,23 @@ public final class TrafficController implements AutoCloseable {
         status = HealthStatus.UP;
         LOG.info("Traffic Controller {} serving the Loggregator v1 API on {}:{} (Dopplers: {})", index,
                 instance.host(), port, directory.current());
+    }
+
+    /**
+     * Proxies whose connections carry many clients: {@code limits.proxy_addresses}, and the
+     * gateway's address when one is deployed (a wildcard bind address names no source address).
+     */
+    private static Set<InetAddress> proxyAddresses(Manifest manifest) {
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        manifest.trafficController().limits().proxyAddresses().forEach(a -> addresses.add(IpLiterals.parse(a)));
+        String gatewayHost = manifest.gateway().host();
+        if (manifest.gateway().enabled() && IpLiterals.isIpLiteral(gatewayHost)) {
+            InetAddress gateway = IpLiterals.parse(gatewayHost);
+            if (!gateway.isAnyLocalAddress()) {
+                addresses.add(gateway);
+            }
+        }
+        return addresses;
     }
 
     private AccessPolicy accessPolicy(TrafficControllerSection.Auth auth, HttpClient http) throws IOException {

@@ -47,6 +47,12 @@ final class SetCookieEndpoint {
                     "CookieName must be a cookie name\n"), keepAlive);
             return;
         }
+        if (value != null && !isCookieValue(value)) {
+            // Go's SetCookie silently drops such bytes; a value with CR/LF cannot even be a header.
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "CookieValue holds characters a cookie cannot carry\n"), keepAlive);
+            return;
+        }
         DefaultCookie cookie = new DefaultCookie(name, value == null ? "" : value);
         // Go quotes values with spaces or commas (such as "bearer <jwt>"); browsers return them as sent.
         cookie.setWrap(cookie.value().indexOf(' ') >= 0 || cookie.value().indexOf(',') >= 0);
@@ -65,6 +71,20 @@ final class SetCookieEndpoint {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What Go's {@code http.SetCookie} lets through (RFC 6265 cookie-octets, plus space and comma,
+     * which make it quote the value): printable ASCII but {@code "}, {@code ;} and {@code \\}.
+     */
+    private static boolean isCookieValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == ';' || c == '\\') {
                 return false;
             }
         }

@@ -3,6 +3,7 @@ package dev.loggregator.trafficcontroller.api;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.connections.RequestDeadline;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -57,11 +59,9 @@ final class StreamEndpoint {
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
         String authorization = BearerToken.authorization(request);
         request.retain();
-        ctx.channel().config().setAutoRead(false);
         (route.kind() == Route.Kind.FIREHOSE ? policy.firehose(authorization) : policy.app(authorization, route.appId()))
                 .whenComplete((decision, error) -> ctx.executor().execute(() -> {
                     try {
-                        ctx.channel().config().setAutoRead(true);
                         if (error != null) {
                             LOG.error("authorisation failed for {}", request.uri(), error);
                             HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false);
@@ -83,7 +83,7 @@ final class StreamEndpoint {
             return;
         }
         if (!decision.isAllowed()) {
-            Refusals.send(ctx, request, decision);
+            Refusals.send(ctx, request, decision, metrics);
             return;
         }
         OpeningHandshake.Refusal refusal = OpeningHandshake.check(request.method().name(), request.headers()::getAll);
@@ -102,6 +102,11 @@ final class StreamEndpoint {
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         pipeline.remove(ctx.handler());
+        // A stream from here on: keepalive pings, not request deadlines, decide when it is dead,
+        // and the client's frames (pongs, close) are read as they come.
+        pipeline.remove(RequestDeadline.class);
+        pipeline.remove(FlowControlHandler.class);
+        ctx.channel().config().setAutoRead(true);
 
         String client = ClientAddress.of(ctx.channel());
         String endpoint;
