@@ -47,6 +47,20 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.fireChannelActive();
     }
 
+    /**
+     * A read that brought only part of a request ends here without one: ask for more, or the
+     * request would wait forever in {@link io.netty.handler.flow.FlowControlHandler} (it counts a
+     * read as used up by the read completing, not by a request arriving).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        RequestDeadline deadline = RequestDeadline.of(ctx);
+        if (deadline != null && deadline.awaitingRequest()) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         RequestDeadline deadline = RequestDeadline.of(ctx);

@@ -75,6 +75,11 @@ public final class RequestDeadline extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** True between an answer (or the connection opening) and the next complete request. */
+    public boolean awaitingRequest() {
+        return state != State.ANSWERING;
+    }
+
     /** A complete request reached the router: answering it takes what it takes. */
     public void requestReceived() {
         state = State.ANSWERING;

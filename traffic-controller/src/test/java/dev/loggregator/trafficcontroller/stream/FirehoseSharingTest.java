@@ -1,6 +1,5 @@
 package dev.loggregator.trafficcontroller.stream;
 
-import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,12 +51,12 @@ class FirehoseSharingTest {
         StreamClient second = StreamClient.open(cluster.ws(1) + "/firehose/shared", null);
         StreamClient other = StreamClient.open(cluster.ws(1) + "/firehose/other", null);
         try {
-            Probes.awaitFlowing(cluster, guid("sharing-app"), new int[] {0, 1}, first, second, other);
+            Probes.awaitFlowing(cluster, "sharing-app", new int[] {0, 1}, first, second, other);
             int perDoppler = 500;
             for (int doppler = 0; doppler < 2; doppler++) {
                 List<byte[]> batch = new ArrayList<>();
                 for (int i = 0; i < perDoppler; i++) {
-                    batch.add(Envelopes.log(guid("sharing-app"), "m-" + doppler + "-" + i));
+                    batch.add(Envelopes.log("sharing-app", "m-" + doppler + "-" + i));
                 }
                 cluster.emit(doppler, batch);
             }
@@ -84,7 +83,7 @@ class FirehoseSharingTest {
         // Links of earlier tests' clients close asynchronously: wait for only the app-stream links (one per Doppler).
         await().atMost(Duration.ofSeconds(20)).until(() -> links() == 2);
         StreamClient probe = StreamClient.open(cluster.ws(0) + "/firehose/drop-probe?filter-type=logs", null);
-        byte[] sample = Envelopes.log(guid("drop-app"), String.format("d-%05d", 0) + "y".repeat(1000));
+        byte[] sample = Envelopes.log("drop-app", String.format("d-%05d", 0) + "y".repeat(1000));
         try (FrameCounter fast = new FrameCounter(sample.length, 1 << 20);
              RawWebSocket paused = RawWebSocket.open(cluster.tcPort(0), "/firehose/drop-paused?filter-type=logs",
                 new byte[0], 4096)) {
@@ -92,12 +91,12 @@ class FirehoseSharingTest {
             fast.connect(cluster.tcPort(0), "/firehose/drop-fast?filter-type=logs");
             // Each firehose client has its own link to each Doppler: all six open, nothing of the burst is missed.
             await().atMost(Duration.ofSeconds(20)).until(() -> links() == 2 + 3 * 2);
-            Probes.awaitFlowing(cluster, guid("drop-app"), new int[] {0, 1}, probe);
+            Probes.awaitFlowing(cluster, "drop-app", new int[] {0, 1}, probe);
             int total = 20_000;
             List<byte[]> burst = new ArrayList<>();
             String padding = "y".repeat(1000);
             for (int i = 0; i < total; i++) {
-                burst.add(Envelopes.log(guid("drop-app"), String.format("d-%05d", i) + padding));
+                burst.add(Envelopes.log("drop-app", String.format("d-%05d", i) + padding));
             }
             cluster.emit(0, burst);
             await().atMost(Duration.ofSeconds(60)).until(() -> fast.framesOfSize() >= total);

@@ -138,10 +138,10 @@ class StreamLifecycleTest {
                 clients.add(StreamClient.open(cluster.ws(0) + "/apps/" + guid("many-" + i) + "/stream", null));
             }
             for (int i = 0; i < apps; i++) {
-                Probes.awaitFlowing(cluster, guid("many-") + i, new int[] {0, 1}, clients.get(i));
+                Probes.awaitFlowing(cluster, guid("many-" + i), new int[] {0, 1}, clients.get(i));
             }
             for (int i = 0; i < apps; i++) {
-                cluster.emit(i % 2, Envelopes.log(guid("many-") + i, "line-of-" + i));
+                cluster.emit(i % 2, Envelopes.log(guid("many-" + i), "line-of-" + i));
             }
             for (int i = 0; i < apps; i++) {
                 StreamClient client = clients.get(i);
