@@ -1,12 +1,12 @@
 package dev.loggregator.gateway;
 
 import dev.loggregator.gateway.admin.GatewayMetrics;
-import dev.loggregator.gateway.limits.ConnectionLimiter;
 import dev.loggregator.gateway.routing.BackendRegistry;
 import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.gateway.tls.SniCertificates;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.limits.ConnectionLimits;
 import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.GatewaySection;
 import dev.loggregator.manifest.Manifest;
@@ -58,14 +58,15 @@ public final class Gateway implements AutoCloseable {
         Mapping<String, SslContext> certificates = listeners.stream().anyMatch(ListenerSpec::tls)
                 ? SniCertificates.load(settings.tls()) : null;
         admin = settings.adminPort() == 0 ? null : new HealthServer(settings.host(), settings.adminPort(), metrics.registry(), () -> HealthStatus.valueOf(status));
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits().maxConnections());
+        ConnectionLimits limits = new ConnectionLimits(settings.limits().maxConnections(),
+                settings.limits().maxConnectionsPerAddress(), java.util.Set.of());
         try {
             for (ListenerSpec spec : listeners) {
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(workers, workers)
                         .channel(transport.serverChannel())
                         .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
-                        .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
+                        .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
                 ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
                 Channel server = bootstrap.bind(new InetSocketAddress(settings.host(), spec.port())).sync().channel();
                 serverChannels.add(server);
