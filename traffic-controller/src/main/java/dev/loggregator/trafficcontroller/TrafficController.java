@@ -11,6 +11,7 @@ import dev.loggregator.manifest.TrafficControllerSection;
 import dev.loggregator.trafficcontroller.api.ApiServer;
 import dev.loggregator.trafficcontroller.api.StreamSettings;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.ClaimRules;
 import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
@@ -136,7 +137,9 @@ public final class TrafficController implements AutoCloseable {
         } else {
             RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
                     : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
-            verifier = new JwtTokenVerifier(auth.jwt().hs256Secret(), pem, auth.jwt().jwksUrl());
+            TrafficControllerSection.Jwt jwt = auth.jwt();
+            verifier = new JwtTokenVerifier(jwt.hs256Secret(), pem, jwt.jwksUrl(),
+                    ClaimRules.of(jwt.issuer(), jwt.audience(), Duration.ofSeconds(jwt.clockSkewSeconds())));
         }
         LogAccessChecker logAccess = auth.cloudController().url() == null ? null
                 : new LogAccessChecker(http, auth.cloudController().url(), auth.cloudController().cacheSeconds());

@@ -76,6 +76,9 @@ class AuthMatrixTest {
                 AccessPolicy.INVALID);
         assertUnauthorized(get("/firehose/sub", UAA.bearer(Duration.ofHours(1), "doppler.admin")), AccessPolicy.INVALID);
         assertUnauthorized(get("/firehose/sub", "bearer not-a-jwt"), AccessPolicy.INVALID);
+        String valid = UAA.bearer(Duration.ofHours(1), "doppler.firehose");
+        assertUnauthorized(get("/firehose/sub", valid.substring("bearer ".length())), AccessPolicy.INVALID);
+        assertUnauthorized(get("/firehose/sub", "Basic " + valid.substring("bearer ".length())), AccessPolicy.INVALID);
         assertEquals(400, get("/firehose/sub", UAA.bearer(Duration.ofHours(1), "doppler.firehose")).statusCode());
         String hs256 = "bearer " + Tokens.hs256(HS256_SECRET, Tokens.claims(Duration.ofHours(1), "doppler.firehose"));
         assertEquals(400, get("/firehose/sub", hs256).statusCode());
