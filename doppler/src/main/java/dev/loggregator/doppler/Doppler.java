@@ -1,6 +1,7 @@
 package dev.loggregator.doppler;
 
 import dev.loggregator.doppler.egress.EgressServer;
+import dev.loggregator.doppler.egress.InternalAddresses;
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
 import dev.loggregator.doppler.ingress.tcp.StreamIngressServer;
@@ -91,8 +92,11 @@ public final class Doppler {
                 new DefaultThreadFactory("doppler-io"));
         int idle = config.idleConnectionTimeoutSeconds();
 
-        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, metrics,
-                config.messageDrainBufferSize(), boss, workers, idle);
+        String secret = manifest.properties().internalSecret();
+        InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
+        InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
+        egress = new EgressServer(internal, subscriptions, store, metrics,
+                config.messageDrainBufferSize(), boss, workers, idle, secret);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,

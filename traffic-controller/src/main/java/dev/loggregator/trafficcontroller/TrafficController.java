@@ -19,6 +19,7 @@ import dev.loggregator.trafficcontroller.auth.UaaTokenVerifier;
 import dev.loggregator.trafficcontroller.connections.ConnectionGate;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
+import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
@@ -79,10 +80,13 @@ public final class TrafficController implements AutoCloseable {
 
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
-        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS);
+        DopplerCredentials credentials = DopplerCredentials.of(manifest.properties().internalSecret());
+        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS,
+                credentials);
         metrics.dopplerLinks(connector::openLinks);
         AppStreamHub appStreams = new AppStreamHub(connector);
-        DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5));
+        DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5),
+                credentials);
 
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
@@ -156,7 +160,7 @@ public final class TrafficController implements AutoCloseable {
         }
         Set<DopplerAddress> addresses = new LinkedHashSet<>();
         for (DopplerSection.Instance doppler : dopplers.instances()) {
-            addresses.add(new DopplerAddress(doppler.host(), doppler.wsPort()));
+            addresses.add(new DopplerAddress(doppler.internalHost(), doppler.wsPort()));
         }
         return DopplerDirectory.fixed(addresses);
     }

@@ -35,11 +35,13 @@ public final class EgressServer {
     private final EgressContext context;
     private Channel channel;
 
+    /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, DopplerMetrics metrics,
-                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
+                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret) {
         this.address = address;
         this.context = new EgressContext(subscriptions, store, metrics, queueSize);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
+        EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -52,8 +54,11 @@ public final class EgressServer {
                                 .addLast("idle", new IdleStateHandler(requestIdleSeconds, 0, 0))
                                 .addLast("idle-closer", idleCloser)
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new EgressRequestHandler(context));
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        if (credentials != null) {
+                            ch.pipeline().addLast("credentials", credentials);
+                        }
+                        ch.pipeline().addLast("request", new EgressRequestHandler(context));
                     }
                 });
     }

@@ -17,7 +17,9 @@ public enum RefusedConnectionReason implements MetricLabel {
      */
     GRPC_HANDSHAKE("grpc_handshake"),
     /** A subscriber link sent nothing (not even a ping) for the liveness timeout. */
-    SUBSCRIBER_SILENT("subscriber_silent");
+    SUBSCRIBER_SILENT("subscriber_silent"),
+    /** An egress request without the internal credential (properties.internal_secret). */
+    UNAUTHORIZED("unauthorized");
 
     private final String label;
 

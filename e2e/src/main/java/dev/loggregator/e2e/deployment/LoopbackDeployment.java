@@ -32,6 +32,8 @@ public final class LoopbackDeployment implements AutoCloseable {
     /** The Traffic Controllers check both (traffic_controller.auth.jwt.issuer, .audience), as a real deployment should. */
     static final String ISSUER = "https://uaa.e2e.test/oauth/token";
     static final String AUDIENCE = "doppler";
+    /** Traffic Controllers present it to the Dopplers' egress port (properties.internal_secret). */
+    static final String INTERNAL_SECRET = "e2e-internal-secret-at-least-32-bytes";
     /** For tests: small heaps and C1 only, since six JVMs share this 2-core machine with the test. */
     public static final List<String> TEST_JVM_ARGS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
@@ -133,7 +135,8 @@ public final class LoopbackDeployment implements AutoCloseable {
 
         String manifest() {
             StringBuilder yaml = new StringBuilder("name: e2e\nproperties:\n  logger_endpoint: {port: " + endpointPort
-                    + ", use_ssl: " + gateway + "}\n  shared_secret: e2e-secret\ndoppler:\n  instances:\n");
+                    + ", use_ssl: " + gateway + "}\n  shared_secret: e2e-secret\n  internal_secret: " + INTERNAL_SECRET
+                    + "\ndoppler:\n  instances:\n");
             for (int[] p : dopplerPorts) {
                 yaml.append("    - {host: 127.0.0.1, grpc_port: ").append(p[0]).append(", ws_port: ").append(p[1])
                         .append(", tcp_port: 0, udp_port: 0, tls_port: 0, health_port: ").append(p[2]).append("}\n");

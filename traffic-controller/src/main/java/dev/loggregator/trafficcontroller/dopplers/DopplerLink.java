@@ -25,8 +25,9 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     private final LinkFrames frames;
     private volatile long lastPongNanos = System.nanoTime();
 
-    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames) {
-        super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
+    DopplerLink(URI uri, Map<String, String> headers, DopplerSubscription subscription, DopplerSubscription.Slot slot,
+                LinkFrames frames) {
+        super(uri, new Draft_6455(), headers, CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
         this.frames = frames;

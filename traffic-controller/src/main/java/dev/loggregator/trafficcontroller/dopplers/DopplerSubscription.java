@@ -76,8 +76,8 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         if (closed || slot.stopped) {
             return;
         }
-        DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
-                frames);
+        DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery),
+                connector.credentials().headers(), this, slot, frames);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);
