@@ -149,16 +149,35 @@ class GrpcIngressTest {
     }
 
     @Test
-    void aMessageThatIsNotProtobufFailsItsCallIsCountedAndOtherCallsWork() {
+    void aMessageThatIsNotProtobufFailsItsCallWithInternalIsCountedAndOtherCallsWork() {
         double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
+        String internal = grpcErrors("INTERNAL", "loggregator.v2.Ingress/Send");
+        double internalBefore = doppler.metric(internal);
         // Field 1 (batch) claims 16 bytes; one follows.
         byte[] truncated = {0x0A, 0x10, 0x01};
-        assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", truncated));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", truncated));
+        assertEquals(Status.Code.INTERNAL, refused.getStatus().getCode(), refused.toString());
         await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}") == before + 1);
+        await().atMost(WAIT).until(() -> doppler.metric(internal) == internalBefore + 1);
 
         String marker = UUID.randomUUID().toString();
         grpc.send(logs("app", marker, 0, 1));
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
+    }
+
+    @Test
+    void aFloodOfMalformedMessagesWritesAtMostALineOrTwoToTheLog() {
+        // Issue 15, finding 5: gRPC's own logger wrote a SEVERE entry with a stack trace per message.
+        double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
+        int logLinesBefore = doppler.process().output().split("\n").length;
+        for (int i = 0; i < 50; i++) {
+            assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", new byte[] {0x0A, 0x10, 0x01}));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}") == before + 50);
+        String[] lines = doppler.process().output().split("\n");
+        List<String> added = List.of(lines).subList(Math.min(logLinesBefore, lines.length), lines.length);
+        assertTrue(added.size() <= 3, "at most one line per kind every 10 s, got:\n" + String.join("\n", added));
     }
 
     @Test

@@ -90,6 +90,20 @@ class HostileRequestsTest {
         assertTrue(metrics.contains("doppler_proxy_refusals_total{reason=\"malformed_path\"}"), metrics);
     }
 
+    @Test
+    void aFloodOfMalformedRequestsWritesAtMostALineOrTwoToTheLog() throws Exception {
+        // Issue 15, finding 5: each malformed request line was an INFO line with a stack trace.
+        int before = cluster.trafficController(0).output().split("\n").length;
+        for (int i = 0; i < 30; i++) {
+            try (RawHttp client = RawHttp.connect(cluster.tcPort(0))) {
+                assertTrue(client.send("\u0001\u0002 garbage " + i + "\r\n\r\n").readToEnd().startsWith("HTTP/1.1 400"));
+            }
+        }
+        String[] lines = cluster.trafficController(0).output().split("\n");
+        java.util.List<String> added = java.util.List.of(lines).subList(Math.min(before, lines.length), lines.length);
+        assertTrue(added.size() <= 3, "at most one line per kind every 10 s, got:\n" + String.join("\n", added));
+    }
+
     private static String form(String body) {
         return "POST /set-cookie HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body;
