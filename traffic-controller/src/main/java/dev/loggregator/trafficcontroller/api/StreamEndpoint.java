@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import dev.loggregator.trafficcontroller.stream.ProtocolViolations;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
@@ -98,7 +100,8 @@ final class StreamEndpoint {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
                 scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
-                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES).build());
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES)
+                        .closeOnProtocolViolation(false).build());
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         pipeline.remove(ctx.handler());
@@ -106,6 +109,9 @@ final class StreamEndpoint {
         // and the client's frames (pongs, close) are read as they come.
         pipeline.remove(RequestDeadline.class);
         pipeline.remove(FlowControlHandler.class);
+        // Text frames must be UTF-8 (1007 otherwise); every violation gets its close code (ProtocolViolations).
+        pipeline.addAfter("wsdecoder", "utf8", new Utf8FrameValidator(false));
+        pipeline.addAfter("utf8", "ws-violations", ProtocolViolations.INSTANCE);
         ctx.channel().config().setAutoRead(true);
 
         String client = ClientAddress.of(ctx.channel());
