@@ -230,6 +230,25 @@ class GrpcIngressTest {
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
     }
 
+    @Test
+    void aConnectionSendingAnOversizedHttp2FrameIsClosedAndCounted() throws Exception {
+        // Issue 15, finding 10: these closes were counted nowhere.
+        String sample = "doppler_refused_connections_total{reason=\"http2_error\"}";
+        double before = doppler.metric(sample);
+        try (Socket socket = new Socket("127.0.0.1", doppler.grpcPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 0x4, 0, 0, 0, 0, 0}); // empty SETTINGS
+            // A DATA frame header announcing 65,536 bytes: above the default 16,384 frame size.
+            out.write(new byte[] {0x01, 0x00, 0x00, 0x0, 0x0, 0, 0, 0, 1});
+            out.write(new byte[1024]);
+            out.flush();
+            assertTrue(closedByServer(socket));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric(sample) == before + 1);
+    }
+
     private static String grpcErrors(String code, String method) {
         return "doppler_ingress_grpc_errors_total{code=\"" + code + "\",method=\"" + method + "\"}";
     }
