@@ -1,6 +1,7 @@
 package dev.loggregator.doppler;
 
 import dev.loggregator.doppler.egress.EgressServer;
+import dev.loggregator.doppler.egress.InternalAddresses;
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
 import dev.loggregator.doppler.ingress.tcp.StreamIngressServer;
@@ -20,6 +21,7 @@ import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.server.tls.TlsContexts;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -88,6 +90,7 @@ public final class Doppler {
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
     public void start() throws Exception {
+        JulBridge.install();
         if (instance.tlsPort() > 0 && !config.tls().configured()) {
             throw new ManifestException("doppler.instances[" + index + "].tls_port is " + instance.tlsPort()
                     + " but doppler.tls.cert and doppler.tls.key are not set");
@@ -108,8 +111,11 @@ public final class Doppler {
             scheduler.scheduleWithFixedDelay(logCache::prune, 250, 250, TimeUnit.MILLISECONDS);
             reads = new LogCacheReads(logCache, LogCacheMetrics.register(metrics, logCache));
         }
-        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, router, store, reads, metrics,
-                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle);
+        String secret = manifest.properties().internalSecret();
+        InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
+        InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
+        egress = new EgressServer(internal, subscriptions, router, store, reads, metrics,
+                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle, secret);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,

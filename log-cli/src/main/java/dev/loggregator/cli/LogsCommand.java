@@ -7,6 +7,7 @@ import dev.loggregator.cli.command.MetricsCommand;
 import dev.loggregator.cli.command.RecentCommand;
 import dev.loggregator.cli.command.TailCommand;
 import dev.loggregator.cli.command.TargetCommand;
+import dev.loggregator.cli.command.AppCommand;
 import dev.loggregator.cli.command.TokenCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
             TargetCommand.class,
             LoginCommand.class,
             TokenCommand.class,
+            AppCommand.class,
             TailCommand.class,
             RecentCommand.class,
             MetricsCommand.class,

@@ -121,10 +121,12 @@ public record DopplerSection(
             Integer tcpPort,
             Integer tlsPort,
             Integer udpPort,
-            Integer healthPort) {
+            Integer healthPort,
+            String internalHost) {
 
         public Instance {
             host = host == null ? "127.0.0.1" : host;
+            internalHost = internalHost == null ? host : internalHost;
             grpcPort = grpcPort == null ? 8082 : grpcPort;
             wsPort = wsPort == null ? 8081 : wsPort;
             tcpPort = tcpPort == null ? 3458 : tcpPort;
@@ -134,7 +136,7 @@ public record DopplerSection(
         }
 
         static Instance defaults() {
-            return new Instance(null, null, null, null, null, null, null);
+            return new Instance(null, null, null, null, null, null, null, null);
         }
 
         void validate(String key) {

@@ -37,14 +37,14 @@ public final class EgressServer {
     private final EgressContext context;
     private Channel channel;
 
+    /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
-                        LogCacheReads logCache,
-                        DopplerMetrics metrics,
-                        int queueSize, double fairShareFactor, EventLoopGroup boss, EventLoopGroup workers,
-                        int requestIdleSeconds) {
+                        LogCacheReads logCache, DopplerMetrics metrics, int queueSize, double fairShareFactor,
+                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret) {
         this.address = address;
         this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
+        EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -57,8 +57,11 @@ public final class EgressServer {
                                 .addLast("idle", new IdleStateHandler(requestIdleSeconds, 0, 0))
                                 .addLast("idle-closer", idleCloser)
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new EgressRequestHandler(context));
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        if (credentials != null) {
+                            ch.pipeline().addLast("credentials", credentials);
+                        }
+                        ch.pipeline().addLast("request", new EgressRequestHandler(context));
                     }
                 });
     }

@@ -273,7 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
             String prefix = "idle-" + UUID.randomUUID();
             for (int i = 0; i < idleStreams; i++) {
                 URI tc = deployment.trafficController(i % 2);
-                String app = prefix + "-" + (i % 1000);
+                String app = LoadGenerator.appId(prefix, i % 1000);
                 HttpClient http = clients.get(i % clients.size());
                 pending.add(opener.submit(() -> EnvelopeStream.open(http, tc.resolve("/apps/" + app + "/stream"),
                         deployment.operator(), bytes -> { })));

@@ -68,7 +68,7 @@ public final class DemoEmitter implements Runnable {
             System.exit(2);
             return;
         }
-        List<DemoApp> apps = List.of(DemoApp.web("demo", 2), DemoApp.worker("demo-worker"), DemoApp.cron("demo-cron"));
+        List<DemoApp> apps = List.of(DemoApp.web(DemoApps.WEB, 2), DemoApp.worker(DemoApps.WORKER), DemoApp.cron(DemoApps.CRON));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-emitter"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,7 +82,7 @@ public final class DemoEmitter implements Runnable {
             stopped.countDown();
         }, "demo-emitter-shutdown"));
         LOG.info("emitting for apps {} into {} Doppler(s), {} lines/s per app",
-                apps.stream().map(DemoApp::appId).toList(), dopplers.size(), linesPerSecond);
+                apps.stream().map(DemoApp::name).toList(), dopplers.size(), linesPerSecond);
         int[] failures = new int[apps.size()];
         ticker.scheduleAtFixedRate(() -> {
             long now = System.currentTimeMillis();
@@ -95,12 +95,12 @@ public final class DemoEmitter implements Runnable {
                 try {
                     dopplers.get(i % dopplers.size()).send(batch);
                     if (failures[i] > 0) {
-                        LOG.info("{}: Doppler reachable again after {} failed sends", app.appId(), failures[i]);
+                        LOG.info("{}: Doppler reachable again after {} failed sends", app.name(), failures[i]);
                         failures[i] = 0;
                     }
                 } catch (IngressUnavailableException e) {
                     if (failures[i]++ == 0) {
-                        LOG.warn("{}: cannot send to the Doppler ({}); retrying every tick", app.appId(), e.getMessage());
+                        LOG.warn("{}: cannot send to the Doppler ({}); retrying every tick", app.name(), e.getMessage());
                     }
                 }
             }

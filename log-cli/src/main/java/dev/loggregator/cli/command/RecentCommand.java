@@ -1,6 +1,7 @@
 package dev.loggregator.cli.command;
 
 import dev.loggregator.cli.CliContext;
+import dev.loggregator.cli.config.AppNames;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.LogsCommand;
 import dev.loggregator.cli.config.Endpoints;
@@ -35,7 +36,7 @@ public final class RecentCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID).")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's GUID, or a name given to it with `logs app`.")
     private String app;
 
     @Mixin
@@ -51,7 +52,7 @@ public final class RecentCommand implements Callable<Integer> {
     public Integer call() {
         limits.validate(spec.commandLine());
         CliContext context = parent.context();
-        return printRecent(context, connection.target(context), app, output, limits);
+        return printRecent(context, connection.target(context), AppNames.resolve(app, context.config().load()), output, limits);
     }
 
     static int printRecent(CliContext context, Target target, String app, OutputOptions output, LimitOptions limits) {

@@ -2,6 +2,7 @@ package dev.loggregator.cli.command;
 
 import dev.loggregator.cli.CliContext;
 import dev.loggregator.cli.LogsCommand;
+import dev.loggregator.cli.config.AppNames;
 import dev.loggregator.cli.config.ConnectionProblems;
 import dev.loggregator.cli.config.Endpoints;
 import dev.loggregator.cli.config.Target;
@@ -32,7 +33,7 @@ public final class TailCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID).")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's GUID, or a name given to it with `logs app`.")
     private String app;
 
     @Option(names = "--recent", description = "Print the app's recent logs and exit (as `cf logs --recent`).")
@@ -51,8 +52,9 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         limits.validate(spec.commandLine());
         CliContext context = parent.context();
+        String appId = AppNames.resolve(app, context.config().load());
         if (recent) {
-            return RecentCommand.printRecent(context, connection.target(context), app, output, limits);
+            return RecentCommand.printRecent(context, connection.target(context), appId, output, limits);
         }
         Target target = connection.target(context);
         EnvelopePrinter printer = new EnvelopePrinter(context, output);
@@ -62,7 +64,7 @@ public final class TailCommand implements Callable<Integer> {
         LiveStream live = new LiveStream(context, limits);
         LineOutput lines = live.output();
 
-        String path = "/apps/" + Endpoints.segment(app) + "/stream";
+        String path = "/apps/" + Endpoints.segment(appId) + "/stream";
         return live.run(target, target.websocket(path, null),
                     "app '" + app + "' not found, or you may not read its logs",
                     frame -> {

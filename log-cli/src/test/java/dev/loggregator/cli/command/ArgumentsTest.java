@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Argument handling and configuration commands, run in-process through the same entry point as main. */
 class ArgumentsTest {
+    /** App ids are GUIDs (names need `logs app`). */
+    private static final String APP = "6f1c8a2e-5b7d-4c3e-9a1f-2d4b6c8e0a12";
+
     @TempDir
     Path dir;
 
@@ -62,7 +65,7 @@ class ArgumentsTest {
 
     @Test
     void withoutATargetCommandsSayHowToSetOne() {
-        assertEquals(ExitCode.USAGE, logs("tail", "my-app"));
+        assertEquals(ExitCode.USAGE, logs("tail", APP));
         assertEquals("logs: no logging endpoint: run `logs target wss://doppler.<system-domain>:443` or set LOGS_ENDPOINT\n", stderr());
     }
 
@@ -109,9 +112,9 @@ class ArgumentsTest {
     void unreachableEndpointExitsThree() {
         try (DeadPort dead = new DeadPort()) {
             env.put("LOGS_ENDPOINT", "ws://" + dead.address());
-            assertEquals(ExitCode.UNREACHABLE, logs("recent", "app"));
+            assertEquals(ExitCode.UNREACHABLE, logs("recent", APP));
             assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", APP));
             assertTrue(stderr().matches("logs: cannot reach ws://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
         }
     }

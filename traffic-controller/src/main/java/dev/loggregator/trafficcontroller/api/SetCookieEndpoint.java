@@ -47,6 +47,12 @@ final class SetCookieEndpoint {
                     "CookieName must be a cookie name\n"), keepAlive);
             return;
         }
+        if (value != null && !isCookieValue(value)) {
+            // Go's SetCookie silently drops such bytes; a value with CR/LF cannot even be a header.
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "CookieValue holds characters a cookie cannot carry\n"), keepAlive);
+            return;
+        }
         FullHttpResponse response = HttpResponses.text(HttpResponseStatus.OK, "");
         response.headers().add(HttpHeaderNames.SET_COOKIE,
                 AuthorizationCookie.encode(request, name, value == null ? "" : value, domain));
@@ -60,6 +66,20 @@ final class SetCookieEndpoint {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What Go's {@code http.SetCookie} lets through (RFC 6265 cookie-octets, plus space and comma,
+     * which make it quote the value): printable ASCII but {@code "}, {@code ;} and {@code \\}.
+     */
+    private static boolean isCookieValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == ';' || c == '\\') {
                 return false;
             }
         }

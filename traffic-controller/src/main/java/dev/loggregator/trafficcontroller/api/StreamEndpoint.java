@@ -3,6 +3,7 @@ package dev.loggregator.trafficcontroller.api;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.connections.RequestDeadline;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
@@ -22,9 +23,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import dev.loggregator.trafficcontroller.stream.ProtocolViolations;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -58,11 +62,9 @@ final class StreamEndpoint {
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
         String authorization = BearerToken.authorization(request);
         request.retain();
-        ctx.channel().config().setAutoRead(false);
         (route.kind() == Route.Kind.FIREHOSE ? policy.firehose(authorization) : policy.app(authorization, route.appId()))
                 .whenComplete((decision, error) -> ctx.executor().execute(() -> {
                     try {
-                        ctx.channel().config().setAutoRead(true);
                         if (error != null) {
                             LOG.error("authorisation failed for {}", request.uri(), error);
                             HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false);
@@ -84,7 +86,7 @@ final class StreamEndpoint {
             return;
         }
         if (!decision.isAllowed()) {
-            Refusals.send(ctx, request, decision);
+            Refusals.send(ctx, request, decision, metrics);
             return;
         }
         OpeningHandshake.Refusal refusal = OpeningHandshake.check(request.method().name(), request.headers()::getAll);
@@ -99,10 +101,19 @@ final class StreamEndpoint {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
                 scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
-                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES).build());
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES)
+                        .closeOnProtocolViolation(false).build());
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         pipeline.remove(ctx.handler());
+        // A stream from here on: keepalive pings, not request deadlines, decide when it is dead,
+        // and the client's frames (pongs, close) are read as they come.
+        pipeline.remove(RequestDeadline.class);
+        pipeline.remove(FlowControlHandler.class);
+        // Text frames must be UTF-8 (1007 otherwise); every violation gets its close code (ProtocolViolations).
+        pipeline.addAfter("wsdecoder", "utf8", new Utf8FrameValidator(false));
+        pipeline.addAfter("utf8", "ws-violations", ProtocolViolations.INSTANCE);
+        ctx.channel().config().setAutoRead(true);
 
         String client = ClientAddress.of(ctx.channel());
         String endpoint;

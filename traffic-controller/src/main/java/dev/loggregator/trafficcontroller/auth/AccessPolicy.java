@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.auth;
 
+import dev.loggregator.logging.BadInput;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,16 +65,21 @@ public final class AccessPolicy {
         if (authorization == null) {
             return CompletableFuture.completedFuture(AccessDecision.unauthorized(NOT_PROVIDED));
         }
+        String bearer = BearerToken.strip(authorization);
+        if (bearer == null) {
+            LOG.info(BadInput.MARKER, "firehose refused: not a bearer token");
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(INVALID));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                VerifiedToken token = verifier.verify(BearerToken.strip(authorization));
+                VerifiedToken token = verifier.verify(bearer);
                 if (!token.hasScope(FIREHOSE_SCOPE)) {
-                    LOG.info("firehose refused for {}: no {} scope", token.user(), FIREHOSE_SCOPE);
+                    LOG.info(BadInput.MARKER, "firehose refused for {}: no {} scope", token.user(), FIREHOSE_SCOPE);
                     return AccessDecision.unauthorized(INVALID);
                 }
                 return AccessDecision.allowed(token.expiresAt(), token.user());
             } catch (InvalidTokenException e) {
-                LOG.info("firehose refused: {}", e.getMessage());
+                LOG.info(BadInput.MARKER, "firehose refused: {}", e.getMessage());
                 return AccessDecision.unauthorized(INVALID);
             }
         }, executor);
@@ -86,11 +92,16 @@ public final class AccessPolicy {
         if (authorization == null) {
             return CompletableFuture.completedFuture(AccessDecision.unauthorized(""));
         }
+        String bearer = BearerToken.strip(authorization);
+        if (bearer == null) {
+            LOG.info(BadInput.MARKER, "app {} refused: not a bearer token", appId);
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(""));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return verifier.verify(BearerToken.strip(authorization));
+                return verifier.verify(bearer);
             } catch (InvalidTokenException e) {
-                LOG.info("app {} refused: {}", appId, e.getMessage());
+                LOG.info(BadInput.MARKER, "app {} refused: {}", appId, e.getMessage());
                 return null;
             }
         }, executor).thenCompose(token -> {

@@ -17,13 +17,16 @@ public final class DopplerConnector implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final TrafficControllerMetrics metrics;
     private final int maxEnvelopeBytes;
+    private final DopplerCredentials credentials;
     private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> pinger;
     private final long pongTimeoutNanos;
     private volatile boolean closing;
 
     public DopplerConnector(DopplerDirectory directory, ScheduledExecutorService scheduler,
-                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds) {
+                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds,
+                            DopplerCredentials credentials) {
+        this.credentials = credentials;
         this.directory = directory;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -64,6 +67,10 @@ public final class DopplerConnector implements AutoCloseable {
 
     public DopplerDirectory directory() {
         return directory;
+    }
+
+    DopplerCredentials credentials() {
+        return credentials;
     }
 
     ScheduledExecutorService scheduler() {

@@ -29,9 +29,9 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     private volatile String incarnation;
     private volatile long lastSequence;
 
-    DopplerLink(URI uri, DopplerSubscription subscription, DopplerSubscription.Slot slot, LinkFrames frames,
-                boolean resumed) {
-        super(uri, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MILLIS);
+    DopplerLink(URI uri, Map<String, String> headers, DopplerSubscription subscription, DopplerSubscription.Slot slot,
+                LinkFrames frames, boolean resumed) {
+        super(uri, new Draft_6455(), headers, CONNECT_TIMEOUT_MILLIS);
         this.subscription = subscription;
         this.slot = slot;
         this.frames = frames;

@@ -30,8 +30,11 @@ public final class DopplerQueries {
     private final HttpClient http;
     private final int maxEnvelopeBytes;
     private final Duration timeout;
+    private final DopplerCredentials credentials;
 
-    public DopplerQueries(DopplerDirectory directory, HttpClient http, int maxEnvelopeBytes, Duration timeout) {
+    public DopplerQueries(DopplerDirectory directory, HttpClient http, int maxEnvelopeBytes, Duration timeout,
+                          DopplerCredentials credentials) {
+        this.credentials = credentials;
         this.directory = directory;
         this.http = http;
         this.maxEnvelopeBytes = maxEnvelopeBytes;
@@ -50,8 +53,9 @@ public final class DopplerQueries {
         List<DopplerAddress> dopplers = new ArrayList<>(directory.current());
         List<CompletableFuture<List<byte[]>>> answers = new ArrayList<>();
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path))
-                    .timeout(timeout).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout);
+            credentials.headers().forEach(builder::header);
+            HttpRequest request = builder.GET().build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .thenApply(response -> {
                         if (response.statusCode() != 200) {

@@ -90,7 +90,8 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             uri += (pathAndQuery.contains("?") ? "&" : "?") + LinkSequence.RESUME_PARAMETER + "="
                     + java.net.URLEncoder.encode(slot.resume, java.nio.charset.StandardCharsets.UTF_8);
         }
-        DopplerLink link = new DopplerLink(java.net.URI.create(uri), this, slot, frames, slot.resume != null);
+        DopplerLink link = new DopplerLink(java.net.URI.create(uri), connector.credentials().headers(), this, slot, frames,
+                slot.resume != null);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);
