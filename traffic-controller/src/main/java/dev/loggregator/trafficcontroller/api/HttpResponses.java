@@ -14,7 +14,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Writing plain HTTP answers, keeping the connection open only when the client asked for it. */
-final class HttpResponses {
+public final class HttpResponses {
     private HttpResponses() {
     }
 
@@ -31,8 +31,11 @@ final class HttpResponses {
      * Writes the answer to the request in hand; on a kept-alive connection the next request is read
      * only now, so pipelined requests are answered in the order they came.
      */
-    static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    public static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // A HEAD answer has its length set already, for the body it leaves out.
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -123,9 +123,8 @@ public final class UiEndpoint {
             return;
         }
         HttpRequest head = head(request);
-        ctx.channel().config().setAutoRead(false);
+        // Reading is off until the answer is sent (pipelined requests are answered in order).
         answer.get().whenComplete((response, error) -> ctx.executor().execute(() -> {
-            ctx.channel().config().setAutoRead(true);
             if (error != null) {
                 LOG.error("{} {} from {} failed", head.method(), head.uri(), ClientAddress.of(ctx.channel()), error);
                 UiResponses.send(ctx, head, UiResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
