@@ -139,7 +139,11 @@ class ResumeTest {
         await().atMost(WAIT).until(() -> first.lastSequence() > 0);
         String point = first.resumePoint();
         closeFirehose(first);
+        double routed = doppler.metric("doppler_ingress_envelopes_total{protocol=\"tcp\"}");
         emit(app, "missed-", 0, 500); // the ring holds 200
+        // All routed before the link comes back, so the gap is really behind the ring.
+        await().atMost(WAIT).until(() -> doppler.metric("doppler_ingress_envelopes_total{protocol=\"tcp\"}") >= routed + 500
+                && doppler.metric("doppler_ingress_buffer_depth") == 0);
         BatchSubscriber second = BatchSubscriber.connect(doppler.wsUrl("/firehose/" + subscription + "?" + resume(point)));
         await().atMost(WAIT).until(() -> texts(second, "missed-").contains("missed-499"));
         await().atMost(WAIT).until(() -> second.count(e -> e.hasCounterEvent()
