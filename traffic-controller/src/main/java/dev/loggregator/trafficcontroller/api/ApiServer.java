@@ -9,6 +9,7 @@ import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ProxyProtocolDetector;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
+import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.StreamClose;
 import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
@@ -54,11 +55,12 @@ public final class ApiServer implements AutoCloseable {
                       String systemDomain, UiEndpoint ui, ConnectionGate gate, long requestTimeoutMillis,
                       long idleTimeoutMillis)
             throws InterruptedException {
+        LossLedger ledger = new LossLedger();
         RequestRouter router = new RequestRouter(
-                new StreamEndpoint(policy, connector, appStreams, metrics, settings),
+                new StreamEndpoint(ledger, policy, connector, appStreams, metrics, settings),
                 new RecentEnvelopesEndpoint(policy, queries, metrics),
                 new SetCookieEndpoint(systemDomain),
-                new ReadEndpoint(policy, connector, metrics, v2),
+                new ReadEndpoint(ledger, policy, connector, metrics, v2),
                 logCache,
                 ui,
                 metrics);

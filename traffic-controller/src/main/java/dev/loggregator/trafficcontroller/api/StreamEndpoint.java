@@ -10,6 +10,7 @@ import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.WebSocketFraming;
 import dev.loggregator.trafficcontroller.stream.KeepAliveHandler;
@@ -50,8 +51,11 @@ final class StreamEndpoint {
     private final TrafficControllerMetrics metrics;
     private final StreamSettings settings;
 
-    StreamEndpoint(AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
+    private final LossLedger ledger;
+
+    StreamEndpoint(LossLedger ledger, AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
                    TrafficControllerMetrics metrics, StreamSettings settings) {
+        this.ledger = ledger;
         this.policy = policy;
         this.connector = connector;
         this.appStreams = appStreams;
@@ -138,7 +142,10 @@ final class StreamEndpoint {
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
+        String subscription = route.kind() == Route.Kind.FIREHOSE ? route.subscriptionId() + "?" + route.dopplerFilter()
+                : route.appId();
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
-                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe));
+                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe, ledger,
+                LossLedger.key(endpoint, subscription, decision.user())));
     }
 }

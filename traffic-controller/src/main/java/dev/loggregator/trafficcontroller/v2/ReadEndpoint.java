@@ -9,6 +9,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
 import dev.loggregator.wire.v2.link.V2LinkQuery;
@@ -53,8 +54,11 @@ public final class ReadEndpoint {
     private final TrafficControllerMetrics metrics;
     private final V2Settings settings;
 
-    public ReadEndpoint(AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
+    private final LossLedger ledger;
+
+    public ReadEndpoint(LossLedger ledger, AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
                         V2Settings settings) {
+        this.ledger = ledger;
         this.policy = policy;
         this.connector = connector;
         this.metrics = metrics;
@@ -146,7 +150,8 @@ public final class ReadEndpoint {
         }
         pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, SseFraming.INSTANCE,
                 noticeSource, description, metrics, settings.bufferEnvelopes(), settings.slowConsumerMillis(),
-                sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES))));
+                sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES)), ledger,
+                LossLedger.key(TrafficControllerMetrics.V2_READ, request.uri(), decision.user())));
     }
 
     private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request, V2Error error) {

@@ -79,6 +79,14 @@ class SlowConsumerTest {
                 return healthy.texts().contains("after-slow");
             });
             assertEquals(-2, healthy.closeCode());
+
+            // The stalled client could not read a notice; its next connection is told what it lost, first.
+            StreamClient next = StreamClient.open(cluster.ws(0) + "/apps/" + guid("slow-app") + "/stream", null);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> next.dropNotices() > 0);
+            } finally {
+                next.closeBlocking();
+            }
         } finally {
             healthy.closeBlocking();
         }
