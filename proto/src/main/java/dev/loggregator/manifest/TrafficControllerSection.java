@@ -209,14 +209,18 @@ public record TrafficControllerSection(
      * host is added when a gateway is enabled) count only against {@code max_connections}: they
      * carry many clients. A request (head and body) must arrive within {@code request_timeout_seconds}
      * of the connection opening or of its first byte; a keep-alive connection may wait
-     * {@code idle_timeout_seconds} for the next request.
+     * {@code idle_timeout_seconds} for the next request. One token may hold
+     * {@code max_streams_per_token} firehose and {@code /v2/read} streams, and one firehose
+     * subscription id or v2 shard id {@code max_streams_per_subscription}.
      */
     public record Limits(
             Integer maxConnections,
             Integer maxConnectionsPerAddress,
             Integer requestTimeoutSeconds,
             Integer idleTimeoutSeconds,
-            List<String> proxyAddresses) {
+            List<String> proxyAddresses,
+            Integer maxStreamsPerToken,
+            Integer maxStreamsPerSubscription) {
 
         public Limits {
             maxConnections = maxConnections == null ? 10_000 : maxConnections;
@@ -224,10 +228,12 @@ public record TrafficControllerSection(
             requestTimeoutSeconds = requestTimeoutSeconds == null ? 10 : requestTimeoutSeconds;
             idleTimeoutSeconds = idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds;
             proxyAddresses = proxyAddresses == null ? List.of() : List.copyOf(proxyAddresses);
+            maxStreamsPerToken = maxStreamsPerToken == null ? 100 : maxStreamsPerToken;
+            maxStreamsPerSubscription = maxStreamsPerSubscription == null ? 100 : maxStreamsPerSubscription;
         }
 
         static Limits defaults() {
-            return new Limits(null, null, null, null, null);
+            return new Limits(null, null, null, null, null, null, null);
         }
 
         void validate() {
@@ -235,6 +241,9 @@ public record TrafficControllerSection(
             InvalidManifestValue.requirePositive("traffic_controller.limits.max_connections_per_address", maxConnectionsPerAddress);
             InvalidManifestValue.requirePositive("traffic_controller.limits.request_timeout_seconds", requestTimeoutSeconds);
             InvalidManifestValue.requirePositive("traffic_controller.limits.idle_timeout_seconds", idleTimeoutSeconds);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_streams_per_token", maxStreamsPerToken);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_streams_per_subscription",
+                    maxStreamsPerSubscription);
             for (int i = 0; i < proxyAddresses.size(); i++) {
                 if (!IpLiterals.isIpLiteral(proxyAddresses.get(i))) {
                     throw new InvalidManifestValue("traffic_controller.limits.proxy_addresses[" + i + "]",

@@ -20,7 +20,9 @@ import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
 import dev.loggregator.trafficcontroller.auth.UaaTokenVerifier;
+import dev.loggregator.trafficcontroller.connections.ClientLimits;
 import dev.loggregator.trafficcontroller.connections.ConnectionGate;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
@@ -122,8 +124,9 @@ public final class TrafficController implements AutoCloseable {
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
                 queries, metrics, settings, v2, logCache, manifest.properties().systemDomain(),
-                new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()), gate,
-                limits.requestTimeoutSeconds() * 1000L, limits.idleTimeoutSeconds() * 1000L);
+                new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()),
+                new ClientLimits(gate, limits.requestTimeoutSeconds() * 1000L, limits.idleTimeoutSeconds() * 1000L,
+                        new StreamQuota(limits.maxStreamsPerToken(), limits.maxStreamsPerSubscription())));
 
         if (instance.grpcPort() > 0) {
             TlsFiles grpcTls = section.v2().grpcTls();

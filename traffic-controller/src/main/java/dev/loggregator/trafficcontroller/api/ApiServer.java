@@ -1,7 +1,7 @@
 package dev.loggregator.trafficcontroller.api;
 
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
-import dev.loggregator.trafficcontroller.connections.ConnectionGate;
+import dev.loggregator.trafficcontroller.connections.ClientLimits;
 import dev.loggregator.trafficcontroller.connections.RequestDeadline;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
@@ -52,15 +52,14 @@ public final class ApiServer implements AutoCloseable {
     public void start(String host, int port, SslContext tls, boolean proxyProtocol, AccessPolicy policy,
                       DopplerConnector connector, AppStreamHub appStreams, DopplerQueries queries,
                       TrafficControllerMetrics metrics, StreamSettings settings, V2Settings v2, LogCacheEndpoint logCache,
-                      String systemDomain, UiEndpoint ui, ConnectionGate gate, long requestTimeoutMillis,
-                      long idleTimeoutMillis)
+                      String systemDomain, UiEndpoint ui, ClientLimits limits)
             throws InterruptedException {
         LossLedger ledger = new LossLedger();
         RequestRouter router = new RequestRouter(
-                new StreamEndpoint(ledger, policy, connector, appStreams, metrics, settings),
+                new StreamEndpoint(ledger, limits.streams(), policy, connector, appStreams, metrics, settings),
                 new RecentEnvelopesEndpoint(policy, queries, metrics),
                 new SetCookieEndpoint(systemDomain),
-                new ReadEndpoint(ledger, policy, connector, metrics, v2),
+                new ReadEndpoint(ledger, limits.streams(), policy, connector, metrics, v2),
                 logCache,
                 ui,
                 metrics);
@@ -75,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!gate.admit(ch, tls != null)) {
+                        if (!limits.gate().admit(ch, tls != null)) {
                             ch.config().setAutoRead(true);
                             return;
                         }
@@ -84,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
                         if (proxyProtocol) {
                             ch.pipeline().addLast("proxy-protocol", new ProxyProtocolDetector());
                         }
-                        ch.pipeline().addLast("deadline", new RequestDeadline(requestTimeoutMillis, idleTimeoutMillis, metrics));
+                        ch.pipeline().addLast("deadline", new RequestDeadline(limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), metrics));
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }

@@ -4,6 +4,8 @@ import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.connections.RequestDeadline;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
+import dev.loggregator.logging.BadInput;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
@@ -52,10 +54,12 @@ final class StreamEndpoint {
     private final StreamSettings settings;
 
     private final LossLedger ledger;
+    private final StreamQuota quota;
 
-    StreamEndpoint(LossLedger ledger, AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
+    StreamEndpoint(LossLedger ledger, StreamQuota quota, AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
                    TrafficControllerMetrics metrics, StreamSettings settings) {
         this.ledger = ledger;
+        this.quota = quota;
         this.policy = policy;
         this.connector = connector;
         this.appStreams = appStreams;
@@ -100,6 +104,9 @@ final class StreamEndpoint {
             FullHttpResponse response = HttpResponses.text(status, status.reasonPhrase() + "\n");
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, OpeningHandshake.VERSION);
             HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
+            return;
+        }
+        if (route.kind() == Route.Kind.FIREHOSE && !firehoseQuota(ctx, request, route, decision)) {
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
@@ -147,5 +154,21 @@ final class StreamEndpoint {
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
                 settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe, ledger,
                 LossLedger.key(endpoint, subscription, decision.user())));
+    }
+
+    /** Takes the stream's place in its token's and subscription's quota, or answers 429. */
+    private boolean firehoseQuota(ChannelHandlerContext ctx, FullHttpRequest request, Route route, AccessDecision decision) {
+        StreamQuota.Refusal full = quota.acquire(ctx.channel(), policy.tokenOwner(decision), "firehose:" + route.subscriptionId());
+        if (full == null) {
+            return true;
+        }
+        metrics.refused(full.reason());
+        LOG.info(BadInput.MARKER, "{} from {} for {}: {}", request.uri(), ClientAddress.of(ctx.channel()), decision.user(),
+                full.reason());
+        String body = full == StreamQuota.Refusal.TOKEN
+                ? "at most " + quota.perToken() + " firehose streams per token\n"
+                : "at most " + quota.perSubscription() + " streams per firehose subscription\n";
+        HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, body), HttpUtil.isKeepAlive(request));
+        return false;
     }
 }

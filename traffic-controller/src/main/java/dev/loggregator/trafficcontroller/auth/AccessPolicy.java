@@ -44,6 +44,11 @@ public final class AccessPolicy {
         return disabled;
     }
 
+    /** Whose token an allowed request counts against; nobody's when access control is off (every client is "anonymous"). */
+    public String tokenOwner(AccessDecision decision) {
+        return disabled ? null : decision.user();
+    }
+
     /**
      * The token behind an authorization value, verified off the event loop (the web viewer asks who is
      * signed in); fails with {@link InvalidTokenException}. Not for access decisions: use the methods below.

@@ -1,6 +1,9 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,15 +13,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens subscriptions on the Dopplers of a directory and keeps their links alive: one thread
  * pings every open link every {@code pingSeconds} (the internal protocol's 15 s) and drops a link
- * that has not answered for three intervals, which its subscription then re-dials.
+ * that has not answered for three intervals, which its subscription then re-dials. Every link runs on
+ * one small Netty event loop group, so a subscription costs channels, not threads.
  */
 public final class DopplerConnector implements AutoCloseable {
+    /** Reading links only splits frames and hands batches on: two threads keep up with every Doppler. */
+    private static final int LINK_THREADS = 2;
     private final DopplerDirectory directory;
     private final ScheduledExecutorService scheduler;
     private final TrafficControllerMetrics metrics;
     private final int maxEnvelopeBytes;
     private final DopplerCredentials credentials;
     private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
+    private final EventLoopGroup loops = new NioEventLoopGroup(LINK_THREADS, new DefaultThreadFactory("tc-doppler-links", true));
     private final ScheduledFuture<?> pinger;
     private final long pongTimeoutNanos;
     private volatile boolean closing;
@@ -56,11 +63,7 @@ public final class DopplerConnector implements AutoCloseable {
             if (now - link.lastPongNanos() > pongTimeoutNanos) {
                 link.closeConnection(1006, "Doppler did not answer pings");
             } else {
-                try {
-                    link.sendPing();
-                } catch (RuntimeException e) {
-                    // Closed between the check and the ping: its subscription re-dials.
-                }
+                link.sendPing();
             }
         }
     }
@@ -71,6 +74,10 @@ public final class DopplerConnector implements AutoCloseable {
 
     DopplerCredentials credentials() {
         return credentials;
+    }
+
+    EventLoopGroup loops() {
+        return loops;
     }
 
     ScheduledExecutorService scheduler() {
@@ -119,5 +126,7 @@ public final class DopplerConnector implements AutoCloseable {
         for (DopplerLink link : links) {
             link.close(1001, "Traffic Controller shutting down");
         }
+        // Lets the close frames go out before the loops stop.
+        loops.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS);
     }
 }

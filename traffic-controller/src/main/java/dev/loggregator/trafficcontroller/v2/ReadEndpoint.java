@@ -3,6 +3,7 @@ package dev.loggregator.trafficcontroller.v2;
 import dev.loggregator.trafficcontroller.api.HttpResponses;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.connections.RequestDeadline;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
@@ -55,10 +56,12 @@ public final class ReadEndpoint {
     private final V2Settings settings;
 
     private final LossLedger ledger;
+    private final StreamQuota quota;
 
-    public ReadEndpoint(LossLedger ledger, AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
+    public ReadEndpoint(LossLedger ledger, StreamQuota quota, AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
                         V2Settings settings) {
         this.ledger = ledger;
+        this.quota = quota;
         this.policy = policy;
         this.connector = connector;
         this.metrics = metrics;
@@ -109,6 +112,14 @@ public final class ReadEndpoint {
             }
             if (connector.directory().current().isEmpty()) {
                 throw V2Error.STREAMING_UNAVAILABLE;
+            }
+            String shard = egress.getShardId();
+            StreamQuota.Refusal full = quota.acquire(ctx.channel(), policy.tokenOwner(decision), shard.isEmpty() ? null : "v2:" + shard);
+            if (full != null) {
+                metrics.refused(full.reason());
+                throw new V2Error(HttpResponseStatus.TOO_MANY_REQUESTS, full.reason(), full == StreamQuota.Refusal.TOKEN
+                        ? "at most " + quota.perToken() + " streams per token"
+                        : "at most " + quota.perSubscription() + " streams per shard_id");
             }
         } catch (V2Error e) {
             refuse(ctx, request, e);
