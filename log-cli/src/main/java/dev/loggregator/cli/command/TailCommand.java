@@ -47,7 +47,7 @@ public final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID).")
     private String app;
 
-    @Option(names = "--recent", arity = "0..1", paramLabel = "N", fallbackValue = "-1",
+    @Option(names = "--recent", arity = "0..1", paramLabel = "N", parameterConsumer = OptionalCount.class,
             description = {"Alone: print the app's recent logs and exit (as `cf logs --recent`).",
                 "With N: print the newest N lines, then follow, with no gap and no line twice in between",
                 "(and across reconnections); read from Log Cache where the endpoint serves it."})
@@ -146,6 +146,19 @@ public final class TailCommand implements Callable<Integer> {
             return;
         }
         live.accept(new LogEntry(envelope, fromV2));
+    }
+
+    /** {@code --recent} takes the next argument only when it is a number, so that {@code tail --recent APP} still works. */
+    static final class OptionalCount implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec argSpec,
+                                      picocli.CommandLine.Model.CommandSpec commandSpec) {
+            if (!args.isEmpty() && args.peek().matches("\\d{1,9}")) {
+                argSpec.setValue(Integer.parseInt(args.pop()));
+            } else {
+                argSpec.setValue(-1);
+            }
+        }
     }
 
     private static void print(java.util.List<LogEntry> due, EnvelopePrinter printer, LineOutput lines, boolean v2Json) {

@@ -34,7 +34,8 @@ public final class LogCacheRecent implements RecentLogs {
         List<LogEntry> newestFirst = new ArrayList<>();
         Long end = null;
         while (newestFirst.size() < count) {
-            int want = Math.min(ReadRequest.MAX_LIMIT, count - newestFirst.size());
+            // Later pages ask for a whole page: one that repeats the boundary timestamp must still get past it.
+            int want = end == null ? Math.min(ReadRequest.MAX_LIMIT, count) : ReadRequest.MAX_LIMIT;
             Page answer = read(ReadRequest.logs(start, end, want, true));
             List<Envelope> page = answer.envelopes();
             long oldest = Long.MAX_VALUE;
