@@ -90,9 +90,12 @@ public final class RecentCommand implements Callable<Integer> {
         try {
             Instant instant = OffsetDateTime.parse(text.strip()).toInstant();
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (DateTimeParseException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--since-time '" + text + "' is not an RFC 3339 time such as 2026-08-20T14:03:00Z");
+        } catch (ArithmeticException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--since-time '" + text + "' is outside the nanosecond timestamps of envelopes (years 1678 to 2261)");
         }
     }
 
