@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * Runs a stream (v1 WebSocket or v2 Server-Sent Events) until something ends it: Ctrl-C (exit 0), SIGTERM, {@code --max-lines}
  * (exit 0), {@code --timeout} (exit 0, or 124 when {@code --max-lines} was not reached) or an error.
- * Whatever the cause, the connection is closed with 1000 and buffered lines are printed first.
+ * Whatever the cause, the connection is closed normally (a WebSocket with 1000) and buffered lines are printed first.
  * Output is flushed every 50 ms rather than per line, so a fast firehose costs few system calls.
  */
 final class LiveStream {

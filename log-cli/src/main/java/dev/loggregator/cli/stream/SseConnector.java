@@ -32,26 +32,16 @@ public final class SseConnector implements StreamConnector {
     private final URI uri;
     private final Batches batches;
     private final Notices notices;
-    private final HttpClient client;
-    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "logs-sse-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Made on first use: a v2 stream that is only a fallback costs nothing while v1 works. */
+    private HttpClient client;
+    private ScheduledExecutorService watchdogs;
     private final AtomicLong unreadable = new AtomicLong();
-    private final Duration silenceLimit;
 
     public SseConnector(Target target, URI uri, Batches batches, Notices notices) {
-        this(target, uri, batches, notices, SILENCE_LIMIT);
-    }
-
-    SseConnector(Target target, URI uri, Batches batches, Notices notices, Duration silenceLimit) {
         this.target = target;
         this.uri = uri;
         this.batches = batches;
         this.notices = notices;
-        this.silenceLimit = silenceLimit;
-        this.client = HttpClients.create(target.tls());
     }
 
     @Override
@@ -65,7 +55,15 @@ public final class SseConnector implements StreamConnector {
     }
 
     @Override
-    public StreamConnection connect() {
+    public synchronized StreamConnection connect() {
+        if (client == null) {
+            client = HttpClients.create(target.tls());
+            watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "logs-sse-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
                 .header("Accept", "text/event-stream")
                 .header("Cache-Control", "no-cache");
@@ -73,7 +71,7 @@ public final class SseConnector implements StreamConnector {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return new SseConnection(client, request.build(), this::event, this::oversized, watchdogs, silenceLimit);
+        return new SseConnection(client, request.build(), this::event, this::oversized, watchdogs, SILENCE_LIMIT);
     }
 
     /** An event of the stream other than heartbeat and closing, which the connection handles itself. */
