@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * RLPGatewayClient (v2) do: after a disconnect it reconnects with {@link Backoff} (0.5 s doubling
  * to 60 s, reset on success), telling the user on stderr, and gives up after 1000 consecutive
  * failures; a stream the server announced it would end (the v2 read API's {@code closing} event) is
- * reopened at once. A 401 fetches a fresh token from the token command once. The first connection
+ * reopened at once. A 401 (or, once connected, a 404: how the v2 read API refuses an expired token)
+ * fetches a fresh token from the token command once. The first connection
  * attempt, a 401 that a fresh token does not cure, a 404 and a TLS failure end the stream with a
  * {@link CliException} instead: those need the user, not a retry. With a fallback, a 404 to the
  * very first attempt (the API is not served there) switches to the fallback for good.
@@ -122,7 +123,9 @@ public final class ReconnectingStream {
                 fallback = null;
                 continue;
             }
-            if (problem.exitCode() == ExitCode.UNAUTHORIZED && target.tokens().canRefresh() && !refreshedToken) {
+            // The v2 read API (as the RLP gateway) answers a token that expired mid-stream with 404, not 401.
+            boolean tokenRefused = problem.exitCode() == ExitCode.UNAUTHORIZED || (everConnected && problem.exitCode() == ExitCode.NOT_FOUND);
+            if (tokenRefused && target.tokens().canRefresh() && !refreshedToken) {
                 notices.say("token rejected; fetching a fresh one with the token command");
                 target.tokens().refresh();
                 refreshedToken = true;

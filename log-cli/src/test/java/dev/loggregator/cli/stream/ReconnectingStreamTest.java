@@ -58,6 +58,20 @@ class ReconnectingStreamTest {
     }
 
     @Test
+    void a404AfterTheStreamWasUpFetchesAFreshTokenOnce() throws Exception {
+        Scripted v2 = new Scripted("v2", Scripted::endedByServer, Scripted::refused404, Scripted::openUntilClosed);
+        TokenProvider tokens = new TokenProvider(new ConfigStore(dir.resolve("c.json"), notices), null, "bearer old", "echo fresh.token");
+        Target target = new Target(URI.create("ws://127.0.0.1:1"), tokens, new TlsOptions(false, null));
+        ReconnectingStream stream = new ReconnectingStream(target, v2, null, "app 'x' not found", notices, c -> connects.add(c.api()));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(stream::run);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connects.size() == 2);
+        stream.stop(ExitCode.OK);
+        assertEquals(ExitCode.OK, run.get());
+        assertEquals("bearer fresh.token", tokens.authorization());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("token rejected; fetching a fresh one"), err::toString);
+    }
+
+    @Test
     void aFallbackThatAnswers404TooMeansNotFound() {
         Scripted v1 = new Scripted("v1", Scripted::refused404);
         Scripted v2 = new Scripted("v2", Scripted::refused404);
@@ -90,6 +104,13 @@ class ReconnectingStreamTest {
             FakeConnection connection = new FakeConnection();
             connection.opened.complete(true);
             connection.closed.complete(new StreamEnd("closed by the server: closing due to stream timeout", true, null, null));
+            return connection;
+        }
+
+        static FakeConnection endedByServer() {
+            FakeConnection connection = new FakeConnection();
+            connection.opened.complete(true);
+            connection.closed.complete(new StreamEnd("closed by the server", false, null, null));
             return connection;
         }
 
