@@ -23,8 +23,4 @@ public final class V2Json {
         PARSER.merge(json, batch);
         return batch.getBatchList();
     }
-
-    static JsonFormat.Parser parser() {
-        return PARSER;
-    }
 }
