@@ -98,7 +98,8 @@ public final class LogCacheClient {
     public List<Envelope> read(String sourceId, ReadRequest request) {
         String prefix = api() == Api.CURRENT ? "/api/v1" : "/v1";
         URI uri = uri(prefix + "/read/" + dev.loggregator.cli.config.Endpoints.segment(sourceId) + "?" + request.query());
-        HttpResponse<String> response = send(uri, true);
+        // A 404 under the old prefix may just mean no Log Cache here: only a known Log Cache's 404 may be the token.
+        HttpResponse<String> response = send(uri, api() == Api.CURRENT);
         if (response.statusCode() != 200) {
             throw new LogCacheStatus(response.statusCode(), status(response, uri));
         }

@@ -37,6 +37,7 @@ public final class ReconnectingStream {
     private final CompletableFuture<Integer> stopRequested = new CompletableFuture<>();
     private StreamConnector connector;
     private StreamConnector fallback;
+    private String switchNotice;
     private volatile StreamConnection current;
 
     /**
@@ -93,6 +94,8 @@ public final class ReconnectingStream {
             if (dialFailure == null && awaitOpen(connection)) {
                 if (everConnected) {
                     notices.say("reconnected to " + ConnectionProblems.origin(uri()));
+                } else if (switchNotice != null) {
+                    notices.say(switchNotice);
                 }
                 onConnect.accept(connector);
                 everConnected = true;
@@ -118,7 +121,8 @@ public final class ReconnectingStream {
             }
             CliException problem = dialFailure != null ? dialFailure : classify(connection.closed().getNow(null));
             if (problem.exitCode() == ExitCode.NOT_FOUND && !everConnected && fallback != null) {
-                notices.say(connector.api() + " answered 404 at " + ConnectionProblems.origin(uri()) + "; trying " + fallback.api());
+                // Said once the fallback works: if it answers 404 too, the app is not there (one line, as ever).
+                switchNotice = connector.api() + " answered 404 at " + ConnectionProblems.origin(uri()) + "; reading " + fallback.api();
                 connector = fallback;
                 fallback = null;
                 continue;

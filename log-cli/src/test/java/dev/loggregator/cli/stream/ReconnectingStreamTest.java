@@ -52,7 +52,7 @@ class ReconnectingStreamTest {
         assertEquals(ExitCode.OK, run.get());
         assertEquals(List.of("v2", "v2"), connects);
         String notices = err.toString(StandardCharsets.UTF_8);
-        assertTrue(notices.contains("logs: v1 answered 404 at ws://127.0.0.1:1; trying v2"), notices);
+        assertTrue(notices.contains("logs: v1 answered 404 at ws://127.0.0.1:1; reading v2"), notices);
         assertTrue(notices.contains("the server ended the stream (closed by the server: closing due to stream timeout); reconnecting"), notices);
         assertTrue(notices.contains("reconnected to"), notices);
     }
@@ -80,6 +80,7 @@ class ReconnectingStreamTest {
         assertEquals(ExitCode.NOT_FOUND, notFound.exitCode());
         assertTrue(notFound.getMessage().startsWith("app 'x' not found"), notFound.getMessage());
         assertEquals(List.of(), connects);
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "the error is the only line: no word of the fallback");
     }
 
     /** A connector whose connections behave as scripted, one script per connection (the last one repeats). */
