@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "logs",
         mixinStandardHelpOptions = true,
         versionProvider = LogsCommand.Version.class,
-        description = {"Stream and read Cloud Foundry Loggregator logs and metrics (v1 API), in the cf CLI's format.", ""},
+        description = {"Stream and read Cloud Foundry Loggregator logs and metrics (v1 API, v2 read API, Log Cache), in the cf CLI's format.", ""},
         subcommands = {
             TargetCommand.class,
             LoginCommand.class,

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 
 /**
@@ -23,8 +22,6 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
  * TokenRefresher does. Parts that are not valid envelopes are skipped (as noaa does) and counted on stderr.
  */
 public final class TrafficControllerHttp {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private final Target target;
     private final Duration requestTimeout;
     private final Notices notices;
@@ -93,15 +90,6 @@ public final class TrafficControllerHttp {
     }
 
     private HttpClient client() {
-        if (target.tls().skipValidation()) {
-            // java.net.http checks host names unless told otherwise; --skip-ssl-validation means no checks at all.
-            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        }
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-        SSLContext context = target.tls().sslContext();
-        if (context != null) {
-            builder.sslContext(context);
-        }
-        return builder.build();
+        return HttpClients.create(target.tls());
     }
 }
