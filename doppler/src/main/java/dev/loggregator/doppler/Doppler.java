@@ -1,5 +1,6 @@
 package dev.loggregator.doppler;
 
+import dev.loggregator.doppler.drains.SyslogDrains;
 import dev.loggregator.doppler.egress.EgressServer;
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
@@ -49,6 +50,7 @@ public final class Doppler {
     private final IngressBuffer buffer;
     private final Router router;
     private final EnvelopeIntake intake;
+    private final SyslogDrains drains;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("doppler-scheduler", true));
     private EventLoopGroup boss;
@@ -68,8 +70,10 @@ public final class Doppler {
         this.store = new AppStore(config.maxRetainedLogMessages(), config.maxApps(),
                 config.containerMetricTtlSeconds(), config.sinkInactivityTimeoutSeconds());
         this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
-        this.router = new Router(buffer, store, subscriptions);
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+        this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
+                instance.host() + ":" + instance.wsPort());
+        this.router = new Router(buffer, store, subscriptions, drains);
     }
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
@@ -83,6 +87,7 @@ public final class Doppler {
             health = new HealthServer(host, instance.healthPort(), metrics.registry(), () -> status);
         }
         registerGauges();
+        drains.start(metrics);
         router.start();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
         workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -90,7 +95,7 @@ public final class Doppler {
         int idle = config.idleConnectionTimeoutSeconds();
 
         egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, store, metrics,
-                config.messageDrainBufferSize(), boss, workers, idle);
+                config.messageDrainBufferSize(), boss, workers, idle, drains::report);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
@@ -169,6 +174,7 @@ public final class Doppler {
                 udp.stop();
             }
             router.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+            drains.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
             if (egress != null) {
                 egress.stopAccepting();
                 egress.closeLinks(DRAIN_SECONDS, TimeUnit.SECONDS);

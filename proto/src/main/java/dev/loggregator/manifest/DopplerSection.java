@@ -15,7 +15,8 @@ public record DopplerSection(
         Integer maxEnvelopeBytes,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
-        Integer idleConnectionTimeoutSeconds) {
+        Integer idleConnectionTimeoutSeconds,
+        SyslogDrainsSection syslogDrains) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -29,10 +30,11 @@ public record DopplerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
+        syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -60,6 +62,7 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         tls.validate("doppler.tls");
+        syslogDrains.validate("doppler.syslog_drains");
     }
 
     /** One Doppler node. A port of 0 turns that listener off. */

@@ -7,6 +7,7 @@ import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
@@ -19,8 +20,11 @@ final class EgressContext {
     private final int queueSize;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     private final IdleConnectionCloser silentLinkCloser;
+    private final Function<String, byte[]> drainReport;
 
-    EgressContext(Subscriptions subscriptions, AppStore store, DopplerMetrics metrics, int queueSize) {
+    EgressContext(Subscriptions subscriptions, AppStore store, DopplerMetrics metrics, int queueSize,
+                  Function<String, byte[]> drainReport) {
+        this.drainReport = drainReport;
         this.subscriptions = subscriptions;
         this.store = store;
         this.metrics = metrics;
@@ -46,6 +50,11 @@ final class EgressContext {
 
     Set<Subscriber> links() {
         return links;
+    }
+
+    /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */
+    Function<String, byte[]> drainReport() {
+        return drainReport;
     }
 
     IdleConnectionCloser silentLinkCloser() {

@@ -22,6 +22,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The egress port: a Netty HTTP/WebSocket server that Traffic Controllers subscribe to
@@ -36,9 +37,10 @@ public final class EgressServer {
     private Channel channel;
 
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, DopplerMetrics metrics,
-                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
+                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds,
+                        Function<String, byte[]> drainReport) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, store, metrics, queueSize);
+        this.context = new EgressContext(subscriptions, store, metrics, queueSize, drainReport);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)

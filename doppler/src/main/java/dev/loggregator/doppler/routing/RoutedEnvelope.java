@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.routing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.v2.TagPreference;
 import dev.loggregator.wire.v2.V1ToV2Converter;
 import dev.loggregator.wire.v2.V2Kind;
@@ -57,6 +58,20 @@ public final class RoutedEnvelope {
     /** The v1 routing key (app id, or {@code system}); null when the envelope has no v1 form. */
     public String appId() {
         return appId;
+    }
+
+    /**
+     * The v2 source id, read without converting anything (syslog drains are bound by it, looked up
+     * on the router thread): for an envelope that arrived as v2 its {@code source_id} (parsed at
+     * ingress); for one that arrived as v1 its v1 app id, which is what tov2 makes the source id of
+     * app logs, container metrics and HTTP events. A v1 envelope of no app ({@code system}: value
+     * metrics, counters, errors) has none here, so it reaches aggregate drains only.
+     */
+    public String sourceId() {
+        if (v2Original != null) {
+            return v2.getSourceId();
+        }
+        return EnvelopeRouting.SYSTEM.equals(appId) ? null : appId;
     }
 
     /** The v1 event type; null when the envelope has no v1 form. */

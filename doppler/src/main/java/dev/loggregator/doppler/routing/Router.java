@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that takes envelopes from the ingress buffer, records them in the store and
- * offers them to subscriptions. Everything it calls is non-blocking, so its pace is set by CPU
+ * offers them to subscriptions and syslog drains. Everything it calls is non-blocking, so its pace is set by CPU
  * alone and a slow subscriber cannot hold it up.
  */
 public final class Router {
@@ -19,14 +19,16 @@ public final class Router {
     private final IngressBuffer buffer;
     private final AppStore store;
     private final Subscriptions subscriptions;
+    private final EnvelopeSink drains;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public Router(IngressBuffer buffer, AppStore store, Subscriptions subscriptions) {
+    public Router(IngressBuffer buffer, AppStore store, Subscriptions subscriptions, EnvelopeSink drains) {
         this.buffer = buffer;
         this.store = store;
         this.subscriptions = subscriptions;
+        this.drains = drains;
         this.thread = new Thread(this::run, "doppler-router");
     }
 
@@ -48,6 +50,7 @@ public final class Router {
         try {
             store.add(envelope);
             subscriptions.dispatch(envelope);
+            drains.accept(envelope);
         } catch (RuntimeException e) {
             // A bug must cost one envelope, never the router thread.
             failureLog.warn("Cannot route an envelope for app {}: {}", envelope.appId(), e.toString());
