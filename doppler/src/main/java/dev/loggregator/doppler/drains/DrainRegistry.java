@@ -78,11 +78,12 @@ final class DrainRegistry {
         }
         drains.clear();
         drains.putAll(next);
-        table = buildTable(next.values(), refused);
+        table = buildTable(next.values(), refused, table);
         logNewRefusals(refused);
     }
 
-    private static DrainTable buildTable(Iterable<SyslogDrain> drains, List<BindingChecker.Refused> refused) {
+    private static DrainTable buildTable(Iterable<SyslogDrain> drains, List<BindingChecker.Refused> refused,
+                                         DrainTable previous) {
         Map<String, List<SyslogDrain>> byApp = new LinkedHashMap<>();
         List<SyslogDrain> aggregates = new ArrayList<>();
         for (SyslogDrain drain : drains) {
@@ -103,8 +104,12 @@ final class DrainRegistry {
             }
         }
         Map<String, DrainTable.AppDrains> table = new HashMap<>();
-        byApp.forEach((app, list) -> table.put(app, new DrainTable.AppDrains(list.toArray(SyslogDrain[]::new),
-                refusalsByApp.getOrDefault(app, List.of()).toArray(String[]::new))));
+        byApp.forEach((app, list) -> {
+            DrainTable.AppDrains drainsOfApp = new DrainTable.AppDrains(list.toArray(SyslogDrain[]::new),
+                    refusalsByApp.getOrDefault(app, List.of()).toArray(String[]::new));
+            drainsOfApp.continueFrom(previous.byApp.get(app));
+            table.put(app, drainsOfApp);
+        });
         return new DrainTable(table, aggregates.toArray(SyslogDrain[]::new), refusals);
     }
 

@@ -55,6 +55,13 @@ final class DrainTable {
             this.refusals = refusals.length == 0 ? null : refusals;
         }
 
+        /** Keeps the notice schedule of the app's previous table, so a refresh does not repeat a notice early. */
+        void continueFrom(AppDrains previous) {
+            if (previous != null) {
+                nextNoticeNanos = previous.nextNoticeNanos;
+            }
+        }
+
         /** Router thread: true when the refusals are due to be told again (and marks them told). */
         boolean refusalNoticeDue(long intervalNanos) {
             if (refusals == null) {
