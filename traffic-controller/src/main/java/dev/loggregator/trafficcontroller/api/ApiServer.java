@@ -45,7 +45,8 @@ public final class ApiServer implements AutoCloseable {
                 new StreamEndpoint(policy, connector, appStreams, metrics, settings),
                 new RecentEnvelopesEndpoint(policy, queries, metrics),
                 new SetCookieEndpoint(systemDomain),
-                new ReadEndpoint(policy, connector, metrics, v2));
+                new ReadEndpoint(policy, connector, metrics, v2),
+                new DrainsEndpoint(policy, queries));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

@@ -20,8 +20,11 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RecentEnvelopesEndpoint recent;
     private final SetCookieEndpoint setCookie;
     private final ReadEndpoint v2Read;
+    private final DrainsEndpoint drains;
 
-    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read) {
+    RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read,
+                  DrainsEndpoint drains) {
+        this.drains = drains;
         this.streams = streams;
         this.recent = recent;
         this.setCookie = setCookie;
@@ -41,6 +44,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case RECENT_LOGS, CONTAINER_METRICS -> recent.handle(ctx, request, route);
             case SET_COOKIE -> setCookie.handle(ctx, request);
             case V2_READ -> v2Read.handle(ctx, request);
+            case DRAINS -> drains.handle(ctx, request, route);
             case NOT_FOUND -> HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.NOT_FOUND,
                     "404 page not found\n"), HttpUtil.isKeepAlive(request));
         }
