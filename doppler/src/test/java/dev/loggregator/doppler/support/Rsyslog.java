@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Rsyslog implements AutoCloseable {
     private static final Path DAEMON = Path.of("/usr/sbin/rsyslogd");
-    private static final Path TLS_DRIVER = Path.of("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_ossl.so");
+    /** rsyslog-openssl's TLS driver, under the architecture's library directory (e.g. /usr/lib/x86_64-linux-gnu). */
+    private static final String TLS_DRIVER = "rsyslog/lmnsd_ossl.so";
     private static final String SEPARATOR = "\u001f";
 
     /** One message as rsyslog parsed it. */
@@ -51,7 +52,7 @@ public final class Rsyslog implements AutoCloseable {
             return Optional.empty();
         }
         if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            return Optional.of("rsyslog is not installed (" + DAEMON + ", " + TLS_DRIVER + ") and this user cannot"
+            return Optional.of("rsyslog is not installed (" + DAEMON + ", /usr/lib/*/" + TLS_DRIVER + ") and this user cannot"
                     + " install it: run `apt-get install rsyslog rsyslog-openssl` (as .ci/run does)");
         }
         try {
@@ -72,7 +73,14 @@ public final class Rsyslog implements AutoCloseable {
     }
 
     private static boolean installed() {
-        return Files.isExecutable(DAEMON) && Files.exists(TLS_DRIVER);
+        if (!Files.isExecutable(DAEMON)) {
+            return false;
+        }
+        try (var libraries = Files.list(Path.of("/usr/lib"))) {
+            return libraries.anyMatch(dir -> Files.exists(dir.resolve(TLS_DRIVER)));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts rsyslogd on two free loopback ports; returns once both listen. */
