@@ -85,13 +85,22 @@ public final class SyslogDrains implements EnvelopeSink {
             refresher.run();
             table = registry.table();
         }, 0, every, TimeUnit.SECONDS);
-        loops.next().scheduleAtFixedRate(this::announceDrops, 1, 1, TimeUnit.SECONDS);
+        loops.next().scheduleAtFixedRate(() -> guarded(this::announceDrops), 1, 1, TimeUnit.SECONDS);
         long idleNanos = TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds());
-        loops.next().scheduleAtFixedRate(() -> table.drains().forEach(drain -> drain.closeIfIdle(idleNanos)),
+        loops.next().scheduleAtFixedRate(() -> guarded(() -> table.drains().forEach(drain -> drain.closeIfIdle(idleNanos))),
                 IDLE_SWEEP_SECONDS, IDLE_SWEEP_SECONDS, TimeUnit.SECONDS);
         DrainMetrics.register(metrics, () -> table, refresher::refreshErrors);
         LOG.info("Syslog drains on: {} manifest binding(s), {} aggregate, binding provider {}", config.bindings().size(),
                 config.aggregate().size(), config.bindingProvider() == null ? "none" : config.bindingProvider().url());
+    }
+
+    /** A periodic task that throws would never run again: log it and carry on. */
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Syslog drain housekeeping failed: {}", e.toString());
+        }
     }
 
     /** Router thread: offers the envelope to its app's drains and to every aggregate drain. */

@@ -1,9 +1,6 @@
 package dev.loggregator.doppler.drains.transport;
 
-import dev.loggregator.doppler.drains.format.MessageBuffer;
-import dev.loggregator.doppler.drains.format.SyslogFormatter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -20,7 +17,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +31,6 @@ import java.util.concurrent.TimeUnit;
  * dropped and counted; meanwhile envelopes wait in the drain's bounded queue.
  */
 final class HttpsWriter implements DrainWriter {
-    private static final int MAX_SINGLE_MESSAGES = 64;
-
     private final Outbox outbox;
     private final DrainEndpoint endpoint;
     private final WriterSettings settings;
@@ -44,19 +38,12 @@ final class HttpsWriter implements DrainWriter {
     private final boolean batching;
     private final String authorization;
     private final Backoff retries;
-    private final SyslogFormatter.Messages collector = this::collect;
-    /** https: the messages of the envelope being sent, one request each. */
-    private final ArrayDeque<ByteBuf> singles = new ArrayDeque<>();
+    private final PostBodies bodies;
     private DrainState state = DrainState.IDLE;
     private Channel channel;
     /** The body being delivered (with its retries), and how many messages it holds. */
     private ByteBuf body;
     private int bodyMessages;
-    /** https-batch: the batch being filled. */
-    private ByteBuf batch;
-    private int batchMessages;
-    private boolean batchDue;
-    private ScheduledFuture<?> batchTimer;
     private boolean inFlight;
     private boolean waitingToRetry;
     private ScheduledFuture<?> responseTimer;
@@ -69,6 +56,7 @@ final class HttpsWriter implements DrainWriter {
         this.stats = stats;
         this.batching = batching;
         this.retries = new Backoff(settings.maxBackoffMs());
+        this.bodies = new PostBodies(outbox, settings, stats, batching, this::pump);
         String userInfo = endpoint.url().userInfo();
         this.authorization = userInfo == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
@@ -98,62 +86,15 @@ final class HttpsWriter implements DrainWriter {
         }
     }
 
-    /** Makes the next request body from the outbox; false when there is none to send yet. */
+    /** Takes the next request body; false when there is none to send yet. */
     private boolean takeBody() {
-        if (!batching) {
-            while (singles.isEmpty()) {
-                if (outbox.next(collector) < 0) {
-                    return false;
-                }
-            }
-            body = singles.poll();
-            bodyMessages = 1;
-            return true;
-        }
-        while (batch == null || batch.readableBytes() < settings.batchBytes()) {
-            if (outbox.next(collector) < 0) {
-                break;
-            }
-        }
-        if (batch == null || batchMessages == 0) {
+        PostBodies.Body next = bodies.next();
+        if (next == null) {
             return false;
         }
-        if (batch.readableBytes() < settings.batchBytes() && !batchDue) {
-            if (batchTimer == null) {
-                batchTimer = outbox.loop().schedule(() -> {
-                    batchTimer = null;
-                    batchDue = true;
-                    pump();
-                }, settings.batchIntervalMs(), TimeUnit.MILLISECONDS);
-            }
-            return false;
-        }
-        if (batchTimer != null) {
-            batchTimer.cancel(false);
-            batchTimer = null;
-        }
-        batchDue = false;
-        body = batch;
-        bodyMessages = batchMessages;
-        batch = null;
-        batchMessages = 0;
+        body = next.bytes();
+        bodyMessages = next.messages();
         return true;
-    }
-
-    private void collect(MessageBuffer message) {
-        if (batching) {
-            if (batch == null) {
-                batch = ByteBufAllocator.DEFAULT.buffer(Math.min(settings.batchBytes(), 64 * 1024));
-            }
-            batch.writeBytes(message.array(), 0, message.length());
-            batchMessages++;
-        } else if (singles.size() < MAX_SINGLE_MESSAGES) {
-            ByteBuf single = ByteBufAllocator.DEFAULT.buffer(message.length());
-            single.writeBytes(message.array(), 0, message.length());
-            singles.add(single);
-        } else {
-            stats.dropped(1);
-        }
     }
 
     private void connect() {
@@ -273,7 +214,7 @@ final class HttpsWriter implements DrainWriter {
 
     @Override
     public void closeIfIdle() {
-        if (state == DrainState.CONNECTED && !inFlight && body == null && batch == null && outbox.isEmpty()) {
+        if (state == DrainState.CONNECTED && !busy() && outbox.isEmpty()) {
             Channel idle = channel;
             channel = null;
             setState(DrainState.IDLE);
@@ -283,7 +224,7 @@ final class HttpsWriter implements DrainWriter {
 
     @Override
     public void flush() {
-        batchDue = true;
+        bodies.flushNow();
         pump();
     }
 
@@ -291,20 +232,10 @@ final class HttpsWriter implements DrainWriter {
     public void shutdown() {
         setState(DrainState.CLOSED);
         endRequest();
-        for (ByteBuf single : singles) {
-            single.release();
-        }
-        singles.clear();
-        if (batch != null) {
-            batch.release();
-            batch = null;
-        }
+        bodies.release();
         if (body != null) {
             body.release();
             body = null;
-        }
-        if (batchTimer != null) {
-            batchTimer.cancel(false);
         }
         if (channel != null) {
             channel.close();
@@ -313,7 +244,7 @@ final class HttpsWriter implements DrainWriter {
 
     @Override
     public boolean busy() {
-        return inFlight || waitingToRetry || body != null || batch != null || !singles.isEmpty();
+        return inFlight || waitingToRetry || body != null || bodies.holding();
     }
 
     private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
