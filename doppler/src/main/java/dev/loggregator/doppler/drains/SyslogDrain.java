@@ -13,6 +13,7 @@ import dev.loggregator.doppler.routing.RoutedEnvelope;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jctools.queues.SpscChunkedArrayQueue;
 import org.slf4j.Logger;
@@ -33,6 +34,12 @@ final class SyslogDrain implements Outbox {
             return new SyslogFormatter();
         }
     };
+    /**
+     * How long an envelope may wait for others before its drain writes: a drain of a busy app then
+     * writes many messages per system call (a few hundred calls a second at most) instead of one
+     * each, for a few milliseconds of latency (the agent's https-batch waits up to a second).
+     */
+    private static final long LINGER_MICROS = 5_000;
     /** Grown in chunks of this many slots: an idle drain holds one small chunk, not its whole bound. */
     private static final int QUEUE_CHUNK = 256;
 
@@ -82,7 +89,9 @@ final class SyslogDrain implements Outbox {
         // The pump clears its flag and then looks at the queue; we queued and now look at the flag.
         // Without a full fence both could miss the other and the envelope would wait for the next one.
         VarHandle.fullFence();
-        schedule();
+        if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
+            loop.schedule(pumpTask, LINGER_MICROS, TimeUnit.MICROSECONDS);
+        }
     }
 
     @Override

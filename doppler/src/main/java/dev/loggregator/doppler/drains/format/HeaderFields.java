@@ -99,14 +99,23 @@ final class HeaderFields {
         if (value.isEmpty()) {
             return "-";
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(bytes.length, max);
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] < 33 || bytes[i] > 126) {
-                throw new SyslogFormatter.Unformattable(field, value);
-            }
+        int ascii = 0;
+        while (ascii < value.length() && value.charAt(ascii) < 0x80) {
+            ascii++;
         }
-        return length == value.length() ? value : new String(bytes, 0, length, StandardCharsets.US_ASCII);
+        if (ascii == value.length() || ascii >= max) {
+            // ASCII as far as the cut: bytes are chars, no encoding needed
+            int length = Math.min(value.length(), max);
+            for (int i = 0; i < length; i++) {
+                char c = value.charAt(i);
+                if (c < 33 || c > 126) {
+                    throw new SyslogFormatter.Unformattable(field, value);
+                }
+            }
+            return length == value.length() ? value : value.substring(0, length);
+        }
+        // a non-ASCII character before the cut: its UTF-8 bytes are not printable ASCII
+        throw new SyslogFormatter.Unformattable(field, value);
     }
 
     /** Go's {@code \s}: tab, newline, form feed, carriage return, space. */

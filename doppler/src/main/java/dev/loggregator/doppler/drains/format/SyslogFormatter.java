@@ -4,6 +4,7 @@ import dev.loggregator.wire.v2.GoFloats;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.GaugeValue;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
@@ -42,6 +43,20 @@ public final class SyslogFormatter {
     }
 
     private final MessageBuffer buffer = new MessageBuffer();
+    /*
+     * The header fields of the last envelope, by what they were made from: a drain's envelopes mostly
+     * come from a few instances of one app, so most envelopes reuse them instead of building them again.
+     */
+    private String lastOrg;
+    private String lastSpace;
+    private String lastApp;
+    private String lastDefaultHostname;
+    private String lastHostname;
+    private String lastSourceId;
+    private String lastAppName;
+    private String lastSourceType;
+    private String lastInstance;
+    private String lastProcId;
 
     /**
      * Writes the messages of {@code envelope} one after another into this formatter's buffer and
@@ -49,12 +64,12 @@ public final class SyslogFormatter {
      * {@code org.space.app}, used when the envelope's tags name none of the three.
      */
     public int format(Envelope envelope, String defaultHostname, boolean omitTags, Messages out) throws Unformattable {
-        String hostname = HeaderFields.header("Hostname", HeaderFields.hostname(envelope, defaultHostname), HeaderFields.MAX_HOSTNAME);
-        String appName = HeaderFields.header("AppName", envelope.getSourceId(), HeaderFields.MAX_APP_NAME);
+        String hostname = hostname(envelope, defaultHostname);
+        String appName = appName(envelope.getSourceId());
         String[] tagKeys = omitTags ? null : sortedTagKeys(envelope.getTagsMap());
         switch (envelope.getMessageCase()) {
             case LOG -> {
-                String procId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(envelope), HeaderFields.MAX_PROCID);
+                String procId = logProcessId(envelope);
                 begin(logPriority(envelope.getLog()), envelope.getTimestamp(), hostname, appName, procId);
                 if (!tags(envelope, tagKeys)) {
                     buffer.write((byte) '-');
@@ -117,6 +132,42 @@ public final class SyslogFormatter {
                 return 0;
             }
         }
+    }
+
+    private String hostname(Envelope envelope, String defaultHostname) throws Unformattable {
+        Map<String, String> tags = envelope.getTagsMap();
+        String org = tags.get("organization_name");
+        String space = tags.get("space_name");
+        String app = tags.get("app_name");
+        if (lastHostname == null || !Objects.equals(org, lastOrg) || !Objects.equals(space, lastSpace)
+                || !Objects.equals(app, lastApp) || !Objects.equals(defaultHostname, lastDefaultHostname)) {
+            lastHostname = HeaderFields.header("Hostname", HeaderFields.hostname(envelope, defaultHostname),
+                    HeaderFields.MAX_HOSTNAME);
+            lastOrg = org;
+            lastSpace = space;
+            lastApp = app;
+            lastDefaultHostname = defaultHostname;
+        }
+        return lastHostname;
+    }
+
+    private String appName(String sourceId) throws Unformattable {
+        if (lastAppName == null || !sourceId.equals(lastSourceId)) {
+            lastAppName = HeaderFields.header("AppName", sourceId, HeaderFields.MAX_APP_NAME);
+            lastSourceId = sourceId;
+        }
+        return lastAppName;
+    }
+
+    private String logProcessId(Envelope envelope) throws Unformattable {
+        String sourceType = envelope.getTagsMap().get("source_type");
+        String instance = envelope.getInstanceId();
+        if (lastProcId == null || !Objects.equals(sourceType, lastSourceType) || !instance.equals(lastInstance)) {
+            lastProcId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(envelope), HeaderFields.MAX_PROCID);
+            lastSourceType = sourceType;
+            lastInstance = instance;
+        }
+        return lastProcId;
     }
 
     private void beginMetric(Envelope envelope, String hostname, String appName) throws Unformattable {
