@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * https:// and https-batch:// drains against a real HTTPS receiver (the JDK's server with a
  * certificate of the test CA, which the Doppler trusts through {@code trusted_ca}): one message per
- * POST, or many concatenated per POST, text/plain, basic auth from the URL, in order.
+ * POST, or many concatenated per POST, text/plain, basic auth from the URL, in order; an aggregate
+ * drain gets every app's envelopes, metrics too when its URL asks.
  */
 class HttpsDrainTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -42,7 +43,8 @@ class HttpsDrainTest {
                      .set("syslog_drains", "{allow_loopback: true, trusted_ca: '" + certs.caCert + "', batch_interval_ms: 200,"
                              + " bindings: [{app_id: " + SINGLE_APP + ", hostname: o.s.single,"
                              + " url: '" + receiver.url("https", "/single?token=abc").replace("https://", "https://drain-user:s3cret@") + "'},"
-                             + "{app_id: " + BATCH_APP + ", hostname: o.s.batch, url: '" + receiver.url("https-batch", "/batch") + "'}]}")
+                             + "{app_id: " + BATCH_APP + ", hostname: o.s.batch, url: '" + receiver.url("https-batch", "/batch") + "'}],"
+                             + " aggregate: [{url: '" + receiver.url("https-batch", "/aggregate?include-metrics-deprecated=true") + "'}]}")
                      .start();
              GrpcSender grpc = GrpcSender.plaintext(doppler.grpcPort())) {
             List<Envelope> batch = new ArrayList<>();
@@ -50,8 +52,10 @@ class HttpsDrainTest {
                 batch.add(Envelopes.v2Log(SINGLE_APP, "single " + i));
                 batch.add(Envelopes.v2Log(BATCH_APP, "batched " + i));
             }
+            batch.add(Envelopes.v2Counter(SINGLE_APP, "requests", 7));
             grpc.send(batch);
-            await().atMost(WAIT).until(() -> count(receiver, "/single") >= LINES && count(receiver, "/batch") >= LINES);
+            await().atMost(WAIT).until(() -> count(receiver, "/single") >= LINES && count(receiver, "/batch") >= LINES
+                    && count(receiver, "/aggregate") >= 2 * LINES + 1);
 
             List<HttpsReceiver.Request> singles = receiver.requests().stream().filter(r -> r.path().startsWith("/single")).toList();
             assertEquals(LINES, singles.size(), "one POST per message");
@@ -79,6 +83,14 @@ class HttpsDrainTest {
                 expected.add("batched " + i);
             }
             assertEquals(expected, batched, "every message once, in order, each ending in a newline");
+
+            List<String> aggregated = receiver.requests().stream().filter(r -> r.path().startsWith("/aggregate"))
+                    .flatMap(r -> List.of(r.body().split("\n")).stream()).toList();
+            assertEquals(2 * LINES + 1, aggregated.size(), "every app's envelopes, once");
+            // An aggregate drain has no binding hostname: "-" unless the envelope's tags name its app.
+            assertEquals(LINES, aggregated.stream().filter(line -> line.contains(" - " + BATCH_APP + " [APP/PROC/WEB/1] ")).count());
+            assertTrue(aggregated.stream().anyMatch(line -> line.endsWith(" - " + SINGLE_APP
+                    + " [] - [counter@47450 name=\"requests\" total=\"0\" delta=\"7\"] ")), "the counter too");
         }
     }
 

@@ -65,6 +65,9 @@ final class DrainScenario {
             table.notes.add("ingress loss-free ceiling: " + Math.round(without) + "/s without drains, " + Math.round(with)
                     + "/s with " + DRAINS + " drains active (" + String.format("%.2f", without == 0 ? 0 : with / without)
                     + "x; target >= 0.8x)");
+            if (!stream.isOpen()) {
+                table.notes.add("the firehose stream was closed during the scenario: " + stream.closed().getNow(null));
+            }
             idleDrainMemory(sinks);
         }
         return table;

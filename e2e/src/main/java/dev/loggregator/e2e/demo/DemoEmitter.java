@@ -161,7 +161,7 @@ public final class DemoEmitter implements Runnable {
         for (InetSocketAddress address : addresses) {
             try {
                 receivers.add(new DemoDrainReceiver(address, log));
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Netty rethrows a failed bind's BindException unchecked
                 LOG.warn("no demo syslog drain receiver on {}: {}", address, e.toString());
             }
         }

@@ -39,16 +39,22 @@ public final class DemoDrainReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        listener = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new OctetCountingDecoder(1 << 20), new Appender());
-                    }
-                })
-                .bind(address).syncUninterruptibly().channel();
+        try {
+            listener = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new OctetCountingDecoder(1 << 20), new Appender());
+                        }
+                    })
+                    .bind(address).syncUninterruptibly().channel();
+        } catch (Exception e) { // also a failed bind's BindException, which Netty rethrows unchecked
+            release();
+            throw e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("cannot listen on " + address + ": " + e, e);
+        }
         LOG.info("demo syslog drain receiver on {} writing to {}", address, file);
     }
 
@@ -75,7 +81,11 @@ public final class DemoDrainReceiver implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        release();
+    }
+
+    private void release() {
+        group.shutdownGracefully();
         try {
             out.close();
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.SyslogDrainsSection;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -133,7 +134,7 @@ public final class CloudControllerBindings {
             }
             return ((JdkSslContext) builder.build()).context();
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("doppler.syslog_drains.binding_provider.tls: cannot use "
+            throw new ManifestException("doppler.syslog_drains.binding_provider.tls: cannot use "
                     + provider.tls().cert() + " / " + provider.tls().key() + " / " + provider.tls().ca() + ": " + e.getMessage(), e);
         }
     }

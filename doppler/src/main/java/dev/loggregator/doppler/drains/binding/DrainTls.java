@@ -1,5 +1,6 @@
 package dev.loggregator.doppler.drains.binding;
 
+import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.TlsFiles;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -37,14 +38,14 @@ public final class DrainTls {
     private final SslContext external;
     private volatile SslContext internalContext;
 
-    /** @throws IllegalArgumentException when the operator's files cannot be read */
+    /** @throws ManifestException when the operator's files cannot be read */
     public DrainTls(String trustedCaFile, TlsFiles internal) {
         List<X509Certificate> anchors = new ArrayList<>(jdkAnchors());
         if (trustedCaFile != null) {
             try {
                 anchors.addAll(certificates(Files.readAllBytes(Path.of(trustedCaFile))));
             } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("doppler.syslog_drains.trusted_ca: cannot read " + trustedCaFile + ": " + e.getMessage(), e);
+                throw new ManifestException("doppler.syslog_drains.trusted_ca: cannot read " + trustedCaFile + ": " + e.getMessage(), e);
             }
         }
         this.externalAnchors = List.copyOf(anchors);
@@ -52,7 +53,7 @@ public final class DrainTls {
         try {
             this.external = builder(externalAnchors).build();
         } catch (SSLException e) {
-            throw new IllegalArgumentException("cannot build the drains' TLS context: " + e.getMessage(), e);
+            throw new ManifestException("doppler.syslog_drains: cannot build the drains' TLS context: " + e.getMessage(), e);
         }
     }
 
