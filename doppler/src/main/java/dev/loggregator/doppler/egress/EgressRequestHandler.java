@@ -48,6 +48,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private static final Logger LOG = LoggerFactory.getLogger(EgressRequestHandler.class);
     private static final RateLimitedLog BAD_REQUEST_LOG = new RateLimitedLog(LOG);
     static final String BATCH_CONTENT_TYPE = "application/x-loggregator-batch";
+    /** The syslog drains in force on this Doppler and their state, as JSON ({@code ?app=ID} for one app). */
+    static final String DRAINS_PATH = "/drains";
     /** Frames from subscribers are pings and closes; nothing big is expected. */
     private static final int MAX_INBOUND_FRAME = 64 * 1024;
 
@@ -107,6 +109,13 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 return;
             }
             subscribeV2(ctx, request, uri);
+        } else if (uri.rawPath().equals(DRAINS_PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            List<String> app = uri.parameters().get("app");
+            answerJson(ctx, request, context.drainReport().apply(app == null || app.isEmpty() ? null : app.get(0)));
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -276,6 +285,13 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         LogCacheRequests logCache = new LogCacheRequests(context.logCache());
         respond(ctx, request, uri.rawPath().equals(LogCacheLink.META_PATH) ? logCache.meta()
                 : logCache.read(ctx.alloc(), uri.parameters()));
+    }
+
+    private static void answerJson(ChannelHandlerContext ctx, FullHttpRequest request, byte[] json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(json));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        respond(ctx, request, response);
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

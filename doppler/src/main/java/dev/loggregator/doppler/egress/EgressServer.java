@@ -24,6 +24,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The egress port: a Netty HTTP/WebSocket server that Traffic Controllers subscribe to
@@ -40,9 +41,10 @@ public final class EgressServer {
     /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
                         LogCacheReads logCache, DopplerMetrics metrics, int queueSize, double fairShareFactor,
-                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret) {
+                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret,
+                        Function<String, byte[]> drainReport) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor);
+        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor, drainReport);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
