@@ -29,6 +29,7 @@ public final class LogCacheStore {
     private final AtomicLong expiredByBudget = new AtomicLong();
     private final AtomicLong refusedSources = new AtomicLong();
     private final AtomicLong forgottenSources = new AtomicLong();
+    private final AtomicLong seriesRefusedOfForgotten = new AtomicLong();
 
     public LogCacheStore(int maxPerSource, long budgetBytes, int maxSources) {
         this.maxPerSource = maxPerSource;
@@ -57,7 +58,7 @@ public final class LogCacheStore {
                     continue; // the pruner dropped it just now: write into a new one
                 }
                 bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
-                        envelope.originalBytes(), nowNanos));
+                        envelope.originalBytes(), nowNanos, SourceSeries.holdsSamples(kind) ? envelope.v2() : null));
             }
             stored.incrementAndGet();
             return;
@@ -74,6 +75,32 @@ public final class LogCacheStore {
         synchronized (log) {
             return log.read(start, end, limit, descending, kindMask, filter);
         }
+    }
+
+    /** The source's log, for {@link SeriesReads} (which locks it); null for an unknown source. */
+    SourceLog source(String sourceId) {
+        return sources.get(sourceId);
+    }
+
+    /** Metric series held over every source, and samples refused because a source held too many series. */
+    public long seriesHeld() {
+        long count = 0;
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series().seriesCount();
+            }
+        }
+        return count;
+    }
+
+    public long seriesRefused() {
+        long count = seriesRefusedOfForgotten.get();
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series().refused();
+            }
+        }
+        return count;
     }
 
     /** Per source: count, expired, oldest and newest timestamp, as Log Cache's Meta answers. */
@@ -144,6 +171,7 @@ public final class LogCacheStore {
             synchronized (log) {
                 log.forget();
                 bytesHeld.addAndGet(-log.bytesHeld());
+                seriesRefusedOfForgotten.addAndGet(log.series().refused());
             }
             forgottenSources.incrementAndGet();
         }

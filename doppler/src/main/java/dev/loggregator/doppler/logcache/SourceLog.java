@@ -2,6 +2,7 @@ package dev.loggregator.doppler.logcache;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * One source's envelopes ordered by timestamp, in a circular array that grows to the per-source cap:
@@ -26,6 +27,9 @@ final class SourceLog {
     private long[] timestamps = new long[INITIAL_CAPACITY];
     private byte[][] envelopes = new byte[INITIAL_CAPACITY][];
     private byte[] kinds = new byte[INITIAL_CAPACITY];
+    /** Per entry, the metric samples PromQL reads (null for logs and events); see {@link SourceSeries}. */
+    private MetricPoint[] points = new MetricPoint[INITIAL_CAPACITY];
+    private final SourceSeries series;
     private int head;
     private int size;
     private long expired;
@@ -36,6 +40,12 @@ final class SourceLog {
     SourceLog(String sourceId, int maxEntries) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
+        this.series = new SourceSeries(maxEntries);
+    }
+
+    /** The metric series of this source's gauges, counters and timers. */
+    SourceSeries series() {
+        return series;
     }
 
     String sourceId() {
@@ -53,12 +63,23 @@ final class SourceLog {
 
     /** Stores an envelope; returns the change in bytes held (an eviction at the cap makes it smaller). */
     long add(long timestamp, byte kind, byte[] bytes, long nowNanos) {
+        return add(timestamp, kind, bytes, nowNanos, null);
+    }
+
+    /**
+     * Stores an envelope and, for a gauge, counter or timer ({@code metric} is its v2 form, else null),
+     * its samples for PromQL; returns the change in bytes held.
+     */
+    long add(long timestamp, byte kind, byte[] bytes, long nowNanos, Envelope metric) {
         long freed = 0;
         if (size == maxEntries) {
             freed = evictOldest();
         } else if (size == timestamps.length) {
             grow();
         }
+        long seriesBytes = series.bytes();
+        MetricPoint point = metric == null ? null : series.point(metric);
+        long added = series.bytes() - seriesBytes;
         int position = size == 0 || timestamp >= timestampAt(size - 1) ? size : upperBound(timestamp);
         for (int i = size; i > position; i--) {
             int to = physical(i);
@@ -66,25 +87,35 @@ final class SourceLog {
             timestamps[to] = timestamps[from];
             envelopes[to] = envelopes[from];
             kinds[to] = kinds[from];
+            points[to] = points[from];
         }
         int at = physical(position);
         timestamps[at] = timestamp;
         envelopes[at] = bytes;
         kinds[at] = kind;
+        points[at] = point;
         size++;
         newest = Math.max(newest, timestamp);
         lastWriteNanos = nowNanos;
-        return bytes.length + ENTRY_OVERHEAD - freed;
+        return bytes.length + ENTRY_OVERHEAD + added - freed;
     }
 
     /** Drops the oldest entry, counted as expired; returns the bytes it held. */
     long evictOldest() {
         byte[] bytes = envelopes[head];
         envelopes[head] = null;
+        long freed = bytes.length + ENTRY_OVERHEAD;
+        MetricPoint point = points[head];
+        if (point != null) {
+            points[head] = null;
+            long seriesBytes = series.bytes();
+            series.release(point);
+            freed += seriesBytes - series.bytes();
+        }
         head = (head + 1) % timestamps.length;
         size--;
         expired++;
-        return bytes.length + ENTRY_OVERHEAD;
+        return freed;
     }
 
     /**
@@ -142,11 +173,33 @@ final class SourceLog {
 
     /** Bytes held by every entry, for a source forgotten whole. */
     long bytesHeld() {
-        long bytes = 0;
+        long bytes = series.bytes();
         for (int i = 0; i < size; i++) {
             bytes += envelopes[physical(i)].length + ENTRY_OVERHEAD;
         }
         return bytes;
+    }
+
+    /**
+     * Visits the metric samples of entries in [start, end), oldest first or newest first, until the
+     * visitor returns false.
+     */
+    void forEachPoint(long start, long end, boolean newestFirst, PointVisitor visitor) {
+        int from = lowerBound(start);
+        int to = lowerBound(end);
+        for (int n = 0; n < to - from; n++) {
+            int at = physical(newestFirst ? to - 1 - n : from + n);
+            MetricPoint point = points[at];
+            if (point != null && !visitor.visit(timestamps[at], point)) {
+                return;
+            }
+        }
+    }
+
+    /** One entry's metric samples, for {@link #forEachPoint}. */
+    @FunctionalInterface
+    interface PointVisitor {
+        boolean visit(long timestamp, MetricPoint point);
     }
 
     private long timestampAt(int logical) {
@@ -193,15 +246,18 @@ final class SourceLog {
         long[] newTimestamps = new long[capacity];
         byte[][] newEnvelopes = new byte[capacity][];
         byte[] newKinds = new byte[capacity];
+        MetricPoint[] newPoints = new MetricPoint[capacity];
         for (int i = 0; i < size; i++) {
             int at = physical(i);
             newTimestamps[i] = timestamps[at];
             newEnvelopes[i] = envelopes[at];
             newKinds[i] = kinds[at];
+            newPoints[i] = points[at];
         }
         timestamps = newTimestamps;
         envelopes = newEnvelopes;
         kinds = newKinds;
+        points = newPoints;
         head = 0;
     }
 
