@@ -12,7 +12,8 @@ public record TrafficControllerSection(
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
-        V2 v2) {
+        V2 v2,
+        PromQL promql) {
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
@@ -27,10 +28,11 @@ public record TrafficControllerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         v2 = v2 == null ? V2.defaults() : v2;
+        promql = promql == null ? PromQL.defaults() : promql;
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -58,6 +60,7 @@ public record TrafficControllerSection(
         auth.validate();
         tls.validate("traffic_controller.tls");
         v2.validate();
+        promql.validate();
     }
 
     /**
@@ -101,6 +104,30 @@ public record TrafficControllerSection(
             InvalidManifestValue.requirePositive("traffic_controller.v2.max_source_ids", maxSourceIds);
             InvalidManifestValue.requirePositive("traffic_controller.v2.max_grpc_streams", maxGrpcStreams);
             grpcTls.validate("traffic_controller.v2.grpc_tls");
+        }
+    }
+
+    /**
+     * Log Cache's PromQL API ({@code /api/v1/query}, {@code /api/v1/query_range}, gRPC {@code PromQLQuerier}):
+     * off answers the HTTP paths 501 as Log Cache's {@code PROMQL_UNIMPLEMENTED}; the most samples one query
+     * may load; how long one query may take.
+     */
+    public record PromQL(Boolean enabled, Long maxSamples, Integer queryTimeoutSeconds) {
+        public PromQL {
+            enabled = enabled == null || enabled;
+            maxSamples = maxSamples == null ? 5_000_000L : maxSamples;
+            queryTimeoutSeconds = queryTimeoutSeconds == null ? 10 : queryTimeoutSeconds;
+        }
+
+        static PromQL defaults() {
+            return new PromQL(null, null, null);
+        }
+
+        void validate() {
+            if (maxSamples <= 0) {
+                throw new InvalidManifestValue("traffic_controller.promql.max_samples", "must be positive");
+            }
+            InvalidManifestValue.requirePositive("traffic_controller.promql.query_timeout_seconds", queryTimeoutSeconds);
         }
     }
 
