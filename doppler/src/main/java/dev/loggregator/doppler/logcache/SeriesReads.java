@@ -119,7 +119,7 @@ public final class SeriesReads {
             Pattern pattern = null;
             if (matcher.getType() == Matcher.Type.REGEX || matcher.getType() == Matcher.Type.NOT_REGEX) {
                 try {
-                    pattern = Pattern.compile(matcher.getValue(), Pattern.DOTALL);
+                    pattern = Pattern.compile(matcher.getValue());
                 } catch (PatternSyntaxException e) {
                     throw new IllegalArgumentException("error parsing regexp: " + e.getDescription());
                 }

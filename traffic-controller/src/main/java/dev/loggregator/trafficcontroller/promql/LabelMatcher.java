@@ -24,7 +24,7 @@ public record LabelMatcher(String name, Type type, String value, Pattern pattern
         Pattern pattern = null;
         if (type == Type.REGEX || type == Type.NOT_REGEX) {
             try {
-                pattern = Pattern.compile(value, Pattern.DOTALL);
+                pattern = Pattern.compile(value);
             } catch (PatternSyntaxException e) {
                 throw PromQLException.parse("error parsing regexp: " + e.getDescription() + ": `" + value + "`");
             }

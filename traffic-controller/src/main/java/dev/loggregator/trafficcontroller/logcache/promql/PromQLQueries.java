@@ -5,12 +5,14 @@ import dev.loggregator.trafficcontroller.promql.Evaluator;
 import dev.loggregator.trafficcontroller.promql.Expr;
 import dev.loggregator.trafficcontroller.promql.PromQLException;
 import dev.loggregator.trafficcontroller.promql.QueryResult;
+import dev.loggregator.trafficcontroller.promql.RawSeries;
 import dev.loggregator.trafficcontroller.promql.Steps;
 import dev.loggregator.trafficcontroller.promql.ValueType;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PromQLQueries implements AutoCloseable {
     /** Prometheus's limit on the points of one series of a range query. */
     static final int MAX_STEPS = 11_000;
+    /** Steps times samples below which a query is evaluated on the thread its samples arrived on. */
+    private static final long INLINE_WORK = 10_000;
 
     private final DopplerSeries dopplers;
     private final long maxSamples;
@@ -83,9 +87,13 @@ public final class PromQLQueries implements AutoCloseable {
             metrics.failed(steps.isInstant());
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<QueryResult> result = dopplers.fetch(selected, maxSamples)
-                .thenApplyAsync(data -> Evaluator.evaluate(expr, steps, data, maxSamples, deadline), evaluation)
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<QueryResult> result = dopplers.fetch(selected, maxSamples).thenCompose(data -> {
+            // A small query (an instant query of a few series) is cheaper to evaluate where its samples arrived than to hand over.
+            if (steps.count() * (long) samples(data) <= INLINE_WORK) {
+                return CompletableFuture.completedFuture(Evaluator.evaluate(expr, steps, data, maxSamples, deadline));
+            }
+            return CompletableFuture.supplyAsync(() -> Evaluator.evaluate(expr, steps, data, maxSamples, deadline), evaluation);
+        }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return result.handle((answer, error) -> {
             if (error == null) {
                 metrics.took(steps.isInstant(), System.nanoTime() - started);
@@ -94,6 +102,16 @@ public final class PromQLQueries implements AutoCloseable {
             metrics.failed(steps.isInstant());
             throw new CompletionException(translate(error));
         });
+    }
+
+    private static long samples(Map<Expr.VectorSelector, List<RawSeries>> data) {
+        long samples = 0;
+        for (List<RawSeries> series : data.values()) {
+            for (RawSeries one : series) {
+                samples += one.size();
+            }
+        }
+        return samples;
     }
 
     private static Throwable translate(Throwable error) {
