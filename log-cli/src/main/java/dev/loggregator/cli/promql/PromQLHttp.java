@@ -21,8 +21,7 @@ import javax.net.ssl.SSLContext;
  * answer's body and status, for the metrics command to print or to build its instance table from.
  */
 public final class PromQLHttp {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An answer: its HTTP status, and its JSON (null when the body is not JSON, e.g. a 404 without body). */
     public record Answer(int status, String body, JsonNode json) {

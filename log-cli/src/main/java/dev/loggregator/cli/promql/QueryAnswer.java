@@ -23,7 +23,7 @@ public final class QueryAnswer {
                 for (JsonNode series : result) {
                     lines.add(labels(series.path("metric")));
                     for (JsonNode point : series.path("values")) {
-                        lines.add("  " + point.get(1).asText() + " @" + point.get(0).asText());
+                        lines.add("  " + point.get(1).asText() + " @" + seconds(point.get(0)));
                     }
                 }
             }
@@ -34,6 +34,11 @@ public final class QueryAnswer {
             }
         }
         return lines;
+    }
+
+    /** Unix seconds with three decimals, as Log Cache writes them. */
+    private static String seconds(JsonNode time) {
+        return time.decimalValue().setScale(3, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static String labels(JsonNode metric) {

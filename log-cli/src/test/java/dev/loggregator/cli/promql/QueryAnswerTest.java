@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** PromQL answers as lines for a person. */
 class QueryAnswerTest {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void vectorsMatricesAndScalars() throws Exception {
