@@ -82,22 +82,23 @@ public final class LogCacheStore {
         return sources.get(sourceId);
     }
 
-    /** Metric series held over every source, and samples refused because a source held too many series. */
+    /** PromQL metric series held over every source. */
     public long seriesHeld() {
         long count = 0;
         for (SourceLog log : sources.values()) {
             synchronized (log) {
-                count += log.series().seriesCount();
+                count += log.series() == null ? 0 : log.series().seriesCount();
             }
         }
         return count;
     }
 
+    /** Samples not kept for PromQL because their source held {@code maxPerSource} series. */
     public long seriesRefused() {
         long count = seriesRefusedOfForgotten.get();
         for (SourceLog log : sources.values()) {
             synchronized (log) {
-                count += log.series().refused();
+                count += log.series() == null ? 0 : log.series().refused();
             }
         }
         return count;
@@ -171,7 +172,7 @@ public final class LogCacheStore {
             synchronized (log) {
                 log.forget();
                 bytesHeld.addAndGet(-log.bytesHeld());
-                seriesRefusedOfForgotten.addAndGet(log.series().refused());
+                seriesRefusedOfForgotten.addAndGet(log.series() == null ? 0 : log.series().refused());
             }
             forgottenSources.incrementAndGet();
         }

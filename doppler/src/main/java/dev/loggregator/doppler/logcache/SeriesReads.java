@@ -49,7 +49,7 @@ public final class SeriesReads {
             }
             List<Collector> collectors = new ArrayList<>();
             synchronized (log) {
-                SourceSeries.Family family = log.series().family(selection.getMetric());
+                SourceSeries.Family family = log.series() == null ? null : log.series().family(selection.getMetric());
                 if (family == null) {
                     continue;
                 }

@@ -27,9 +27,12 @@ final class SourceLog {
     private long[] timestamps = new long[INITIAL_CAPACITY];
     private byte[][] envelopes = new byte[INITIAL_CAPACITY][];
     private byte[] kinds = new byte[INITIAL_CAPACITY];
-    /** Per entry, the metric samples PromQL reads (null for logs and events); see {@link SourceSeries}. */
-    private MetricPoint[] points = new MetricPoint[INITIAL_CAPACITY];
-    private final SourceSeries series;
+    /**
+     * Per entry, the metric samples PromQL reads (null for logs and events); see {@link SourceSeries}. Both
+     * are made with the source's first gauge, counter or timer, so a source of logs only costs nothing more.
+     */
+    private MetricPoint[] points;
+    private SourceSeries series;
     private int head;
     private int size;
     private long expired;
@@ -40,10 +43,9 @@ final class SourceLog {
     SourceLog(String sourceId, int maxEntries) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
-        this.series = new SourceSeries(maxEntries);
     }
 
-    /** The metric series of this source's gauges, counters and timers. */
+    /** The metric series of this source's gauges, counters and timers; null before the first of them. */
     SourceSeries series() {
         return series;
     }
@@ -77,9 +79,17 @@ final class SourceLog {
         } else if (size == timestamps.length) {
             grow();
         }
-        long seriesBytes = series.bytes();
-        MetricPoint point = metric == null ? null : series.point(metric);
-        long added = series.bytes() - seriesBytes;
+        MetricPoint point = null;
+        long added = 0;
+        if (metric != null) {
+            if (series == null) {
+                series = new SourceSeries(maxEntries);
+                points = new MetricPoint[timestamps.length];
+            }
+            long seriesBytes = series.bytes();
+            point = series.point(metric);
+            added = series.bytes() - seriesBytes;
+        }
         int position = size == 0 || timestamp >= timestampAt(size - 1) ? size : upperBound(timestamp);
         for (int i = size; i > position; i--) {
             int to = physical(i);
@@ -87,13 +97,17 @@ final class SourceLog {
             timestamps[to] = timestamps[from];
             envelopes[to] = envelopes[from];
             kinds[to] = kinds[from];
-            points[to] = points[from];
+            if (points != null) {
+                points[to] = points[from];
+            }
         }
         int at = physical(position);
         timestamps[at] = timestamp;
         envelopes[at] = bytes;
         kinds[at] = kind;
-        points[at] = point;
+        if (points != null) {
+            points[at] = point;
+        }
         size++;
         newest = Math.max(newest, timestamp);
         lastWriteNanos = nowNanos;
@@ -105,7 +119,7 @@ final class SourceLog {
         byte[] bytes = envelopes[head];
         envelopes[head] = null;
         long freed = bytes.length + ENTRY_OVERHEAD;
-        MetricPoint point = points[head];
+        MetricPoint point = points == null ? null : points[head];
         if (point != null) {
             points[head] = null;
             long seriesBytes = series.bytes();
@@ -173,7 +187,7 @@ final class SourceLog {
 
     /** Bytes held by every entry, for a source forgotten whole. */
     long bytesHeld() {
-        long bytes = series.bytes();
+        long bytes = series == null ? 0 : series.bytes();
         for (int i = 0; i < size; i++) {
             bytes += envelopes[physical(i)].length + ENTRY_OVERHEAD;
         }
@@ -185,6 +199,9 @@ final class SourceLog {
      * visitor returns false.
      */
     void forEachPoint(long start, long end, boolean newestFirst, PointVisitor visitor) {
+        if (points == null) {
+            return;
+        }
         int from = lowerBound(start);
         int to = lowerBound(end);
         for (int n = 0; n < to - from; n++) {
@@ -246,13 +263,15 @@ final class SourceLog {
         long[] newTimestamps = new long[capacity];
         byte[][] newEnvelopes = new byte[capacity][];
         byte[] newKinds = new byte[capacity];
-        MetricPoint[] newPoints = new MetricPoint[capacity];
+        MetricPoint[] newPoints = points == null ? null : new MetricPoint[capacity];
         for (int i = 0; i < size; i++) {
             int at = physical(i);
             newTimestamps[i] = timestamps[at];
             newEnvelopes[i] = envelopes[at];
             newKinds[i] = kinds[at];
-            newPoints[i] = points[at];
+            if (newPoints != null) {
+                newPoints[i] = points[at];
+            }
         }
         timestamps = newTimestamps;
         envelopes = newEnvelopes;
