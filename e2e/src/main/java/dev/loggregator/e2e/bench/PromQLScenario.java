@@ -93,7 +93,7 @@ final class PromQLScenario {
                     return table;
                 }
             }
-            double warmSeconds = Math.max(5, seconds / 4);
+            double warmSeconds = Math.max(10, seconds / 2); // JIT: both query paths compiled before anything is timed
             phase(generator, ingestThread, instant, warmSeconds / 2);
             phase(generator, ingestThread, range, warmSeconds / 2);
             Phase baseline = phase(generator, ingestThread, null, Math.max(5, seconds / 2));
