@@ -89,6 +89,9 @@ final class PromQLScenario {
             for (Query query : List.of(instant, range)) {
                 String wrong = awaitRight(query);
                 if (wrong != null) {
+                    Map<String, Object> failed = table.row(); // a row, so the table prints (with this note)
+                    failed.put("phase", query.kind());
+                    failed.put("wrong answers", 1L);
                     table.notes.add(query.kind() + ": not right within 60 s of loading the history: " + wrong);
                     return table;
                 }
