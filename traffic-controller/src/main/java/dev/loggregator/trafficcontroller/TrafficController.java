@@ -126,7 +126,7 @@ public final class TrafficController implements AutoCloseable {
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
         LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
         TrafficControllerSection.PromQL promqlSettings = section.promql();
-        promql = new PromQLQueries(directory, http, promqlSettings.maxSamples(),
+        promql = new PromQLQueries(directory, http, credentials, promqlSettings.maxSamples(),
                 Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics,
                 new PromQLEndpoint(promqlSettings.enabled(), auth.disableAccessControl(), logCacheAccess, promql));

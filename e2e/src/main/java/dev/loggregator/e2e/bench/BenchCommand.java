@@ -40,12 +40,15 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<Integer> RATES = List.of(10_000, 50_000, 100_000, 200_000, 350_000, 500_000, 750_000, 1_000_000);
     private static final Duration SCENARIO_BUDGET = Duration.ofSeconds(110);
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains",
+    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains,promql",
             description = "which scenarios to run (default: ${DEFAULT-VALUE})")
     List<String> scenarios;
 
     @Option(names = "--step-seconds", defaultValue = "6", description = "how long each offered rate is held (default ${DEFAULT-VALUE})")
     double stepSeconds;
+
+    @Option(names = "--query-seconds", defaultValue = "20", description = "how long the promql scenario asks each kind of query (default ${DEFAULT-VALUE})")
+    double querySeconds;
 
     @Option(names = "--idle-streams", defaultValue = "10000", description = "idle app streams for the memory scenario (default ${DEFAULT-VALUE})")
     int idleStreams;
@@ -83,6 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
             Thread.sleep(3000);
             ResultTable idle = memory(deployment, "idle (after start)");
             LogEndpointClient direct = new LogEndpointClient(httpClient(tls), deployment.trafficController(0));
+            // First, while the Log Cache store is nearly empty: its budget expires the oldest timestamps first.
+            ResultTable promql = scenarios.contains("promql") ? new PromQLScenario(deployment, querySeconds).run() : null;
             if (scenarios.contains("ingress")) {
                 results.add(throughput("1-ingress-to-firehose",
                         "v2 gRPC ingress (200-byte logs) -> Doppler -> Traffic Controller -> one firehose client (ws)",
@@ -101,6 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (bindings != null) {
                 results.add(new DrainScenario(deployment, bindings, direct, stepSeconds).run());
+            }
+            if (promql != null) {
+                results.add(promql);
             }
         }
         for (ResultTable table : results) {

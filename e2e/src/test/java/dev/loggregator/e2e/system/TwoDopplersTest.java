@@ -85,7 +85,9 @@ class TwoDopplersTest {
     @Order(1)
     void theDemoAppsMetricsAnswerLogCachesPromQL() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        String cpu = "/api/v1/query?query=" + java.net.URLEncoder.encode("cpu{source_id=\"demo\"}", StandardCharsets.UTF_8);
+        // The demo app's source id is its GUID: an operator's query names it, as an admin's would.
+        String demo = DemoApps.guid(DemoApps.WEB);
+        String cpu = "/api/v1/query?query=" + java.net.URLEncoder.encode("cpu{source_id=\"" + demo + "\"}", StandardCharsets.UTF_8);
         await().atMost(PATIENCE).untilAsserted(() -> {
             LogEndpointClient.Answer answer = client.get(cpu, deployment.operator());
             assertEquals(200, answer.status(), answer.text());
@@ -95,7 +97,7 @@ class TwoDopplersTest {
             assertEquals(Set.of("0", "1"), instances, answer.text());
         });
         long now = System.currentTimeMillis() / 1000;
-        String rate = "/api/v1/query_range?query=" + java.net.URLEncoder.encode("rate(requests{source_id=\"demo\"}[1m])",
+        String rate = "/api/v1/query_range?query=" + java.net.URLEncoder.encode("rate(requests{source_id=\"" + demo + "\"}[1m])",
                 StandardCharsets.UTF_8) + "&start=" + (now - 120) + "&end=" + (now + 30) + "&step=15";
         await().atMost(PATIENCE).untilAsserted(() -> {
             LogEndpointClient.Answer answer = client.get(rate, deployment.operator());
