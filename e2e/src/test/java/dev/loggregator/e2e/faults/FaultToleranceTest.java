@@ -1,0 +1,234 @@
+package dev.loggregator.e2e.faults;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.loggregator.e2e.deployment.NamespaceDeployment;
+import dev.loggregator.e2e.launcher.RunningSystem;
+import dev.loggregator.e2e.netns.TestNetwork;
+import dev.loggregator.e2e.support.DebianPackages;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults across hosts under a steady stream of numbered envelopes: two Dopplers, two Traffic
+ * Controllers and the gateway, each in its own network namespace, Dopplers found by DNS; apps send
+ * numbered lines through the v2 gRPC ingress (failing over as agents do) while a firehose nozzle
+ * (two connections sharing a subscription), one app stream per app and a /v2/read nozzle (two
+ * connections sharing a shard) read through the gateway. Each fault is measured: accepted lines a
+ * consumer never got, the notices and drop counters that told of it, the longest stall, and the time
+ * until every consumer receives lines through every Doppler again after the component is back.
+ * The table goes to {@code e2e/target/fault-tests.md} (and into the README's "Fault tests").
+ * {@code -Dfaults.long=true} runs the longer variant: five times the rate, a partition that outlasts
+ * the link's liveness timeout.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceTest {
+    private static final boolean LONG = Boolean.getBoolean("faults.long");
+    /** Numbered lines per second per app. */
+    private static final int RATE = Integer.getInteger("faults.rate", LONG ? 1250 : 250);
+    private static final String[] APPS = {"fault-app-0", "fault-app-1", "fault-app-2", "fault-app-3"};
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PARTITION = Duration.ofSeconds(Integer.getInteger("faults.partition_seconds", LONG ? 60 : 5));
+    private static final Duration DEGRADED = Duration.ofSeconds(LONG ? 30 : 8);
+
+    private NamespaceDeployment deployment;
+    private RunningSystem system;
+    private NumberedTraffic traffic;
+    private final List<Consumer> consumers = new ArrayList<>();
+    private FaultProbe probe;
+    private FaultReport report;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        Optional<String> unavailable = DebianPackages.ensure("ip", "iproute2")
+                .or(TestNetwork::unavailableReason)
+                .or(() -> DebianPackages.ensure("dnsmasq", "dnsmasq-base"))
+                .or(() -> DebianPackages.ensure("nft", "nftables"));
+        assumeTrue(unavailable.isEmpty(), () -> "fault tests across network namespaces skipped: " + unavailable.get());
+        deployment = NamespaceDeployment.in(dir).dopplers(2).trafficControllers(2).relayedLink(0, 1)
+                // A gateway stopped with SIGTERM cuts the tunnels it still carries after this long.
+                .gateway("drain_deadline_ms: 3000")
+                // A Traffic Controller back from a restart gets connections again soon.
+                .gateway("dead_backend_ttl_ms: 3000")
+                .start();
+        system = deployment.system();
+        Ledger ledger = new Ledger(APPS);
+        traffic = new NumberedTraffic(ledger, List.of(deployment.dopplerIngress(0), deployment.dopplerIngress(1)), RATE);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI endpoint = deployment.endpoint();
+        String operator = deployment.operator();
+        consumers.add(V1Consumer.firehose(ledger, http, endpoint, "fault-nozzle", 2, operator));
+        for (int app = 0; app < APPS.length; app++) {
+            consumers.add(V1Consumer.appStream(ledger, app, http, endpoint, operator));
+        }
+        consumers.add(new V2ReadConsumer(ledger, http, endpoint, "fault-rlp", 2, operator));
+        Map<String, URI> metrics = new LinkedHashMap<>();
+        for (String component : deployment.componentNames()) {
+            metrics.put(component, deployment.metrics(component));
+        }
+        probe = new FaultProbe(ledger, consumers, 2, () -> {
+            System.out.println("consumers per Traffic Controller: " + DropCounters.placement(http, metrics));
+            return DropCounters.read(http, metrics);
+        }, traffic::failedCalls, new LogCacheCheck(http, endpoint, operator));
+        traffic.start();
+        report = new FaultReport("2 Dopplers, 2 Traffic Controllers, 1 gateway, each in its own network namespace; "
+                + APPS.length + " apps x " + RATE + " lines/s through the v2 gRPC ingress; consumers through the gateway: "
+                + "firehose (2 connections, one subscription), 4 app streams, /v2/read (2 connections, one shard)"
+                + (LONG ? " (long variant)" : ""));
+    }
+
+    @AfterAll
+    void stop() {
+        if (traffic != null) {
+            traffic.close();
+        }
+        consumers.forEach(Consumer::stop);
+        if (report != null) {
+            report.write(Path.of("target", "fault-tests.md"));
+        }
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void dopplerKilled() {
+        FaultProbe.Window window = probe.begin("Doppler kill -9, restart");
+        system.kill("doppler-0");
+        system.restart("doppler-0");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "dopplerKilled");
+    }
+
+    @Test
+    @Order(2)
+    void dopplerStopped() {
+        FaultProbe.Window window = probe.begin("Doppler SIGTERM, restart");
+        system.process("doppler-1").stop(Duration.ofSeconds(20));
+        system.restart("doppler-1");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "dopplerStopped");
+        assertEquals(0, result.lostTotal(), () -> "lost " + result.lost());
+    }
+
+    @Test
+    @Order(3)
+    void trafficControllerKilled() {
+        FaultProbe.Window window = probe.begin("Traffic Controller kill -9, restart");
+        system.kill("traffic-controller-0");
+        system.restart("traffic-controller-0");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "trafficControllerKilled");
+    }
+
+    @Test
+    @Order(4)
+    void trafficControllerStopped() {
+        FaultProbe.Window window = probe.begin("Traffic Controller SIGTERM, restart");
+        system.process("traffic-controller-1").stop(Duration.ofSeconds(20));
+        system.restart("traffic-controller-1");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "trafficControllerStopped");
+    }
+
+    @Test
+    @Order(5)
+    void gatewayKilled() {
+        FaultProbe.Window window = probe.begin("gateway kill -9, restart");
+        system.kill("gateway");
+        system.restart("gateway");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "gatewayKilled");
+    }
+
+    @Test
+    @Order(6)
+    void gatewayStopped() {
+        FaultProbe.Window window = probe.begin("gateway SIGTERM, restart");
+        system.process("gateway").stop(Duration.ofSeconds(20));
+        system.restart("gateway");
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "gatewayStopped");
+    }
+
+    @Test
+    @Order(7)
+    void partitionHealed() throws Exception {
+        FaultProbe.Window window = probe.begin("partition Traffic Controller 0 - Doppler 0 for " + PARTITION.toSeconds()
+                + " s, healed");
+        try (AutoCloseable partition = deployment.partition("traffic-controller-0", "doppler-0")) {
+            hold(PARTITION);
+        }
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "partitionHealed");
+    }
+
+    @Test
+    @Order(8)
+    void slowLossyLink() throws Exception {
+        FaultProbe.Window window = probe.begin("50 ms each way and 5 % packet loss on " + deployment.relayedLink()
+                + " for " + DEGRADED.toSeconds() + " s");
+        try (AutoCloseable degraded = deployment.degradeLink(Duration.ofMillis(50), 5)) {
+            hold(DEGRADED);
+        }
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "slowLossyLink");
+        assertEquals(0, result.lostTotal(), () -> "lost " + result.lost());
+    }
+
+    @BeforeEach
+    void spreadConsumers() {
+        connectConsumers(Duration.ofSeconds(120));
+    }
+
+    /**
+     * (Re)connects every consumer, one connection at a time in the order firehose, firehose, /v2/read,
+     * /v2/read, app streams, so that the gateway's least-connections balance puts one member of each
+     * shared subscription and half the app streams on each Traffic Controller; then judges lines from
+     * the moment all flow. Each fault starts from this state (a fault before moved everyone to one side).
+     */
+    private void connectConsumers(Duration patience) {
+        consumers.forEach(Consumer::stop);
+        List<Consumer> order = new ArrayList<>();
+        for (Consumer consumer : consumers) {
+            for (int i = 0; i < consumer.connectionCount(); i++) {
+                order.add(consumer);
+            }
+        }
+        order.sort(java.util.Comparator.comparing(c -> c.name().startsWith("app stream")));
+        for (Consumer consumer : order) {
+            int opened = consumer.openConnections() + 1;
+            consumer.startConnection();
+            await().atMost(patience).until(() -> consumer.openConnections() >= opened);
+        }
+        long connected = System.nanoTime();
+        probe.awaitFlowing(connected, patience);
+        probe.judgeFromNow();
+    }
+
+    /** Keeps a fault in place for its duration (the fault's length, not a wait for something to happen). */
+    private static void hold(Duration duration) {
+        LockSupport.parkNanos(duration.toNanos());
+    }
+}
