@@ -53,7 +53,13 @@ import org.slf4j.LoggerFactory;
 public final class TrafficController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficController.class);
     /** The internal protocol's liveness ping towards Dopplers (docs/internal-protocol.md). */
-    private static final int DOPPLER_PING_SECONDS = 15;
+    /**
+     * Doppler links quiet this long are pinged; one silent for {@code DOPPLER_LINK_STALL} (no frame, no
+     * pong) is re-dialled, so a partition that heals is crossed on a new connection within about a
+     * second rather than after TCP's backed-off retransmissions (docs/internal-protocol.md).
+     */
+    private static final java.time.Duration DOPPLER_PING = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration DOPPLER_LINK_STALL = java.time.Duration.ofSeconds(3);
 
     private final Manifest manifest;
     private final int index;
@@ -90,7 +96,8 @@ public final class TrafficController implements AutoCloseable {
 
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
-        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS);
+        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING,
+                DOPPLER_LINK_STALL);
         metrics.dopplerLinks(connector::openLinks);
         AppStreamHub appStreams = new AppStreamHub(connector);
         DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5));

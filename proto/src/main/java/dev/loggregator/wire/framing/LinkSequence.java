@@ -16,6 +16,13 @@ public final class LinkSequence {
     public static final String INCARNATION_HEADER = "X-Doppler-Incarnation";
     /** Query parameter of a re-dialled link: {@code <incarnation>:<last sequence number read>}. */
     public static final String RESUME_PARAMETER = "resume";
+    /**
+     * Query parameter naming a link (the same on every dial of one subscription to one Doppler): a dial
+     * with the name of a link the Doppler still holds replaces that link (docs/internal-protocol.md).
+     */
+    public static final String LINK_PARAMETER = "link";
+    /** Longest link name accepted. */
+    public static final int MAX_LINK_NAME = 128;
 
     private LinkSequence() {
     }

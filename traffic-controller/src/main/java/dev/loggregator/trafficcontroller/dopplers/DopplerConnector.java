@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,28 +9,35 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens subscriptions on the Dopplers of a directory and keeps their links alive: one thread
- * pings every open link every {@code pingSeconds} (the internal protocol's 15 s) and drops a link
- * that has not answered for three intervals, which its subscription then re-dials.
+ * Opens subscriptions on the Dopplers of a directory and keeps their links alive: one thread looks
+ * at every open link every {@code ping} interval, pings those that have been quiet that long (a busy
+ * link proves itself with frames), and hands one that has been silent for {@code stall} to its
+ * subscription, which re-dials it ({@link DopplerSubscription#stalled}). A retired link, which only
+ * delivers what its Doppler still held for it, may stay silent for {@link #RETIRED_SILENCE} (until a
+ * partition heals, say) before it is dropped.
  */
 public final class DopplerConnector implements AutoCloseable {
+    static final Duration RETIRED_SILENCE = Duration.ofSeconds(45);
+
     private final DopplerDirectory directory;
     private final ScheduledExecutorService scheduler;
     private final TrafficControllerMetrics metrics;
     private final int maxEnvelopeBytes;
     private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> pinger;
-    private final long pongTimeoutNanos;
+    private final long pingNanos;
+    private final long stallNanos;
     private volatile boolean closing;
 
     public DopplerConnector(DopplerDirectory directory, ScheduledExecutorService scheduler,
-                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds) {
+                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, Duration ping, Duration stall) {
         this.directory = directory;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.maxEnvelopeBytes = maxEnvelopeBytes;
-        this.pongTimeoutNanos = TimeUnit.SECONDS.toNanos(3L * pingSeconds);
-        this.pinger = scheduler.scheduleWithFixedDelay(this::pingAll, pingSeconds, pingSeconds, TimeUnit.SECONDS);
+        this.pingNanos = ping.toNanos();
+        this.stallNanos = stall.toNanos();
+        this.pinger = scheduler.scheduleWithFixedDelay(this::pingAll, ping.toMillis(), ping.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Opens {@code pathAndQuery} (already URL-encoded) on every Doppler; envelopes go to {@code sink}. */
@@ -50,9 +58,16 @@ public final class DopplerConnector implements AutoCloseable {
             if (!link.isOpen()) {
                 continue;
             }
-            if (now - link.lastPongNanos() > pongTimeoutNanos) {
-                link.closeConnection(1006, "Doppler did not answer pings");
-            } else {
+            long silent = now - link.lastHeardNanos();
+            if (link.retired()) {
+                if (silent > RETIRED_SILENCE.toNanos()) {
+                    link.closeConnection(1006, "Doppler did not answer pings");
+                    continue;
+                }
+            } else if (silent > stallNanos) {
+                link.subscription().stalled(link);
+            }
+            if (silent >= pingNanos && link.isOpen()) {
                 try {
                     link.sendPing();
                 } catch (RuntimeException e) {

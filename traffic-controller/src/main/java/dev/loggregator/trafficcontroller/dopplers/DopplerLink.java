@@ -19,13 +19,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class DopplerLink extends org.java_websocket.client.WebSocketClient {
     private static final Logger LOG = LoggerFactory.getLogger(DopplerLink.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /**
+     * Dopplers are on the same private network: a connect that takes longer has lost its SYN, and a
+     * fresh attempt (a new SYN at once) beats the kernel's own retry after 1 s and 3 s more, so a
+     * healed partition is crossed within about a second.
+     */
+    static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private final DopplerSubscription subscription;
     private final DopplerSubscription.Slot slot;
     private final LinkFrames frames;
     private final boolean resumed;
-    private volatile long lastPongNanos = System.nanoTime();
+    private final long dialedNanos = System.nanoTime();
+    /** The last time anything came from the Doppler: a frame or a pong. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** Replaced by a newer link while it still delivers what the Doppler held for it (DopplerSubscription.stalled). */
+    private volatile boolean retired;
+    private volatile boolean opened;
     private volatile String incarnation;
     private volatile long lastSequence;
 
@@ -45,12 +55,14 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
     @Override
     public void onOpen(ServerHandshake handshake) {
         incarnation = handshake.getFieldValue(LinkSequence.INCARNATION_HEADER);
-        lastPongNanos = System.nanoTime();
+        lastHeardNanos = System.nanoTime();
+        opened = true;
         subscription.linkOpened(slot, this);
     }
 
     @Override
     public void onMessage(ByteBuffer frame) {
+        lastHeardNanos = System.nanoTime();
         try {
             lastSequence = Math.max(lastSequence, LinkSequence.read(frame));
             if (frame.hasRemaining()) {
@@ -70,11 +82,36 @@ public final class DopplerLink extends org.java_websocket.client.WebSocketClient
 
     @Override
     public void onWebsocketPong(WebSocket conn, Framedata frame) {
-        lastPongNanos = System.nanoTime();
+        lastHeardNanos = System.nanoTime();
     }
 
-    long lastPongNanos() {
-        return lastPongNanos;
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    /** Whether the handshake ever completed. */
+    boolean opened() {
+        return opened;
+    }
+
+    long dialedNanos() {
+        return dialedNanos;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    DopplerSubscription subscription() {
+        return subscription;
+    }
+
+    DopplerSubscription.Slot slot() {
+        return slot;
     }
 
     /** Whether this link re-dials an earlier one and asked the Doppler to replay what it missed. */

@@ -58,6 +58,11 @@ public final class AppStreamHub implements LinkFrames {
 
     /** A (re)connected link follows every app that has clients. */
     @Override
+    public boolean replayedOnResume() {
+        return true;
+    }
+
+    @Override
     public void opened(DopplerLink link) {
         try {
             for (String appId : streams.keySet()) {
