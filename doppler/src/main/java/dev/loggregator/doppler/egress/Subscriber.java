@@ -175,6 +175,19 @@ final class Subscriber implements EnvelopeSubscriber {
     }
 
     @Override
+    public void lost(String app, long count) {
+        if (count <= 0) {
+            return;
+        }
+        if (multiplexed) {
+            droppedByApp.computeIfAbsent(app, a -> new AtomicLong()).addAndGet(count);
+        } else if (droppedSinceNotice.get() == 0) {
+            droppedAppId = app;
+        }
+        lost(count);
+    }
+
+    @Override
     public void lost(long count) {
         if (count <= 0) {
             return;
