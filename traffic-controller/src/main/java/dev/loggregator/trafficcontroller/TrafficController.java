@@ -60,6 +60,8 @@ public final class TrafficController implements AutoCloseable {
      */
     private static final java.time.Duration DOPPLER_PING = java.time.Duration.ofSeconds(1);
     private static final java.time.Duration DOPPLER_LINK_STALL = java.time.Duration.ofSeconds(3);
+    /** How long a stopping Traffic Controller waits for the Dopplers to retire its group links. */
+    private static final java.time.Duration HAND_OVER = java.time.Duration.ofSeconds(2);
 
     private final Manifest manifest;
     private final int index;
@@ -200,12 +202,20 @@ public final class TrafficController implements AutoCloseable {
         return SslContextBuilder.forServer(new File(section.tls().cert()), new File(section.tls().key())).build();
     }
 
-    /** Drains: health says DRAINING, the listener closes, clients get 1001, Doppler links close. */
+    /**
+     * Drains: health says DRAINING, the listener closes, the Dopplers hand this Traffic Controller's
+     * share of every shared firehose and v2 stream to the other members (up to {@code HAND_OVER}, while
+     * what they already sent here still reaches the clients), clients get 1001, Doppler links close.
+     */
     @Override
     public void close() {
         status = HealthStatus.DRAINING;
         if (selfMetrics != null) {
             selfMetrics.close();
+        }
+        api.stopAccepting();
+        if (connector != null) {
+            connector.handOver(HAND_OVER);
         }
         api.drain();
         if (grpcApi != null) {

@@ -297,7 +297,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
-            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker));
+            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker,
+                    () -> context.router().submit(subscriber::retire)));
             if (control != null) {
                 pipeline.addBefore("link", "control", control);
             }

@@ -206,11 +206,15 @@ final class Subscriber implements EnvelopeSubscriber {
 
     /**
      * On the router thread, when a newer link of the same subscription has joined in its place (the
-     * Traffic Controller re-dialled a link that went silent, say during a network partition): takes
+     * Traffic Controller re-dialled a link that went silent, say during a network partition), or when
+     * its Traffic Controller is stopping and asks it to ({@code LinkSequence.RETIRE_FRAME}): takes
      * nothing from now on, leaves its group, writes what it still holds (which reaches the Traffic
      * Controller once the old connection recovers) and then closes with 1000.
      */
     void retire() {
+        if (retired) {
+            return; // replaced and asked to retire by its Traffic Controller as well: leaves its group once
+        }
         retired = true;
         removal.run();
         scheduleDrain();
@@ -278,7 +282,7 @@ final class Subscriber implements EnvelopeSubscriber {
         }
         if (retired && !closeSent && queue.isEmpty() && droppedSinceNotice.get() == 0) {
             closeSent = true;
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "replaced by a newer link"))
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "link retired"))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -89,13 +89,41 @@ class LinkReplacementTest {
 
         old.resume(); // the network is back: the old connection delivers what the Doppler held for it
         await().atMost(WAIT).until(() -> old.closeCode() == 1000);
-        assertEquals("replaced by a newer link", old.closeReason());
+        assertEquals("link retired", old.closeReason());
         List<String> all = new ArrayList<>(numbers(old, "held-"));
         all.addAll(numbers(replacement, "held-"));
         assertEquals(held, all.size(), "every held envelope once");
         assertEquals(held, new HashSet<>(all).size());
         assertTrue(numbers(old, "after-").size() + numbers(replacement, "after-").size() == 500);
         replacement.closeBlocking();
+    }
+
+    @Test
+    void aGroupLinkAskedToRetireLeavesTheStreamToTheOthersAndDeliversWhatItHeld() throws Exception {
+        String app = "app-" + UUID.randomUUID();
+        String path = "/firehose/retire-" + UUID.randomUUID();
+        BatchSubscriber leaving = BatchSubscriber.connect(doppler.wsUrl(path));
+        BatchSubscriber staying = BatchSubscriber.connect(doppler.wsUrl(path));
+        emit(app, "before-", 0, 10, 0);
+        await().atMost(WAIT).until(() -> numbers(leaving, "before-").size() + numbers(staying, "before-").size() == 10);
+
+        leaving.pause();
+        int held = 20_000;
+        emit(app, "held-", 0, held, 1000);
+        leaving.send(LinkSequence.RETIRE_FRAME); // a Traffic Controller that is stopping
+        emit(app, "after-", 0, 500, 0);
+        await("the staying member gets everything from now on").atMost(WAIT)
+                .until(() -> numbers(staying, "after-").size() == 500);
+
+        leaving.resume();
+        await().atMost(WAIT).until(() -> leaving.closeCode() == 1000);
+        List<String> all = new ArrayList<>(numbers(leaving, "held-"));
+        all.addAll(numbers(staying, "held-"));
+        assertEquals(held, all.size(), "every envelope once between the two");
+        assertEquals(held, new HashSet<>(all).size());
+        assertTrue(!numbers(leaving, "held-").isEmpty(), "the leaving member delivered what it held");
+        assertEquals(List.of(), numbers(leaving, "after-"));
+        staying.closeBlocking();
     }
 
     @Test

@@ -23,6 +23,12 @@ public final class LinkSequence {
     public static final String LINK_PARAMETER = "link";
     /** Longest link name accepted. */
     public static final int MAX_LINK_NAME = 128;
+    /**
+     * Text frame a Traffic Controller that is stopping sends on a firehose or v2 link: the Doppler
+     * takes the link out of its group (the other members get the stream), writes what it still holds
+     * for it, and closes it with 1000.
+     */
+    public static final String RETIRE_FRAME = "retire";
 
     private LinkSequence() {
     }

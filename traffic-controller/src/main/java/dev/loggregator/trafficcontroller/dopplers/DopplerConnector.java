@@ -120,6 +120,25 @@ public final class DopplerConnector implements AutoCloseable {
         return open;
     }
 
+    /**
+     * The Traffic Controller is stopping: nothing is re-dialled from now on, every group link (firehose,
+     * v2) is asked to retire, so its group's members on other Traffic Controllers take the stream at
+     * once, and this returns once the Dopplers have written what they still held for those links and
+     * closed them, or {@code max} has passed. Clients are still being served meanwhile.
+     */
+    public void handOver(Duration max) {
+        closing = true;
+        for (DopplerLink link : links) {
+            if (link.isOpen() && !link.retired()) {
+                link.subscription().handOver(link);
+            }
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() - deadline < 0 && links.stream().anyMatch(l -> l.retired() && l.isOpen())) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
     @Override
     public void close() {
         closing = true;

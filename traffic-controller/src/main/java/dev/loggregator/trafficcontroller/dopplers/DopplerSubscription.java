@@ -86,7 +86,7 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     }
 
     private synchronized void dial(Slot slot) {
-        if (closed || slot.stopped) {
+        if (closed || slot.stopped || connector.closing()) {
             return;
         }
         String uri = slot.address.base("ws") + pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?")
@@ -155,6 +155,26 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         slot.resume = point != null ? point : slot.resume != null ? slot.resume : UNKNOWN_INCARNATION;
         connector.reconnecting();
         dial(slot);
+    }
+
+    /**
+     * The Traffic Controller is stopping: a group's link is asked to retire ({@link LinkSequence#RETIRE_FRAME}),
+     * so the group's other members (on other Traffic Controllers) take the stream at once while this link
+     * still delivers what the Doppler held for it. App-stream links are left as they are.
+     */
+    synchronized void handOver(DopplerLink link) {
+        Slot slot = link.slot();
+        if (slot.link != link || frames.replayedOnResume()) {
+            return;
+        }
+        try {
+            link.send(LinkSequence.RETIRE_FRAME);
+        } catch (WebsocketNotConnectedException e) {
+            return; // closed already
+        }
+        link.retire();
+        slot.retired.add(link);
+        slot.link = null;
     }
 
     synchronized void linkClosed(Slot slot, DopplerLink link, int code, String reason) {
