@@ -74,6 +74,8 @@ public final class TestNetwork implements AutoCloseable {
             network.hubRun("ip", "link", "set", "lo", "up");
             network.hubRun("ip", "link", "add", "br0", "type", "bridge");
             network.hubRun("ip", "link", "set", "br0", "up");
+            // A test JVM stopped from outside (a fork timeout, Ctrl-C) still removes its namespaces.
+            Runtime.getRuntime().addShutdownHook(new Thread(network::close, network.id + "-cleanup"));
             return network;
         } catch (RuntimeException e) {
             network.close();
