@@ -10,6 +10,7 @@ import dev.loggregator.doppler.store.AppStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
@@ -29,10 +30,12 @@ final class EgressContext {
     /** Live links by the id their Traffic Controller gave them: a re-dial of the same link replaces its predecessor. */
     private final Map<String, Subscriber> linksById = new ConcurrentHashMap<>();
     private final IdleConnectionCloser silentLinkCloser;
+    private final Function<String, byte[]> drainReport;
 
     EgressContext(Subscriptions subscriptions, Router router, AppStore store, LogCacheReads logCache, DopplerMetrics metrics,
-                  int queueSize, double fairShareFactor) {
+                  int queueSize, double fairShareFactor, Function<String, byte[]> drainReport) {
         this.fairShareFactor = fairShareFactor;
+        this.drainReport = drainReport;
         this.subscriptions = subscriptions;
         this.router = router;
         this.store = store;
@@ -88,6 +91,11 @@ final class EgressContext {
         Subscriber previous = linksById.put(id, subscriber);
         subscriber.channel().closeFuture().addListener(f -> linksById.remove(id, subscriber));
         return previous != null && previous.channel().isActive() ? previous : null;
+    }
+
+    /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */
+    Function<String, byte[]> drainReport() {
+        return drainReport;
     }
 
     IdleConnectionCloser silentLinkCloser() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,10 +29,12 @@ public final class CliSetup {
     }
 
     /**
-     * Writes the endpoint, token and trusted certificate into {@code config}. Returns false (after
+     * Writes the endpoint, token and trusted certificate into {@code config}; {@code apps} (name to
+     * GUID) are stored there with {@code logs app}, so users type the names. Returns false (after
      * saying why) when the CLI is not built or refused; the caller prints manual steps.
      */
-    public boolean configure(Path config, URI endpoint, Optional<String> token, Optional<Path> trust) {
+    public boolean configure(Path config, URI endpoint, Optional<String> token, Optional<Path> trust,
+                             Map<String, String> apps) {
         Path jar = layout.cliJar();
         if (!Files.isRegularFile(jar)) {
             out.println("the logs CLI is not available yet (" + layout.root().relativize(jar) + " missing)");
@@ -42,7 +45,15 @@ public final class CliSetup {
         if (!run(jar, config, target)) {
             return false;
         }
-        return token.isEmpty() || run(jar, config, List.of("token", token.get()));
+        if (token.isPresent() && !run(jar, config, List.of("token", token.get()))) {
+            return false;
+        }
+        for (Map.Entry<String, String> app : apps.entrySet()) {
+            if (!run(jar, config, List.of("app", app.getKey(), app.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean run(Path jar, Path config, List<String> args) {

@@ -135,7 +135,8 @@ public final class NamespaceDeployment implements AutoCloseable {
 
         String manifest(Path publicKey) {
             StringBuilder yaml = new StringBuilder("name: faults\nproperties:\n  system_domain: " + DOMAIN
-                    + "\n  logger_endpoint: {port: " + ENDPOINT_PORT + ", use_ssl: false}\n  shared_secret: faults-secret\n");
+                    + "\n  logger_endpoint: {port: " + ENDPOINT_PORT + ", use_ssl: false}\n  shared_secret: faults-secret\n"
+                    + "  internal_secret: " + LoopbackDeployment.INTERNAL_SECRET + "\n");
             yaml.append("doppler:\n  instances:\n");
             for (int i = 0; i < dopplers; i++) {
                 yaml.append("    - {host: ").append(address(dopplerHost(i))).append(", grpc_port: ").append(GRPC_PORT)
@@ -149,7 +150,8 @@ public final class NamespaceDeployment implements AutoCloseable {
                 yaml.append("    - {host: ").append(address(tcHost(i))).append(", port: ").append(TC_PORT)
                         .append(", health_port: ").append(TC_HEALTH).append("}\n");
             }
-            yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("'}\n").append(trafficControllerExtra);
+            yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("', issuer: '")
+                    .append(LoopbackDeployment.ISSUER).append("', audience: ").append(LoopbackDeployment.AUDIENCE).append("}\n").append(trafficControllerExtra);
             yaml.append("gateway:\n  enabled: true\n  host: ").append(address(GATEWAY_HOST)).append("\n  admin_port: ")
                     .append(GATEWAY_ADMIN).append('\n').append(gatewayExtra);
             return yaml.toString();
@@ -250,7 +252,7 @@ public final class NamespaceDeployment implements AutoCloseable {
             RunningSystem system = launcher.up(plan);
             resources.add(system);
             return new NamespaceDeployment(this, nodes, forwards, relay, system,
-                    TokenMinter.rs256(keys.getPrivate()), resources);
+                    TokenMinter.rs256(keys.getPrivate(), LoopbackDeployment.ISSUER, LoopbackDeployment.AUDIENCE), resources);
         }
     }
 

@@ -47,7 +47,9 @@ class FaultToleranceTest {
     private static final boolean LONG = Boolean.getBoolean("faults.long");
     /** Numbered lines per second per app. */
     private static final int RATE = Integer.getInteger("faults.rate", LONG ? 1250 : 250);
-    private static final String[] APPS = {"fault-app-0", "fault-app-1", "fault-app-2", "fault-app-3"};
+    /** App ids are GUIDs, as the Traffic Controller requires at its edge. */
+    private static final String[] APPS = {"f0a17000-0000-4000-8000-000000000000", "f0a17000-0000-4000-8000-000000000001",
+            "f0a17000-0000-4000-8000-000000000002", "f0a17000-0000-4000-8000-000000000003"};
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** How long the Dopplers' replay ring keeps envelopes (doppler.replay_seconds, 30 by default): short, to test its bound. */
     private static final int REPLAY_SECONDS = 8;

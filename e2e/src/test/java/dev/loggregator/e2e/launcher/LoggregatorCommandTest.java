@@ -55,7 +55,7 @@ class LoggregatorCommandTest {
                 + "doppler:\n  instances:\n    - {grpc_port: " + FreePorts.next() + ", ws_port: " + FreePorts.next()
                 + ", tcp_port: 0, udp_port: 0, health_port: " + FreePorts.next() + "}\n"
                 + "traffic_controller:\n  instances:\n    - {health_port: " + FreePorts.next() + "}\n"
-                + "  auth: {jwt: {public_key_pem: '" + dir.resolve("dev/jwt-public.pem") + "'}}\n");
+                + "  auth: {jwt: {public_key_pem: '" + dir.resolve("dev/jwt-public.pem") + "', issuer: test-issuer, audience: doppler}}\n");
         // The user's own CLI settings, for another deployment: up must leave them alone.
         Path userConfig = dir.resolve("home-config/logs/config.json");
         Files.createDirectories(userConfig.getParent());

@@ -1,6 +1,9 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,23 +17,29 @@ import java.util.concurrent.TimeUnit;
  * link proves itself with frames), and hands one that has been silent for {@code stall} to its
  * subscription, which re-dials it ({@link DopplerSubscription#stalled}). A retired link, which only
  * delivers what its Doppler still held for it, may stay silent for {@link #RETIRED_SILENCE} (until a
- * partition heals, say) before it is dropped.
+ * partition heals, say) before it is dropped. Every link runs on one small Netty event loop group, so
+ * a subscription costs channels, not threads.
  */
 public final class DopplerConnector implements AutoCloseable {
     static final Duration RETIRED_SILENCE = Duration.ofSeconds(45);
-
+    /** Reading links only splits frames and hands batches on: two threads keep up with every Doppler. */
+    private static final int LINK_THREADS = 2;
     private final DopplerDirectory directory;
     private final ScheduledExecutorService scheduler;
     private final TrafficControllerMetrics metrics;
     private final int maxEnvelopeBytes;
+    private final DopplerCredentials credentials;
     private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
+    private final EventLoopGroup loops = new NioEventLoopGroup(LINK_THREADS, new DefaultThreadFactory("tc-doppler-links", true));
     private final ScheduledFuture<?> pinger;
     private final long pingNanos;
     private final long stallNanos;
     private volatile boolean closing;
 
     public DopplerConnector(DopplerDirectory directory, ScheduledExecutorService scheduler,
-                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, Duration ping, Duration stall) {
+                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, Duration ping, Duration stall,
+                            DopplerCredentials credentials) {
+        this.credentials = credentials;
         this.directory = directory;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -79,6 +88,14 @@ public final class DopplerConnector implements AutoCloseable {
 
     public DopplerDirectory directory() {
         return directory;
+    }
+
+    DopplerCredentials credentials() {
+        return credentials;
+    }
+
+    EventLoopGroup loops() {
+        return loops;
     }
 
     ScheduledExecutorService scheduler() {
@@ -146,5 +163,7 @@ public final class DopplerConnector implements AutoCloseable {
         for (DopplerLink link : links) {
             link.close(1001, "Traffic Controller shutting down");
         }
+        // Lets the close frames go out before the loops stop.
+        loops.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS);
     }
 }
