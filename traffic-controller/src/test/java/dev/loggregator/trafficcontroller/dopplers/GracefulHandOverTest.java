@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * two members every envelope arrives exactly once.
  */
 class GracefulHandOverTest {
-    private static final String APP = "hand-over-app";
+    private static final String APP = "4a4d0000-0000-4000-8000-000000000001";
     private static final String PREFIX = "n-";
 
     @Test

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * Doppler held for it. Nothing is lost or doubled.
  */
 class SilentLinkTest {
+    /** App ids are GUIDs at the Traffic Controller's edge. */
+    private static final String APP = "5e1e7700-0000-4000-8000-000000000001";
     private static FreezableProxy proxy;
     private static Cluster cluster;
 
@@ -60,15 +62,15 @@ class SilentLinkTest {
     @Test
     void aSilentLinkIsReDialledAndItsHeldEnvelopesStillArriveOnceEach() throws Exception {
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/silent-link", null);
-        StreamClient appStream = StreamClient.open(cluster.ws(0) + "/apps/silent-app/stream", null);
+        StreamClient appStream = StreamClient.open(cluster.ws(0) + "/apps/" + APP + "/stream", null);
         try {
-            Probes.awaitFlowing(cluster, "silent-app", firehose, appStream);
+            Probes.awaitFlowing(cluster, APP, firehose, appStream);
             int dialled = proxy.accepted();
             proxy.freeze();
-            cluster.emit(0, numbered("silent-app", "held-", 300));
+            cluster.emit(0, numbered(APP, "held-", 300));
             await("the Traffic Controller re-dials the silent links").atMost(Duration.ofSeconds(30))
                     .until(() -> proxy.accepted() >= dialled + 2);
-            cluster.emit(0, numbered("silent-app", "after-", 300));
+            cluster.emit(0, numbered(APP, "after-", 300));
             await("streams flow on the new links while the old ones are stuck").atMost(Duration.ofSeconds(30))
                     .until(() -> count(firehose, "after-") == 300 && count(appStream, "after-") == 300);
 
