@@ -131,9 +131,9 @@ public final class TrafficController implements AutoCloseable {
                 limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
         metrics.clientConnections(connectionLimits::total);
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
-        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
+        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5), credentials);
         TrafficControllerSection.PromQL promqlSettings = section.promql();
-        promql = new PromQLQueries(directory, http, promqlSettings.maxSamples(),
+        promql = new PromQLQueries(directory, http, credentials, promqlSettings.maxSamples(),
                 Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics,
                 new PromQLEndpoint(promqlSettings.enabled(), auth.disableAccessControl(), logCacheAccess, promql));

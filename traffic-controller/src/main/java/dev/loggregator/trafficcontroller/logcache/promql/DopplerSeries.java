@@ -2,6 +2,7 @@ package dev.loggregator.trafficcontroller.logcache.promql;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
+import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.trafficcontroller.promql.Expr;
 import dev.loggregator.trafficcontroller.promql.Labels;
@@ -40,11 +41,13 @@ final class DopplerSeries {
     private final DopplerDirectory directory;
     private final HttpClient http;
     private final Duration timeout;
+    private final DopplerCredentials credentials;
 
-    DopplerSeries(DopplerDirectory directory, HttpClient http, Duration timeout) {
+    DopplerSeries(DopplerDirectory directory, HttpClient http, Duration timeout, DopplerCredentials credentials) {
         this.directory = directory;
         this.http = http;
         this.timeout = timeout;
+        this.credentials = credentials;
     }
 
     CompletableFuture<Map<Expr.VectorSelector, List<RawSeries>>> fetch(List<LogCacheSelections.Selected> selected,
@@ -61,8 +64,10 @@ final class DopplerSeries {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>(dopplers.size());
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest post = HttpRequest.newBuilder(URI.create(doppler.base("http") + LogCacheLink.SERIES_PATH))
-                    .timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + LogCacheLink.SERIES_PATH))
+                    .timeout(timeout);
+            credentials.headers().forEach(builder::header);
+            HttpRequest post = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             answers.add(http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray()).<Object>thenApply(response -> {
                 if (response.statusCode() == 400) {
                     return PromQLException.execution(new String(response.body(), StandardCharsets.UTF_8));

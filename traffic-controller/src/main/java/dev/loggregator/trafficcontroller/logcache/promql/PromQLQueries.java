@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.logcache.promql;
 
+import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.trafficcontroller.promql.Evaluator;
 import dev.loggregator.trafficcontroller.promql.Expr;
@@ -40,9 +41,9 @@ public final class PromQLQueries implements AutoCloseable {
     private final ExecutorService evaluation;
     private final PromQLMetrics metrics;
 
-    public PromQLQueries(DopplerDirectory directory, HttpClient http, long maxSamples, Duration timeout,
-                         PrometheusRegistry registry) {
-        this.dopplers = new DopplerSeries(directory, http, timeout);
+    public PromQLQueries(DopplerDirectory directory, HttpClient http, DopplerCredentials credentials, long maxSamples,
+                         Duration timeout, PrometheusRegistry registry) {
+        this.dopplers = new DopplerSeries(directory, http, timeout, credentials);
         this.maxSamples = maxSamples;
         this.timeout = timeout;
         AtomicInteger threads = new AtomicInteger();
