@@ -65,8 +65,15 @@ import org.slf4j.LoggerFactory;
 /** One Traffic Controller: wires the manifest's settings into the listener, auth, Doppler links and metrics. */
 public final class TrafficController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficController.class);
-    /** The internal protocol's liveness ping towards Dopplers (docs/internal-protocol.md). */
-    private static final int DOPPLER_PING_SECONDS = 15;
+    /**
+     * Doppler links quiet this long are pinged; one silent for {@code DOPPLER_LINK_STALL} (no frame, no
+     * pong) is re-dialled, so a partition that heals is crossed on a new connection within about a
+     * second rather than after TCP's backed-off retransmissions (docs/internal-protocol.md).
+     */
+    private static final java.time.Duration DOPPLER_PING = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration DOPPLER_LINK_STALL = java.time.Duration.ofSeconds(3);
+    /** How long a stopping Traffic Controller waits for the Dopplers to retire its group links. */
+    private static final java.time.Duration HAND_OVER = java.time.Duration.ofSeconds(2);
 
     private final Manifest manifest;
     private final int index;
@@ -106,8 +113,8 @@ public final class TrafficController implements AutoCloseable {
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
         DopplerCredentials credentials = DopplerCredentials.of(manifest.properties().internalSecret());
-        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS,
-                credentials);
+        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING,
+                DOPPLER_LINK_STALL, credentials);
         metrics.dopplerLinks(connector::openLinks);
         AppStreamHub appStreams = new AppStreamHub(connector);
         DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5),
@@ -124,7 +131,7 @@ public final class TrafficController implements AutoCloseable {
                 limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
         metrics.clientConnections(connectionLimits::total);
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
-        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
+        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5), credentials);
         TrafficControllerSection.PromQL promqlSettings = section.promql();
         promql = new PromQLQueries(directory, http, credentials, promqlSettings.maxSamples(),
                 Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
@@ -243,12 +250,20 @@ public final class TrafficController implements AutoCloseable {
         return SslContextBuilder.forServer(new File(section.tls().cert()), new File(section.tls().key())).build();
     }
 
-    /** Drains: health says DRAINING, the listener closes, clients get 1001, Doppler links close. */
+    /**
+     * Drains: health says DRAINING, the listener closes, the Dopplers hand this Traffic Controller's
+     * share of every shared firehose and v2 stream to the other members (up to {@code HAND_OVER}, while
+     * what they already sent here still reaches the clients), clients get 1001, Doppler links close.
+     */
     @Override
     public void close() {
         status = HealthStatus.DRAINING;
         if (selfMetrics != null) {
             selfMetrics.close();
+        }
+        api.stopAccepting();
+        if (connector != null) {
+            connector.handOver(HAND_OVER);
         }
         api.drain();
         if (grpcApi != null) {

@@ -7,6 +7,7 @@ import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -26,6 +27,8 @@ final class EgressContext {
     private final int queueSize;
     private final double fairShareFactor;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
+    /** Live links by the id their Traffic Controller gave them: a re-dial of the same link replaces its predecessor. */
+    private final Map<String, Subscriber> linksById = new ConcurrentHashMap<>();
     private final IdleConnectionCloser silentLinkCloser;
     private final Function<String, byte[]> drainReport;
 
@@ -78,6 +81,16 @@ final class EgressContext {
 
     Set<Subscriber> links() {
         return links;
+    }
+
+    /**
+     * Registers {@code subscriber} as link {@code id} (LinkSequence.LINK_PARAMETER) until its channel
+     * closes; returns the live link of that id it replaces, or null.
+     */
+    Subscriber registerLink(String id, Subscriber subscriber) {
+        Subscriber previous = linksById.put(id, subscriber);
+        subscriber.channel().closeFuture().addListener(f -> linksById.remove(id, subscriber));
+        return previous != null && previous.channel().isActive() ? previous : null;
     }
 
     /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */

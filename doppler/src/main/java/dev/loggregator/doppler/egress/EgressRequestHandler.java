@@ -36,6 +36,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,19 +149,44 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
                 LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
+        Subscriber previous = replaced(link, subscriber);
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
         // sent after; the subscriber holds its queue until open().
         Runnable remove;
         if (endpoint == EgressEndpoint.STREAM) {
+            closeReplaced(previous);
             remove = resumeAfter >= 0 ? context.router().resumeApp(app, subscriber, resumeAfter)
                     : addAppStream(app, subscriber);
+        } else if (previous != null && previous.endpoint() == endpoint) {
+            remove = context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber);
+            context.router().submit(previous::retire);
         } else {
+            closeReplaced(previous);
             remove = resumeAfter >= 0
                     ? context.router().resumeShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber, resumeAfter)
                     : context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber);
         }
+        subscriber.removal(remove);
         ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
+    }
+
+    /**
+     * Registers {@code subscriber} under the link's name, if it has one; returns the live link of that
+     * name it replaces (the Traffic Controller re-dialled a link that went silent), or null.
+     */
+    private Subscriber replaced(LinkRequest link, Subscriber subscriber) {
+        return link.name().isEmpty() ? null : context.registerLink(link.name(), subscriber);
+    }
+
+    /**
+     * A link replaced by a re-dial that gets everything it missed replayed from the ring (app streams,
+     * or a link whose group it cannot hand over): closed at once, so it stops taking envelopes.
+     */
+    private static void closeReplaced(Subscriber previous) {
+        if (previous != null) {
+            previous.channel().close();
+        }
     }
 
     private Runnable addAppStream(String app, Subscriber subscriber) {
@@ -169,16 +195,21 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     /**
-     * A link's handshake and, for a re-dialled link's {@code resume=<incarnation>:<sequence>}, the
-     * sequence number after which it missed envelopes (0 when this Doppler restarted since); -1 for a
-     * new link.
+     * A link's handshake; for a re-dialled link's {@code resume=<incarnation>:<sequence>}, the sequence
+     * number after which it missed envelopes (0 when this Doppler restarted since), -1 for a new link;
+     * and its name ({@code link=}, the same on every dial of one Traffic Controller subscription to this
+     * Doppler), empty when it has none.
      */
-    private record LinkRequest(WebSocketServerHandshaker handshaker, long resumeAfter) {
+    private record LinkRequest(WebSocketServerHandshaker handshaker, long resumeAfter, String name) {
     }
 
-    /** The link request, or null when it was refused (and answered): not a handshake, or a malformed resume. */
+    /**
+     * The link request, or null when it was refused (and answered): not a handshake, a malformed
+     * resume, or a name longer than {@link LinkSequence#MAX_LINK_NAME}.
+     */
     private LinkRequest linkRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
-        List<String> resume = new QueryStringDecoder(request.uri()).parameters().get(LinkSequence.RESUME_PARAMETER);
+        Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+        List<String> resume = parameters.get(LinkSequence.RESUME_PARAMETER);
         long resumeAfter = -1;
         if (resume != null && !resume.isEmpty()) {
             try {
@@ -188,8 +219,14 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 return null;
             }
         }
+        List<String> names = parameters.get(LinkSequence.LINK_PARAMETER);
+        String name = names == null || names.isEmpty() ? "" : names.get(0);
+        if (name.length() > LinkSequence.MAX_LINK_NAME) {
+            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, "link name longer than " + LinkSequence.MAX_LINK_NAME);
+            return null;
+        }
         WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        return handshaker == null ? null : new LinkRequest(handshaker, resumeAfter);
+        return handshaker == null ? null : new LinkRequest(handshaker, resumeAfter, name);
     }
 
     /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
@@ -210,11 +247,21 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
                 context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
                 context.fairShareFactor());
-        Runnable remove = resumeAfter >= 0
-                ? context.router().resumeShared("v2", subscription.shardId(), subscription.groupKey(), subscription.matcher(),
-                        subscriber, resumeAfter)
-                : context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
-                        subscription.matcher(), subscriber);
+        Subscriber previous = replaced(link, subscriber);
+        Runnable remove;
+        if (previous != null && previous.endpoint() == EgressEndpoint.V2) {
+            remove = context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
+                    subscription.matcher(), subscriber);
+            context.router().submit(previous::retire);
+        } else {
+            closeReplaced(previous);
+            remove = resumeAfter >= 0
+                    ? context.router().resumeShared("v2", subscription.shardId(), subscription.groupKey(),
+                            subscription.matcher(), subscriber, resumeAfter)
+                    : context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
+                            subscription.matcher(), subscriber);
+        }
+        subscriber.removal(remove);
         ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
     }
@@ -229,6 +276,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
                 context.subscriptions()::lastDispatched, context.fairShareFactor());
+        // Its apps come back with ">app": what the old link missed is replayed from the ring.
+        closeReplaced(replaced(link, subscriber));
         openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context, resumeAfter));
     }
 
@@ -259,7 +308,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
-            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker));
+            pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker,
+                    () -> context.router().submit(subscriber::retire)));
             if (control != null) {
                 pipeline.addBefore("link", "control", control);
             }

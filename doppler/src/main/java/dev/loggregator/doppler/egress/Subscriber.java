@@ -13,7 +13,9 @@ import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.notice.DropNotices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.HashMap;
@@ -76,6 +78,11 @@ final class Subscriber implements EnvelopeSubscriber {
     private final LongSupplier dispatched;
     /** Every envelope up to this sequence number meant for this link is in a frame written. Event loop only. */
     private long sentSequence;
+    /** Replaced by a newer link of the same subscription: takes nothing more. Written on the router thread. */
+    private volatile boolean retired;
+    /** Takes this subscriber out of its routing (group or app streams); set once it is subscribed. */
+    private volatile Runnable removal = () -> { };
+    private boolean closeSent; // event loop only
 
     Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
                LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
@@ -130,6 +137,9 @@ final class Subscriber implements EnvelopeSubscriber {
 
     @Override
     public boolean offer(RoutedEnvelope envelope) {
+        if (retired) {
+            return false; // a group passes it to its next member: the newer link
+        }
         if (fairShare != null) {
             int size = queue.size();
             boolean pressure = size > capacity / 2;
@@ -165,6 +175,19 @@ final class Subscriber implements EnvelopeSubscriber {
     }
 
     @Override
+    public void lost(String app, long count) {
+        if (count <= 0) {
+            return;
+        }
+        if (multiplexed) {
+            droppedByApp.computeIfAbsent(app, a -> new AtomicLong()).addAndGet(count);
+        } else if (droppedSinceNotice.get() == 0) {
+            droppedAppId = app;
+        }
+        lost(count);
+    }
+
+    @Override
     public void lost(long count) {
         if (count <= 0) {
             return;
@@ -174,6 +197,31 @@ final class Subscriber implements EnvelopeSubscriber {
         DROP_LOG.warn("Link of {} subscriber {} came back after more than the replay ring holds: up to {} envelopes lost",
                 endpoint.label(), channel.remoteAddress(), count);
         scheduleDrain();
+    }
+
+    /** How to take this subscriber out of its routing again (the handle its subscription returned). */
+    void removal(Runnable removal) {
+        this.removal = removal;
+    }
+
+    /**
+     * On the router thread, when a newer link of the same subscription has joined in its place (the
+     * Traffic Controller re-dialled a link that went silent, say during a network partition), or when
+     * its Traffic Controller is stopping and asks it to ({@code LinkSequence.RETIRE_FRAME}): takes
+     * nothing from now on, leaves its group, writes what it still holds (which reaches the Traffic
+     * Controller once the old connection recovers) and then closes with 1000.
+     */
+    void retire() {
+        if (retired) {
+            return; // replaced and asked to retire by its Traffic Controller as well: leaves its group once
+        }
+        retired = true;
+        removal.run();
+        scheduleDrain();
+    }
+
+    EgressEndpoint endpoint() {
+        return endpoint;
     }
 
     void scheduleDrain() {
@@ -231,6 +279,12 @@ final class Subscriber implements EnvelopeSubscriber {
         boolean wrote = multiplexed ? drainMultiplexed() : drainOneStream();
         if (wrote) {
             channel.flush();
+        }
+        if (retired && !closeSent && queue.isEmpty() && droppedSinceNotice.get() == 0) {
+            closeSent = true;
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "link retired"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
         }
         if (!queue.isEmpty() && channel.isWritable()) {
             scheduleDrain(); // budget used up: let the event loop serve other connections first

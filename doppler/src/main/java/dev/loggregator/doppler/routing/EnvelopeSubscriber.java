@@ -15,4 +15,9 @@ public interface EnvelopeSubscriber {
     /** Records that up to {@code count} envelopes meant for this subscriber are gone for good (a link break longer than the replay ring). */
     default void lost(long count) {
     }
+
+    /** As {@link #lost(long)}, for the stream of app {@code appId} (an app stream that came back). */
+    default void lost(String appId, long count) {
+        lost(count);
+    }
 }

@@ -149,14 +149,19 @@ public final class Router {
         });
     }
 
-    /** An app-stream subscriber that comes back after a break: the app's envelopes after {@code after} first. */
+    /**
+     * An app-stream subscriber that comes back after a break: the app's envelopes after {@code after}
+     * first; what the ring no longer holds is told to it as lost for that app (an upper bound: the
+     * ring does not know which app the envelopes it let go were for).
+     */
     public Runnable resumeApp(String appId, EnvelopeSubscriber subscriber, long after) {
         submit(() -> {
-            replay.replayAfter(after, sequence, System.nanoTime(), envelope -> {
+            long lost = replay.replayAfter(after, sequence, System.nanoTime(), envelope -> {
                 if (appId.equals(envelope.appId()) && !subscriber.offer(envelope)) {
                     subscriber.dropped(envelope);
                 }
             });
+            subscriber.lost(appId, lost);
             subscriptions.addAppStream(appId, subscriber);
         });
         return () -> submit(() -> subscriptions.removeAppStream(appId, subscriber));

@@ -161,6 +161,40 @@ class ResumeTest {
     }
 
     @Test
+    void beyondTheRingTheLossIsToldInTheResumedAppsStream() throws Exception {
+        String app = "app-" + UUID.randomUUID();
+        BatchSubscriber first = BatchSubscriber.connectMultiplexed(doppler.wsUrl(AppStreamMultiplex.PATH));
+        first.send(AppStreamMultiplex.subscribe(app));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            emit(app, "probe-", 0, 1);
+            return !texts(first, "probe-").isEmpty();
+        });
+        await().atMost(WAIT).until(() -> first.lastSequence() > 0);
+        String point = first.resumePoint();
+        first.closeBlocking();
+        double gapBefore = doppler.metric("doppler_dropped_envelopes_total{reason=\"replay_gap\"}");
+        double routed = doppler.metric("doppler_ingress_envelopes_total{protocol=\"tcp\"}");
+        emit(app, "missed-", 0, 500); // the ring holds 200
+        await().atMost(WAIT).until(() -> doppler.metric("doppler_ingress_envelopes_total{protocol=\"tcp\"}") >= routed + 500
+                && doppler.metric("doppler_ingress_buffer_depth") == 0);
+        BatchSubscriber second = BatchSubscriber.connectMultiplexed(doppler.wsUrl(AppStreamMultiplex.PATH + "?" + resume(point)));
+        second.send(AppStreamMultiplex.resume(app));
+        await().atMost(WAIT).until(() -> texts(second, "missed-").contains("missed-499"));
+        await().atMost(WAIT).until(() -> second.envelopesTagged(app).stream().anyMatch(ResumeTest::isLossNotice));
+        Envelope notice = second.envelopesTagged(app).stream().filter(ResumeTest::isLossNotice).findFirst().orElseThrow();
+        assertEquals(app, notice.getLogMessage().getAppId(), "told in the app's own stream");
+        int replayed = texts(second, "missed-").size();
+        assertTrue(replayed > 100 && replayed < 500, "replayed " + replayed);
+        assertTrue(doppler.metric("doppler_dropped_envelopes_total{reason=\"replay_gap\"}") - gapBefore >= 500 - replayed,
+                "counted in /metrics");
+        second.closeBlocking();
+    }
+
+    private static boolean isLossNotice(Envelope envelope) {
+        return envelope.hasLogMessage() && envelope.getLogMessage().getSourceType().equals("LGR");
+    }
+
+    @Test
     void afterARestartALinkGetsEverythingTheNewProcessTook() throws Exception {
         DopplerNode.Builder builder = DopplerNode.builder().name("resume-restart");
         DopplerNode node = builder.start();

@@ -14,8 +14,10 @@ import java.util.Optional;
 
 /**
  * Points the {@code logs} CLI at the deployment and stores the token through the CLI's own
- * commands ({@code logs target}, {@code logs token}), so its config file stays the CLI's business
- * ({@code $LOGS_CONFIG} or {@code ~/.config/logs/config.json}).
+ * commands ({@code logs target}, {@code logs token}), so the file's format stays the CLI's business.
+ * They write a config file of the deployment's own (the CLI's {@code $LOGS_CONFIG}), never the
+ * user's {@code ~/.config/logs/config.json}: starting a deployment must not replace the settings
+ * someone uses for another one.
  */
 public final class CliSetup {
     private final ProjectLayout layout;
@@ -27,10 +29,12 @@ public final class CliSetup {
     }
 
     /**
-     * Returns false (after saying why) when the CLI is not built or refused; the caller prints manual
-     * steps. {@code apps} (name to GUID) are stored with {@code logs app}, so users type the names.
+     * Writes the endpoint, token and trusted certificate into {@code config}; {@code apps} (name to
+     * GUID) are stored there with {@code logs app}, so users type the names. Returns false (after
+     * saying why) when the CLI is not built or refused; the caller prints manual steps.
      */
-    public boolean configure(URI endpoint, Optional<String> token, Optional<Path> trust, Map<String, String> apps) {
+    public boolean configure(Path config, URI endpoint, Optional<String> token, Optional<Path> trust,
+                             Map<String, String> apps) {
         Path jar = layout.cliJar();
         if (!Files.isRegularFile(jar)) {
             out.println("the logs CLI is not available yet (" + layout.root().relativize(jar) + " missing)");
@@ -38,26 +42,28 @@ public final class CliSetup {
         }
         List<String> target = new ArrayList<>(List.of("target", endpoint.toString()));
         trust.ifPresent(cert -> target.addAll(List.of("--ca", cert.toString())));
-        if (!run(jar, target)) {
+        if (!run(jar, config, target)) {
             return false;
         }
-        if (token.isPresent() && !run(jar, List.of("token", token.get()))) {
+        if (token.isPresent() && !run(jar, config, List.of("token", token.get()))) {
             return false;
         }
         for (Map.Entry<String, String> app : apps.entrySet()) {
-            if (!run(jar, List.of("app", app.getKey(), app.getValue()))) {
+            if (!run(jar, config, List.of("app", app.getKey(), app.getValue()))) {
                 return false;
             }
         }
         return true;
     }
 
-    private boolean run(Path jar, List<String> args) {
+    private boolean run(Path jar, Path config, List<String> args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).directory(layout.root().toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(layout.root().toFile()).redirectErrorStream(true);
+            builder.environment().put("LOGS_CONFIG", config.toAbsolutePath().toString());
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int status = process.waitFor();
             if (status != 0) {

@@ -73,6 +73,11 @@ public final class DeploymentPlan {
         return new DeploymentPlan(manifest, manifestFile, specs);
     }
 
+    /** The same plan with every component replaced by {@code change}'s version of it (placed elsewhere, say). */
+    public DeploymentPlan map(java.util.function.UnaryOperator<ComponentSpec> change) {
+        return new DeploymentPlan(manifest, manifestFile, components.stream().map(change).toList());
+    }
+
     public Manifest manifest() {
         return manifest;
     }

@@ -134,6 +134,7 @@ public final class Launcher {
             // Its own session: closing the terminal that ran `up` must not hang up the system.
             command.add("/usr/bin/setsid");
         }
+        command.addAll(spec.launchPrefix());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The demo emitter is a light client: the servers' heap settings would only waste memory on it.
         command.addAll(spec.kind() == ComponentKind.DEMO_EMITTER ? DEMO_JVM_ARGS : options.jvmArgs());
@@ -147,9 +148,7 @@ public final class Launcher {
             command.add(jar.toString());
         } else {
             command.add("-cp");
-            command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                    .collect(Collectors.joining(File.pathSeparator)));
+            command.add(classpathOfThisJvm());
             command.add(spec.kind().mainClass());
         }
         command.addAll(spec.args());
@@ -157,6 +156,13 @@ public final class Launcher {
             command.addAll(List.of("--ready-file", readyFile(spec).toString()));
         }
         return command;
+    }
+
+    /** This JVM's class path with absolute entries, for helper processes that run this module's main classes. */
+    public static String classpathOfThisJvm() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     /**

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /** {@code bin/loggregator}: start, inspect and stop the system a deployment manifest describes. */
 @Command(name = "loggregator", mixinStandardHelpOptions = true,
         description = "Runs a Loggregator deployment on this machine: every component as its own JVM.",
-        subcommands = {LoggregatorCommand.Up.class, LoggregatorCommand.Down.class, LoggregatorCommand.Status.class})
+        subcommands = {LoggregatorCommand.Up.class, LoggregatorCommand.Down.class, LoggregatorCommand.Status.class,
+                LoggregatorCommand.Env.class})
 public final class LoggregatorCommand implements Callable<Integer> {
     static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx1g -XX:+UseG1GC";
 
@@ -109,8 +110,8 @@ public final class LoggregatorCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 1;
             }
-            boolean cliReady = new CliSetup(launcher.layout(), out).configure(plan.loggingEndpoint(), credentials.token(), tls.trust(),
-                    demo ? DemoApps.all() : Map.of());
+            boolean cliReady = new CliSetup(launcher.layout(), out).configure(launcher.runDirectory().cliConfig(),
+                    plan.loggingEndpoint(), credentials.token(), tls.trust(), demo ? DemoApps.all() : Map.of());
             printWelcome(out, plan, root, launcher.runDirectory(), credentials, tls, cliReady);
             return 0;
         }
@@ -130,7 +131,12 @@ public final class LoggregatorCommand implements Callable<Integer> {
             credentials.tokenFile().ifPresent(f -> out.println("  operator token     " + root.relativize(f)));
             out.println("  logs and pids      " + root.relativize(run.path()) + "/");
             out.println();
-            if (!cliReady) {
+            if (cliReady) {
+                out.println("The logs CLI's target and token for this deployment are in " + root.relativize(run.cliConfig())
+                        + " (your own logs settings are left as they are); use them in this shell with:");
+                out.println("  " + Env.export(run));
+                out.println("  (or: eval \"$(bin/loggregator" + runDirOption(root, run) + " env)\")");
+            } else {
                 out.println("Once the logs CLI is built, point it here:");
                 out.println("  bin/logs target " + plan.loggingEndpoint()
                         + tls.trust().map(cert -> " --ca " + root.relativize(cert)).orElse(""));
@@ -138,6 +144,32 @@ public final class LoggregatorCommand implements Callable<Integer> {
             }
             out.println("Tail an app:  bin/logs tail demo" + (plan.includes(ComponentKind.DEMO_EMITTER) ? "" : "   (start with --demo for demo apps)"));
             out.println("Status, stop: bin/loggregator status | bin/loggregator down");
+        }
+    }
+
+    private static String runDirOption(Path root, RunDirectory run) {
+        return run.path().equals(root.resolve(".run")) ? "" : " --run-dir " + run.path();
+    }
+
+    @Command(name = "env", mixinStandardHelpOptions = true,
+            description = "Print the shell line that points the logs CLI at this deployment: eval \"$(bin/loggregator env)\".")
+    static final class Env implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        LoggregatorCommand parent;
+
+        static String export(RunDirectory run) {
+            return "export LOGS_CONFIG='" + run.cliConfig() + "'";
+        }
+
+        @Override
+        public Integer call() {
+            RunDirectory run = parent.launcher(false, System.err).runDirectory();
+            if (!java.nio.file.Files.isRegularFile(run.cliConfig())) {
+                System.err.println("no logs CLI settings in " + run.path() + ": start a deployment with `bin/loggregator up` first");
+                return 1;
+            }
+            System.out.println(export(run));
+            return 0;
         }
     }
 

@@ -32,6 +32,11 @@ public final class RunDirectory {
         return dir.resolve(component + ".log");
     }
 
+    /** The logs CLI's settings for this deployment ({@code LOGS_CONFIG}), kept apart from the user's own. */
+    public Path cliConfig() {
+        return dir.resolve("logs-config.json");
+    }
+
     public Path pidFile(String component) {
         return dir.resolve(component + ".pid");
     }

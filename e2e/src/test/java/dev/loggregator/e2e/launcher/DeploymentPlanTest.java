@@ -29,6 +29,36 @@ class DeploymentPlanTest {
     }
 
     @Test
+    void devManifestSpellsOutEveryPortTheSystemBinds() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Path.of("..", "deploy", "dev.yml").toFile());
+
+        assertTrue(yaml.at("/properties/logger_endpoint/port").isInt(), "the gateway's logging endpoint");
+        assertTrue(yaml.at("/gateway/admin_port").isInt(), "the gateway's /health and /metrics");
+        for (String port : List.of("grpc_port", "ws_port", "tcp_port", "udp_port", "tls_port", "health_port")) {
+            assertTrue(yaml.at("/doppler/instances/0/" + port).isInt(), "doppler " + port);
+        }
+        for (String port : List.of("port", "health_port", "grpc_port")) {
+            assertTrue(yaml.at("/traffic_controller/instances/0/" + port).isInt(), "traffic controller " + port);
+        }
+        Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "dev.yml"));
+        assertEquals(manifest.trafficControllerPort(0), yaml.at("/traffic_controller/instances/0/port").asInt(),
+                "the port written is the one the Traffic Controller uses");
+    }
+
+    @Test
+    void aPlacedComponentIsStartedThroughItsPrefixAndProbedWhereTheTestReachesIt() {
+        Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "dev.yml"));
+        DeploymentPlan plan = DeploymentPlan.of(manifest, Path.of("deploy/dev.yml"), Set.of(), false)
+                .map(c -> c.placed(List.of("ip", "netns", "exec", "ns-" + c.name()), URI.create("http://127.0.0.1:1/health")));
+
+        ComponentSpec doppler = plan.components().get(0);
+        assertEquals(List.of("ip", "netns", "exec", "ns-doppler-0"), doppler.launchPrefix());
+        assertEquals(URI.create("http://127.0.0.1:1/health"), doppler.health());
+        assertEquals(List.of("--manifest", Path.of("deploy/dev.yml").toAbsolutePath().toString(), "--index", "0"), doppler.args());
+    }
+
+    @Test
     void multiNodeExampleRunsThreeDopplersTwoTrafficControllersAndATlsGateway() {
         Manifest manifest = ManifestLoader.load(Path.of("..", "deploy", "multi-node.yml"));
 

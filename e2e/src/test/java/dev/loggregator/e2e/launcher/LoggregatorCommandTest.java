@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a developer does: {@code bin/loggregator up --demo} on a manifest with access control on,
- * then {@code logs tail demo} with nothing else set up, then {@code status} and {@code down}. The
+ * then {@code logs tail demo} with the settings {@code up} wrote for this deployment (the user's own
+ * CLI settings untouched), then {@code status} and {@code down}. The
  * command runs as its own process (as the script runs it), with the run directory, the manifest
  * and the CLI's config file in a temporary directory.
  */
@@ -48,21 +49,30 @@ class LoggregatorCommandTest {
     }
 
     @Test
-    void upWithDemoCredentialsTheCliSoLogsTailWorksRightAwayAndDownStopsEverything() throws Exception {
+    void upWithDemoGivesTheCliSettingsOfItsOwnSoLogsTailWorksAndTheUsersSettingsStayAndDownStopsEverything() throws Exception {
         Path manifest = dir.resolve("dev.yml");
         Files.writeString(manifest, "properties: {logger_endpoint: {port: " + FreePorts.next() + "}}\n"
                 + "doppler:\n  instances:\n    - {grpc_port: " + FreePorts.next() + ", ws_port: " + FreePorts.next()
                 + ", tcp_port: 0, udp_port: 0, health_port: " + FreePorts.next() + "}\n"
                 + "traffic_controller:\n  instances:\n    - {health_port: " + FreePorts.next() + "}\n"
                 + "  auth: {jwt: {public_key_pem: '" + dir.resolve("dev/jwt-public.pem") + "', issuer: test-issuer, audience: doppler}}\n");
-        Path cliConfig = dir.resolve("logs-config.json");
-        Map<String, String> env = Map.of("LOGS_CONFIG", cliConfig.toString(),
+        // The user's own CLI settings, for another deployment: up must leave them alone.
+        Path userConfig = dir.resolve("home-config/logs/config.json");
+        Files.createDirectories(userConfig.getParent());
+        String userSettings = "{\"endpoint\":\"wss://doppler.example.com:443\",\"token\":\"bearer users-own\"}";
+        Files.writeString(userConfig, userSettings);
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("home-config").toString(),
                 "LOGGREGATOR_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        Path cliConfig = dir.resolve("run/logs-config.json");
         try {
             Run up = loggregator(env, "up", "--manifest", manifest.toString(), "--demo", "--no-build");
             assertEquals(0, up.exitCode(), up.output());
             assertTrue(up.output().contains("Loggregator is up"), up.output());
             assertTrue(Files.exists(dir.resolve("dev/jwt-private.pem")), "the signing key was created");
+            assertEquals(userSettings, Files.readString(userConfig), "the user's own logs settings were not touched");
+            assertTrue(up.output().contains("export LOGS_CONFIG='" + cliConfig + "'"), up.output());
+            Run envLine = loggregator(env, "env");
+            assertEquals("export LOGS_CONFIG='" + cliConfig + "'", envLine.output().strip());
 
             try (LogsCli tail = LogsCli.start(cliConfig, "tail", "demo")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> tail.stdout().stream()

@@ -16,6 +16,19 @@ public final class LinkSequence {
     public static final String INCARNATION_HEADER = "X-Doppler-Incarnation";
     /** Query parameter of a re-dialled link: {@code <incarnation>:<last sequence number read>}. */
     public static final String RESUME_PARAMETER = "resume";
+    /**
+     * Query parameter naming a link (the same on every dial of one subscription to one Doppler): a dial
+     * with the name of a link the Doppler still holds replaces that link (docs/internal-protocol.md).
+     */
+    public static final String LINK_PARAMETER = "link";
+    /** Longest link name accepted. */
+    public static final int MAX_LINK_NAME = 128;
+    /**
+     * Text frame a Traffic Controller that is stopping sends on a firehose or v2 link: the Doppler
+     * takes the link out of its group (the other members get the stream), writes what it still holds
+     * for it, and closes it with 1000.
+     */
+    public static final String RETIRE_FRAME = "retire";
 
     private LinkSequence() {
     }

@@ -97,11 +97,16 @@ public final class ApiServer implements AutoCloseable {
         listener = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
-    /** Stops accepting and tells every client the server is going away (1001). */
-    public void drain() {
+    /** New connections are refused (a gateway then tries another Traffic Controller); open ones go on. */
+    public void stopAccepting() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+    }
+
+    /** Stops accepting and tells every client the server is going away (1001). */
+    public void drain() {
+        stopAccepting();
         for (Channel client : clients) {
             if (client.pipeline().get("stream") != null) {
                 StreamClose.close(client, StreamClose.GOING_AWAY, "Traffic Controller shutting down");

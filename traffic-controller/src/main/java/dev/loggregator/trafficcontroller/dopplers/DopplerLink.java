@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DopplerLink {
     private static final Logger LOG = LoggerFactory.getLogger(DopplerLink.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /**
+     * Dopplers are on the same private network: a connect that takes longer has lost its SYN, and a
+     * fresh attempt (a new SYN at once) beats the kernel's own retry after 1 s and 3 s more, so a
+     * healed partition is crossed within about a second.
+     */
+    static final int CONNECT_TIMEOUT_MILLIS = 1000;
     /** A Doppler frame is at most 1 MiB (its records plus the sequence number and tag). */
     private static final int MAX_FRAME_BYTES = 2 << 20;
 
@@ -56,7 +61,12 @@ public final class DopplerLink {
     private volatile Channel channel;
     private volatile boolean open;
     private volatile boolean closedReported;
-    private volatile long lastPongNanos = System.nanoTime();
+    private final long dialedNanos = System.nanoTime();
+    /** The last time anything came from the Doppler: a frame or a pong. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** Replaced by a newer link, or handed over, while it still delivers what the Doppler held for it. */
+    private volatile boolean retired;
+    private volatile boolean opened;
     private volatile String incarnation;
     private volatile long lastSequence;
     private volatile int closeCode = 1006;
@@ -129,8 +139,9 @@ public final class DopplerLink {
                 // Frames can be fragmented in principle: take them whole.
                 ctx.pipeline().addBefore(ctx.name(), "aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
                 incarnation = response.headers().get(LinkSequence.INCARNATION_HEADER);
-                lastPongNanos = System.nanoTime();
+                lastHeardNanos = System.nanoTime();
                 open = true;
+                opened = true;
                 subscription.linkOpened(slot, DopplerLink.this);
                 return;
             }
@@ -138,7 +149,7 @@ public final class DopplerLink {
             if (frame instanceof BinaryWebSocketFrame) {
                 onFrame(frame);
             } else if (frame instanceof PongWebSocketFrame) {
-                lastPongNanos = System.nanoTime();
+                lastHeardNanos = System.nanoTime();
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -150,6 +161,7 @@ public final class DopplerLink {
         }
 
         private void onFrame(WebSocketFrame frame) {
+            lastHeardNanos = System.nanoTime();
             ByteBuffer bytes = frame.content().nioBuffer();
             try {
                 lastSequence = Math.max(lastSequence, LinkSequence.read(bytes));
@@ -238,8 +250,33 @@ public final class DopplerLink {
         return uri;
     }
 
-    long lastPongNanos() {
-        return lastPongNanos;
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    /** Whether the handshake ever completed. */
+    boolean opened() {
+        return opened;
+    }
+
+    long dialedNanos() {
+        return dialedNanos;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    DopplerSubscription subscription() {
+        return subscription;
+    }
+
+    DopplerSubscription.Slot slot() {
+        return slot;
     }
 
     /** Whether this link re-dials an earlier one and asked the Doppler to replay what it missed. */

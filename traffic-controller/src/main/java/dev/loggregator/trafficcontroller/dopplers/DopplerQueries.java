@@ -92,7 +92,9 @@ public final class DopplerQueries {
         List<DopplerAddress> dopplers = new ArrayList<>(directory.current());
         List<CompletableFuture<DrainReport>> answers = new ArrayList<>();
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout);
+            credentials.headers().forEach(builder::header);
+            HttpRequest request = builder.GET().build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .thenApply(response -> {
                         if (response.statusCode() != 200) {

@@ -42,7 +42,11 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     /** The link state for one Doppler. Guarded by the subscription. */
     static final class Slot {
         final DopplerAddress address;
+        /** The link's name on every dial (LinkSequence.LINK_PARAMETER): a re-dial replaces a link the Doppler still holds. */
+        final String name = java.util.UUID.randomUUID().toString();
         DopplerLink link;
+        /** Links replaced while they still deliver what the Doppler held for them (see {@link #stalled}). */
+        final java.util.List<DopplerLink> retired = new java.util.ArrayList<>();
         /** Where a re-dial resumes (LinkSequence); null for the first dial. */
         String resume;
         int failures;
@@ -81,12 +85,13 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     }
 
     private synchronized void dial(Slot slot) {
-        if (closed || slot.stopped) {
+        if (closed || slot.stopped || connector.closing()) {
             return;
         }
-        String uri = slot.address.base("ws") + pathAndQuery;
+        String uri = slot.address.base("ws") + pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?")
+                + LinkSequence.LINK_PARAMETER + "=" + slot.name;
         if (slot.resume != null) {
-            uri += (pathAndQuery.contains("?") ? "&" : "?") + LinkSequence.RESUME_PARAMETER + "="
+            uri += "&" + LinkSequence.RESUME_PARAMETER + "="
                     + java.net.URLEncoder.encode(slot.resume, java.nio.charset.StandardCharsets.UTF_8);
         }
         DopplerLink link = new DopplerLink(java.net.URI.create(uri), connector.credentials().headers(), this, slot, frames,
@@ -121,8 +126,55 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         }
     }
 
+    /**
+     * The connector found {@code link} silent (not even a pong) for the stall time: the network to its
+     * Doppler may be cut. It is re-dialled at once under the same name, so that once the network is
+     * back a new connection flows within about a second, where TCP's own retransmissions on the old
+     * one back off to many seconds. App-stream links are closed (the Doppler replays what the new
+     * link missed); a group's link is retired: kept open to deliver what the Doppler still holds for
+     * it (the Doppler closes it with 1000 once it has written that), while the new link takes its
+     * place in the group.
+     */
+    synchronized void stalled(DopplerLink link) {
+        Slot slot = link.slot();
+        if (closed || slot.stopped || slot.link != link || connector.closing()) {
+            return;
+        }
+        LOG.info("link to Doppler {} for {} went silent; re-dialling", slot.address, pathAndQuery);
+        if (frames.replayedOnResume()) {
+            link.closeConnection(1006, "Doppler link silent");
+            return;
+        }
+        link.retire();
+        slot.retired.add(link);
+        slot.link = null;
+        String point = link.resumePoint();
+        slot.resume = point != null ? point : slot.resume != null ? slot.resume : UNKNOWN_INCARNATION;
+        connector.reconnecting();
+        dial(slot);
+    }
+
+    /**
+     * The Traffic Controller is stopping: a group's link is asked to retire ({@link LinkSequence#RETIRE_FRAME}),
+     * so the group's other members (on other Traffic Controllers) take the stream at once while this link
+     * still delivers what the Doppler held for it. App-stream links are left as they are.
+     */
+    synchronized void handOver(DopplerLink link) {
+        Slot slot = link.slot();
+        if (slot.link != link || frames.replayedOnResume()) {
+            return;
+        }
+        if (!link.send(LinkSequence.RETIRE_FRAME)) {
+            return; // closed already
+        }
+        link.retire();
+        slot.retired.add(link);
+        slot.link = null;
+    }
+
     synchronized void linkClosed(Slot slot, DopplerLink link, int code, String reason) {
         connector.closed(link);
+        slot.retired.remove(link);
         if (closed || slot.stopped || slot.link != link || connector.closing()) {
             return;
         }
@@ -133,6 +185,10 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         slot.resume = point != null ? point : slot.resume != null ? slot.resume : UNKNOWN_INCARNATION;
         long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(slot.failures - 1, 10));
         long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        if (!link.opened()) {
+            // A connect that timed out has waited already: the next one goes at once.
+            delay = Math.max(0, delay - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - link.dialedNanos()));
+        }
         if (slot.failures == 1) {
             LOG.info("link to Doppler {} for {} closed ({} {}); re-dialling", slot.address, pathAndQuery, code, reason);
         }
@@ -155,6 +211,11 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             connector.closed(link);
             link.close();
         }
+        for (DopplerLink link : slot.retired) {
+            connector.closed(link);
+            link.close();
+        }
+        slot.retired.clear();
     }
 
     /** Closes every link; no reconnects follow. */

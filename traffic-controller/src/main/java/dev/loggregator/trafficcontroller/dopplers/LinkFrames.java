@@ -16,6 +16,16 @@ public interface LinkFrames {
     /** One binary frame; a {@code MalformedBatchException} or {@code IllegalArgumentException} closes the link with 1007. */
     void frame(ByteBuffer frame);
 
+    /**
+     * Whether a re-dialled link gets everything its predecessor missed replayed by the Doppler (app
+     * streams: each app from the replay ring), so a link gone silent is simply closed. Otherwise
+     * (firehose and v2 groups, whose other members took the rest) the silent link stays open to
+     * deliver what the Doppler still holds for it while the re-dialled one takes its place.
+     */
+    default boolean replayedOnResume() {
+        return false;
+    }
+
     /** Plain batches (docs/internal-protocol.md) handed to {@code sink}, one call per non-empty frame. */
     static LinkFrames batches(EnvelopeSink sink, int maxEnvelopeBytes) {
         return frame -> {

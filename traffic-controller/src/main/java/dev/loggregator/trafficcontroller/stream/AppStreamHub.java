@@ -57,6 +57,11 @@ public final class AppStreamHub implements LinkFrames {
 
     /** A (re)connected link follows every app that has clients. */
     @Override
+    public boolean replayedOnResume() {
+        return true;
+    }
+
+    @Override
     public void opened(DopplerLink link) {
         for (String appId : streams.keySet()) {
             if (!link.send(link.resumed() ? AppStreamMultiplex.resume(appId) : AppStreamMultiplex.subscribe(appId))) {

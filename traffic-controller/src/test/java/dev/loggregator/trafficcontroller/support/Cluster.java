@@ -164,6 +164,10 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Doppler {@code i}'s v2 gRPC ingress. */
+    public int dopplerWsPort(int i) {
+        return dopplerWsPorts[i];
+    }
+
     public int dopplerGrpcPort(int i) {
         return dopplerGrpcPorts[i];
     }
