@@ -16,9 +16,6 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
  * it) halves the limit and asks again, as the cf CLI does.
  */
 public final class LogCacheRecent implements RecentLogs {
-    /** What one {@link #since} keeps at most, Log Cache's default cap per source. */
-    static final int MAX_SINCE = 100_000;
-
     private final LogCacheClient client;
     private final String sourceId;
 
@@ -86,7 +83,7 @@ public final class LogCacheRecent implements RecentLogs {
             start = added == 0 ? newest + 1 : newest;
         }
         entries.sort(Comparator.comparingLong(LogEntry::timestamp));
-        return entries;
+        return entries.size() > MAX_SINCE ? entries.subList(0, MAX_SINCE) : entries;
     }
 
     /** One read's envelopes and the limit it was made with. */

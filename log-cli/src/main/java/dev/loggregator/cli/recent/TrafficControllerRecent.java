@@ -31,7 +31,8 @@ public final class TrafficControllerRecent implements RecentLogs {
 
     @Override
     public List<LogEntry> since(long fromNanos) {
-        return sortedLogs(http.envelopes("/apps/" + Endpoints.segment(app) + "/recentlogs", notFoundMessage), fromNanos);
+        List<LogEntry> logs = sortedLogs(http.envelopes("/apps/" + Endpoints.segment(app) + "/recentlogs", notFoundMessage), fromNanos);
+        return logs.size() > MAX_SINCE ? logs.subList(0, MAX_SINCE) : logs;
     }
 
     /** The log messages stamped at or after {@code fromNanos}, stably sorted by timestamp: equal times keep server order. */
