@@ -120,7 +120,7 @@ public final class TrafficController implements AutoCloseable {
                 limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
         metrics.clientConnections(connectionLimits::total);
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
-        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
+        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5), credentials);
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
                 queries, metrics, settings, v2, logCache, manifest.properties().systemDomain(),

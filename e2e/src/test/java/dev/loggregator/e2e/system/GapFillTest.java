@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.e2e.deployment.LoopbackDeployment;
 import dev.loggregator.e2e.ingress.V2Envelopes;
+import dev.loggregator.e2e.launcher.LogTail;
 import dev.loggregator.e2e.support.LogsCli;
 import dev.loggregator.wire.ingress.V2IngressClient;
 import java.nio.file.Path;
@@ -121,7 +122,8 @@ class GapFillTest {
             for (int i = 0; i < total; i++) {
                 expected.add(i);
             }
-            assertEquals(0, lost, "every line printed: " + gapNotices + "\n" + tail.stderr());
+            assertEquals(0, lost, "every line printed: " + tail.stderr() + "\nthe other Traffic Controller's log ends with:\n"
+                    + String.join("\n", LogTail.lastLines(deployment.system().process("traffic-controller-" + (1 - serving)).log(), 30)));
             assertEquals(expected, numbers, "each line once, in order");
             assertTrue(gapNotices.stream().anyMatch(l -> l.matches("logs: reconnected to .* after a gap of [0-9.]+ s .*")),
                     "the gap is told: " + tail.stderr());

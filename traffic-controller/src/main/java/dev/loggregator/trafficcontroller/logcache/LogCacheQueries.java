@@ -2,6 +2,7 @@ package dev.loggregator.trafficcontroller.logcache;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
+import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.wire.logcache.LogCacheLink;
 import java.net.URI;
@@ -53,11 +54,13 @@ public final class LogCacheQueries {
     private final DopplerDirectory directory;
     private final HttpClient http;
     private final Duration timeout;
+    private final DopplerCredentials credentials;
 
-    public LogCacheQueries(DopplerDirectory directory, HttpClient http, Duration timeout) {
+    public LogCacheQueries(DopplerDirectory directory, HttpClient http, Duration timeout, DopplerCredentials credentials) {
         this.directory = directory;
         this.http = http;
         this.timeout = timeout;
+        this.credentials = credentials;
     }
 
     /** The merged records of a read, in the order asked; each record's envelope is protojson or marshalled v2. */
@@ -118,7 +121,10 @@ public final class LogCacheQueries {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>();
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout).GET();
+            // With properties.internal_secret set, a Doppler answers a query without it with 401.
+            credentials.headers().forEach(builder::header);
+            HttpRequest request = builder.build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).<Object>thenApply(response -> {
                 if (response.statusCode() == 400) {
                     return new Refused(new String(response.body(), StandardCharsets.UTF_8));
