@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 import org.junit.jupiter.api.AfterAll;
@@ -98,7 +99,11 @@ class GapFillTest {
             long sendingSeconds = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
 
             String last = "OUT line " + (total - 1);
-            await().atMost(PATIENCE).until(() -> tail.stdout().stream().anyMatch(l -> l.endsWith(last)) || !tail.isAlive());
+            try {
+                await().atMost(PATIENCE).until(() -> tail.stdout().stream().anyMatch(l -> l.endsWith(last)) || !tail.isAlive());
+            } catch (ConditionTimeoutException e) {
+                // The count below says what is missing, with the tail's stderr.
+            }
             List<Integer> numbers = numbers(tail.stdout());
             BitSet seen = new BitSet(total);
             int duplicates = 0;

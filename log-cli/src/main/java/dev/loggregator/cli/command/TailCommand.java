@@ -26,6 +26,7 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -55,6 +56,11 @@ public final class TailCommand implements Callable<Integer> {
                 "(and across reconnections); read from Log Cache where the endpoint serves it."})
     private Integer recent;
 
+    @Option(names = "--dedup-limit", paramLabel = "N", defaultValue = "" + GapFreeTail.DEFAULT_MAX_SEEN,
+            description = {"How many printed lines are remembered so that a line read from the store after a reconnection",
+                "is not printed twice (default: ${DEFAULT-VALUE}, about 100 bytes each)."})
+    private int dedupLimit;
+
     @Option(names = "--v2", description = "Read the v2 read API (/v2/read, the RLP gateway's Server-Sent Events) instead of the v1 stream.")
     private boolean v2;
 
@@ -73,6 +79,9 @@ public final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         limits.validate(spec.commandLine());
+        if (dedupLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "--dedup-limit must be at least 1, not " + dedupLimit);
+        }
         CliContext context = parent.context();
         String appId = AppNames.resolve(app, context.config().load());
         if (recent != null && recent < 0) {
@@ -89,7 +98,7 @@ public final class TailCommand implements Callable<Integer> {
         // Every tail fills the gaps of its reconnections from the store; with --recent N it also starts with the newest N.
         GapFreeTail seam = new GapFreeTail(
                 RecentSources.forApp(target, appId, RecentCommand.DEFAULT_REQUEST_TIMEOUT, context.notices(), notFound),
-                recent == null ? GapFreeTail.FOLLOW_ONLY : recent, toOrdered, context.notices());
+                recent == null ? GapFreeTail.FOLLOW_ONLY : recent, dedupLimit, toOrdered, context.notices());
         // With --json, v2 envelopes are written as v2 only while the stream itself is v2, so one run never mixes both forms.
         AtomicBoolean streamIsV2 = new AtomicBoolean(v2);
         LiveStream stream = new LiveStream(context, limits);

@@ -25,13 +25,14 @@ import java.util.function.Consumer;
  * <p>A message is the same when its timestamp, source type, instance and text are. Messages are
  * released to {@code accept} (the ordering buffer, called under this object's lock); memory is bounded: at most {@link #MAX_HELD}
  * live messages wait during a read (beyond that the oldest are dropped, counted on stderr),
- * {@link #MAX_SEEN} are remembered for de-duplication and one read takes at most {@link RecentLogs#MAX_SINCE}.
+ * {@code maxSeen} are remembered for de-duplication and one read takes at most {@link RecentLogs#MAX_SINCE}.
  */
 public final class GapFreeTail {
     /** The count of a tail without {@code --recent N}: nothing older at the start, only gaps are filled. */
     public static final int FOLLOW_ONLY = -1;
     static final int MAX_HELD = 100_000;
-    static final int MAX_SEEN = 200_000;
+    /** How many messages taken are remembered for de-duplication unless told otherwise ({@code logs tail --dedup-limit}). */
+    public static final int DEFAULT_MAX_SEEN = 200_000;
     /**
      * How far before the newest message taken a catch-up read starts: a message stamped a little
      * earlier may reach the server after it (another instance, another Doppler) while the stream was down.
@@ -39,12 +40,18 @@ public final class GapFreeTail {
     static final long MARGIN_NANOS = 5_000_000_000L;
     /** How long a gap's read waits for the new stream's first envelope before reading anyway. */
     static final long ARRIVAL_WAIT_MILLIS = 2_000;
+    /**
+     * How far past the moment it starts a read reaches. It starts once the live stream brings
+     * messages, so what is newer came live; a read without an end would chase an app that writes
+     * faster than the store can be read. The slack covers an emitter whose clock is a little ahead.
+     */
+    static final long READ_END_SLACK_NANOS = 1_000_000_000L;
 
     private final RecentLogs store;
     private final int count;
     private final Consumer<LogEntry> accept;
     private final Notices notices;
-    private final SeenLogs seen = new SeenLogs(MAX_SEEN);
+    private final SeenLogs seen;
     private final ArrayDeque<LogEntry> held = new ArrayDeque<>();
     private final ExecutorService reads = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "logs-recent");
@@ -62,10 +69,12 @@ public final class GapFreeTail {
     private boolean first = true;
 
     /**
-     * @param count  how many of the newest messages to show first, or {@link #FOLLOW_ONLY}
-     * @param accept receives every message to print, once, on the stream's or the reading thread
+     * @param count   how many of the newest messages to show first, or {@link #FOLLOW_ONLY}
+     * @param maxSeen how many messages taken are remembered to drop a second copy
+     * @param accept  receives every message to print, once, on the stream's or the reading thread
      */
-    public GapFreeTail(RecentLogs store, int count, Consumer<LogEntry> accept, Notices notices) {
+    public GapFreeTail(RecentLogs store, int count, int maxSeen, Consumer<LogEntry> accept, Notices notices) {
+        this.seen = new SeenLogs(maxSeen);
         this.store = store;
         this.count = count;
         this.accept = accept;
@@ -131,10 +140,13 @@ public final class GapFreeTail {
         List<LogEntry> recent;
         try {
             recent = store.newest(count, RecentLogs.NO_START);
-        } catch (RuntimeException e) { // whatever failed, the live stream must not stay held
+        } catch (RuntimeException e) {
             notices.say("cannot read the recent logs from " + store.describe() + " (" + e.getMessage() + "); following without them");
             release(List.of(), false);
             return;
+        } catch (Error e) {
+            release(List.of(), false);
+            throw e;
         }
         synchronized (this) {
             if (!recent.isEmpty()) {
@@ -154,11 +166,14 @@ public final class GapFreeTail {
         awaitArrival(0);
         List<LogEntry> missed;
         try {
-            missed = store.since(readStart(RecentLogs.NO_START));
+            missed = store.since(readStart(RecentLogs.NO_START), readEnd());
         } catch (RuntimeException e) {
             notices.say("cannot read what " + store.describe() + " got while the stream was starting (" + e.getMessage()
                     + "); lines from that moment may be missing");
             missed = List.of();
+        } catch (Error e) {
+            release(List.of(), false);
+            throw e;
         }
         release(missed, false);
     }
@@ -173,11 +188,14 @@ public final class GapFreeTail {
         long from = readStart(gapStartNanos == RecentLogs.NO_START ? gap.lastSeenMillis() * 1_000_000L - MARGIN_NANOS : RecentLogs.NO_START);
         List<LogEntry> read;
         try {
-            read = store.since(from);
+            read = store.since(from, readEnd());
         } catch (RuntimeException e) {
             release(List.of(), !subscribed);
             notices.say(GapNotice.failed(gap, store.describe(), e.getMessage()));
             return;
+        } catch (Error e) { // the live stream must not stay held, whatever failed
+            release(List.of(), false);
+            throw e;
         }
         int filled = release(read, !subscribed);
         notices.say(GapNotice.filled(gap, store.describe(), filled, from <= gapStartNanos ? gapStartNanos : RecentLogs.NO_START, read));
@@ -192,6 +210,10 @@ public final class GapFreeTail {
                 : newestNanos == RecentLogs.NO_START ? floorNanos : newestNanos - MARGIN_NANOS;
         long forgotten = seen.forgottenNewest();
         return Math.max(Math.max(from, floorNanos), forgotten == Long.MIN_VALUE ? RecentLogs.NO_START : forgotten + 1);
+    }
+
+    private static long readEnd() {
+        return System.currentTimeMillis() * 1_000_000L + READ_END_SLACK_NANOS;
     }
 
     /** Waits for the stream's first envelope, at most {@code millis} (0: as long as it takes). */

@@ -54,8 +54,8 @@ public final class RecentSources {
         }
 
         @Override
-        public List<LogEntry> since(long fromNanos) {
-            return chosen().since(fromNanos);
+        public List<LogEntry> since(long fromNanos, long beforeNanos) {
+            return chosen().since(fromNanos, beforeNanos);
         }
 
         @Override

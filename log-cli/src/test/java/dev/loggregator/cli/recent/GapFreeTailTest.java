@@ -40,7 +40,11 @@ class GapFreeTailTest {
     }
 
     private GapFreeTail tail(int count) {
-        return new GapFreeTail(store, count, entry -> printed.add(entry.log().getMessage().toStringUtf8()), notices);
+        return tail(count, GapFreeTail.DEFAULT_MAX_SEEN);
+    }
+
+    private GapFreeTail tail(int count, int maxSeen) {
+        return new GapFreeTail(store, count, maxSeen, entry -> printed.add(entry.log().getMessage().toStringUtf8()), notices);
     }
 
     /** The first connection of a tail without --recent N. */
@@ -199,6 +203,35 @@ class GapFreeTailTest {
         awaitPrinted("l1", "l2", "l3", "l4");
     }
 
+    @Test
+    void aReadAfterTheDeduplicationForgotSomeLinesStartsPastThemSoNoneIsPrintedTwice() {
+        GapFreeTail tail = tail(GapFreeTail.FOLLOW_ONLY, 2);
+        tail.connected(null);
+        now = System.currentTimeMillis() * 1_000_000L;
+        for (int i = 1; i <= 4; i++) {
+            store.add(log(now + i, "l" + i));
+            tail.live(log(now + i, "l" + i));
+        }
+        tail.connected(GAP);
+        store.add(log(now + 5, "l5"));
+        tail.live(log(now + 6, "l6"));
+        awaitPrinted("l1", "l2", "l3", "l4", "l5", "l6");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr(),
+                "l1 and l2, forgotten, were not read again; l3 and l4, remembered, were read and dropped");
+    }
+
+    @Test
+    void aReadReachesOnlyALittlePastTheMomentItStartsSoItCannotChaseABusyApp() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        tail.connected(GAP);
+        store.add(log(now + 2, "l2"));
+        store.add(log(now + 60_000_000_000L, "a minute ahead: it would have come live"));
+        tail.live(log(now + 3, "l3"));
+        awaitPrinted("l1", "l2", "l3");
+    }
+
     /** A store in memory, which can hold its reads back or fail them. */
     private static final class Store implements RecentLogs {
         private final List<LogEntry> entries = new ArrayList<>();
@@ -249,8 +282,8 @@ class GapFreeTailTest {
         }
 
         @Override
-        public List<LogEntry> since(long fromNanos) {
-            return read(fromNanos);
+        public List<LogEntry> since(long fromNanos, long beforeNanos) {
+            return read(fromNanos).stream().filter(e -> e.timestamp() < beforeNanos).toList();
         }
 
         @Override
