@@ -228,6 +228,11 @@ public final class LoopbackDeployment implements AutoCloseable {
         return "127.0.0.1:" + spec.tcPorts.get(index)[0];
     }
 
+    /** Traffic Controller {@code index}'s {@code /health} and {@code /metrics}. */
+    public URI trafficControllerAdmin(int index) {
+        return URI.create("http://127.0.0.1:" + spec.tcPorts.get(index)[1]);
+    }
+
     public URI gatewayAdmin() {
         return URI.create("http://127.0.0.1:" + spec.gatewayAdminPort);
     }

@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,8 +23,9 @@ public final class LogsCli implements AutoCloseable {
     private static final Path JAR = Path.of("..", "log-cli", "target", "logs.jar").toAbsolutePath().normalize();
 
     private final Process process;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    /** Not copy-on-write: a tail may print tens of thousands of lines, and each read copies the list once. */
+    private final List<String> stdout = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
     private final Object stdoutGate = new Object();
     private boolean stdoutPaused; // guarded by stdoutGate
 
@@ -164,6 +165,6 @@ public final class LogsCli implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "logs stdout:\n" + String.join("\n", stdout) + "\nstderr:\n" + String.join("\n", stderr);
+        return "logs stdout:\n" + String.join("\n", stdout()) + "\nstderr:\n" + String.join("\n", stderr());
     }
 }

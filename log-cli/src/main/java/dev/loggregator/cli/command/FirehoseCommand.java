@@ -14,7 +14,6 @@ import dev.loggregator.wire.v2.V2ToV1Converter;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import picocli.CommandLine.Command;
@@ -89,11 +88,10 @@ public final class FirehoseCommand implements Callable<Integer> {
                 printer.printAny(envelope, lines);
             }
         }, context.notices());
-        AtomicBoolean first = new AtomicBoolean(true);
         return live.run(target, v2 ? v2Stream : v1Stream, v2 ? null : v2Stream,
                 "no firehose at " + ConnectionProblems.origin(target.endpoint()) + " (is it a Loggregator Traffic Controller?)",
-                connector -> {
-                    if (first.getAndSet(false)) {
+                (connector, gap) -> {
+                    if (gap == null) {
                         context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
                                 + (connector == v2Stream ? " (v2 read API)" : "") + ", streaming the firehose ("
                                 + (connector == v2Stream ? "shard id " : "subscription ") + id + ")...");

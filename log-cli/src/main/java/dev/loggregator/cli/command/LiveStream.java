@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * Runs a stream (v1 WebSocket or v2 Server-Sent Events) until something ends it: Ctrl-C (exit 0), SIGTERM, {@code --max-lines}
@@ -61,10 +60,10 @@ final class LiveStream {
 
     /**
      * @param fallback  read instead when {@code connector}'s API answers its first request with 404; may be null
-     * @param onConnect runs each time a connection is up, with the connector that made it
+     * @param onConnect runs each time a connection is up, with the connector that made it and the gap before it
      */
     int run(Target target, StreamConnector connector, StreamConnector fallback, String notFoundMessage,
-            Consumer<StreamConnector> onConnect, CliContext context, Pending pending) {
+            ReconnectingStream.Listener onConnect, CliContext context, Pending pending) {
         ReconnectingStream reconnecting = new ReconnectingStream(target, connector, fallback, notFoundMessage,
                 context.notices(), onConnect);
         stream.set(reconnecting);

@@ -26,6 +26,7 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code logs tail <app>}: the app's logs as they happen, like {@code cf logs <app>}. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {"Stream an app's logs until Ctrl-C, in timestamp order (held ~300 ms to reorder).",
-            "Reconnects on its own after a disconnect (0.5 s doubling to 60 s).",
+            "Reconnects on its own after a disconnect (0.5 s doubling to 60 s), says how long the gap was and fills it",
+            "from Log Cache (or the recent logs) with what arrived meanwhile, each line once.",
             "Reads the v1 WebSocket stream, or the v2 read API (/v2/read) with --v2 or where v1 answers 404."})
 public final class TailCommand implements Callable<Integer> {
     /** The cf CLI's flush interval (cli PR #1273): long enough to reorder across Dopplers, short enough to feel live. */
@@ -54,6 +56,11 @@ public final class TailCommand implements Callable<Integer> {
                 "(and across reconnections); read from Log Cache where the endpoint serves it."})
     private Integer recent;
 
+    @Option(names = "--dedup-limit", paramLabel = "N", defaultValue = "" + GapFreeTail.DEFAULT_MAX_SEEN,
+            description = {"How many printed lines are remembered so that a line read from the store after a reconnection",
+                "is not printed twice (default: ${DEFAULT-VALUE}, about 100 bytes each)."})
+    private int dedupLimit;
+
     @Option(names = "--v2", description = "Read the v2 read API (/v2/read, the RLP gateway's Server-Sent Events) instead of the v1 stream.")
     private boolean v2;
 
@@ -72,6 +79,9 @@ public final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         limits.validate(spec.commandLine());
+        if (dedupLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "--dedup-limit must be at least 1, not " + dedupLimit);
+        }
         CliContext context = parent.context();
         String appId = AppNames.resolve(app, context.config().load());
         if (recent != null && recent < 0) {
@@ -85,12 +95,12 @@ public final class TailCommand implements Callable<Integer> {
         DropNotices drops = new DropNotices(context.notices());
         OrderedBuffer<LogEntry> ordered = new OrderedBuffer<>(ORDERING_WINDOW.toNanos());
         Consumer<LogEntry> toOrdered = entry -> ordered.add(entry.timestamp(), entry, System.nanoTime());
-        GapFreeTail seam = recent == null ? null : new GapFreeTail(
+        // Every tail fills the gaps of its reconnections from the store; with --recent N it also starts with the newest N.
+        GapFreeTail seam = new GapFreeTail(
                 RecentSources.forApp(target, appId, RecentCommand.DEFAULT_REQUEST_TIMEOUT, context.notices(), notFound),
-                recent, toOrdered, context.notices());
+                recent == null ? GapFreeTail.FOLLOW_ONLY : recent, dedupLimit, toOrdered, context.notices());
         // With --json, v2 envelopes are written as v2 only while the stream itself is v2, so one run never mixes both forms.
         AtomicBoolean streamIsV2 = new AtomicBoolean(v2);
-        Consumer<LogEntry> live = seam == null ? toOrdered : seam::live;
         LiveStream stream = new LiveStream(context, limits);
         LineOutput lines = stream.output();
 
@@ -98,27 +108,24 @@ public final class TailCommand implements Callable<Integer> {
                 frame -> {
                     Envelope envelope = envelopes.parse(frame);
                     if (envelope != null) {
-                        liveV1(envelope, null, drops, live, seam);
+                        liveV1(envelope, null, drops, seam);
                     }
                 });
         StreamConnector v2Stream = new SseConnector(target, target.http(V2Paths.appLogs(appId)), batch -> {
             for (LoggregatorEnvelope.Envelope envelope : batch) {
                 for (Envelope v1 : V2ToV1Converter.convert(envelope)) {
-                    liveV1(v1, envelope, drops, live, seam);
+                    liveV1(v1, envelope, drops, seam);
                 }
             }
         }, context.notices());
-        AtomicBoolean first = new AtomicBoolean(true);
         return stream.run(target, v2 ? v2Stream : v1Stream, v2 ? null : v2Stream, notFound,
-                connector -> {
-                    if (first.getAndSet(false)) {
+                (connector, gap) -> {
+                    if (gap == null) {
                         streamIsV2.set(connector == v2Stream);
                         context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
                                 + (connector == v2Stream ? " (v2 read API)" : "") + ", tailing logs for app " + app + "...");
                     }
-                    if (seam != null) {
-                        seam.connected();
-                    }
+                    seam.connected(gap);
                 },
                 context,
                 new LiveStream.Pending() {
@@ -135,11 +142,8 @@ public final class TailCommand implements Callable<Integer> {
     }
 
     /** One envelope of the live stream (v1, or a v1 form of a v2 one): drop notices to stderr, log messages on. */
-    private void liveV1(Envelope envelope, LoggregatorEnvelope.Envelope fromV2, DropNotices drops, Consumer<LogEntry> live,
-                        GapFreeTail seam) {
-        if (seam != null) {
-            seam.arrived();
-        }
+    private void liveV1(Envelope envelope, LoggregatorEnvelope.Envelope fromV2, DropNotices drops, GapFreeTail seam) {
+        seam.arrived();
         if (!envelope.hasLogMessage()) {
             drops.show(envelope);
             return;
@@ -147,7 +151,7 @@ public final class TailCommand implements Callable<Integer> {
         if (drops.show(envelope) && !output.json) {
             return;
         }
-        live.accept(new LogEntry(envelope, fromV2));
+        seam.live(new LogEntry(envelope, fromV2));
     }
 
     /** {@code --recent} takes the next argument only when it is a number, so that {@code tail --recent APP} still works. */

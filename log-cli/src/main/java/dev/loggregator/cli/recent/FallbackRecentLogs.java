@@ -26,8 +26,8 @@ final class FallbackRecentLogs implements RecentLogs {
     }
 
     @Override
-    public List<LogEntry> since(long fromNanos) {
-        return attempt(source -> source.since(fromNanos));
+    public List<LogEntry> since(long fromNanos, long beforeNanos) {
+        return attempt(source -> source.since(fromNanos, beforeNanos));
     }
 
     private synchronized List<LogEntry> attempt(Function<RecentLogs, List<LogEntry>> read) {

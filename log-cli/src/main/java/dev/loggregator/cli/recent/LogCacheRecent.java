@@ -10,15 +10,12 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * An app's log messages from Log Cache, page by page (at most 1000 per read): the newest going
- * back in time ({@code descending}, each page ending where the last one began), or everything since
- * a time going forward. A page boundary may fall between messages of one timestamp, so the boundary
+ * back in time ({@code descending}, each page ending where the last one began), or everything from
+ * a time going forward (up to an end: a read without one chases an app that writes faster than it reads). A page boundary may fall between messages of one timestamp, so the boundary
  * timestamp is read again and repeats are dropped. A 429 (too large an answer, as grpc-gateway maps
  * it) halves the limit and asks again, as the cf CLI does.
  */
 public final class LogCacheRecent implements RecentLogs {
-    /** What one {@link #since} keeps at most, Log Cache's default cap per source. */
-    static final int MAX_SINCE = 100_000;
-
     private final LogCacheClient client;
     private final String sourceId;
 
@@ -62,12 +59,13 @@ public final class LogCacheRecent implements RecentLogs {
     }
 
     @Override
-    public List<LogEntry> since(long fromNanos) {
+    public List<LogEntry> since(long fromNanos, long beforeNanos) {
         long start = fromNanos == NO_START ? ReadRequest.GO_ZERO_TIME : fromNanos;
         SeenLogs seen = new SeenLogs(Integer.MAX_VALUE);
         List<LogEntry> entries = new ArrayList<>();
         while (entries.size() < MAX_SINCE) {
-            Page answer = read(ReadRequest.logs(start, null, ReadRequest.MAX_LIMIT, false));
+            // Log Cache's end_time is exclusive, as beforeNanos is.
+            Page answer = read(ReadRequest.logs(start, beforeNanos == NO_END ? null : beforeNanos, ReadRequest.MAX_LIMIT, false));
             List<Envelope> page = answer.envelopes();
             long newest = Long.MIN_VALUE;
             int added = 0;
@@ -86,7 +84,7 @@ public final class LogCacheRecent implements RecentLogs {
             start = added == 0 ? newest + 1 : newest;
         }
         entries.sort(Comparator.comparingLong(LogEntry::timestamp));
-        return entries;
+        return entries.size() > MAX_SINCE ? entries.subList(0, MAX_SINCE) : entries;
     }
 
     /** One read's envelopes and the limit it was made with. */

@@ -11,7 +11,8 @@ import java.util.LinkedHashSet;
  * The log messages already taken, to drop a second copy of one where a read of the store and the
  * live stream overlap. A message is known by its timestamp, source type, instance and text, the
  * text hashed (SHA-256, 128 bits kept) so that memory does not grow with message size. Holds at
- * most {@code capacity} messages, forgetting the earliest taken first.
+ * most {@code capacity} messages, forgetting the earliest taken first, and remembers the newest
+ * timestamp it forgot: a read that starts after it cannot bring back a message printed before.
  */
 final class SeenLogs {
     record Key(long timestamp, long high, long low) {
@@ -19,22 +20,33 @@ final class SeenLogs {
 
     private final int capacity;
     private final LinkedHashSet<Key> keys = new LinkedHashSet<>();
+    private long forgottenNewest = Long.MIN_VALUE;
 
     SeenLogs(int capacity) {
         this.capacity = capacity;
     }
 
     /** True if {@code entry} was not seen before (and now is). */
-    synchronized boolean add(LogEntry entry) {
-        if (!keys.add(key(entry))) {
+    boolean add(LogEntry entry) {
+        return add(key(entry));
+    }
+
+    /** True if the message known by {@code key} was not seen before (and now is). */
+    synchronized boolean add(Key key) {
+        if (!keys.add(key)) {
             return false;
         }
         if (keys.size() > capacity) {
             Iterator<Key> oldest = keys.iterator();
-            oldest.next();
+            forgottenNewest = Math.max(forgottenNewest, oldest.next().timestamp());
             oldest.remove();
         }
         return true;
+    }
+
+    /** The newest timestamp of a message forgotten to stay within capacity; {@code Long.MIN_VALUE} while none was. */
+    synchronized long forgottenNewest() {
+        return forgottenNewest;
     }
 
     synchronized int size() {

@@ -25,13 +25,18 @@ public final class TrafficControllerRecent implements RecentLogs {
 
     @Override
     public List<LogEntry> newest(int count, long fromNanos) {
-        List<LogEntry> all = since(fromNanos);
+        List<LogEntry> all = since(fromNanos, NO_END);
         return all.subList(Math.max(0, all.size() - count), all.size());
     }
 
     @Override
-    public List<LogEntry> since(long fromNanos) {
-        return sortedLogs(http.envelopes("/apps/" + Endpoints.segment(app) + "/recentlogs", notFoundMessage), fromNanos);
+    public List<LogEntry> since(long fromNanos, long beforeNanos) {
+        List<LogEntry> logs = sortedLogs(http.envelopes("/apps/" + Endpoints.segment(app) + "/recentlogs", notFoundMessage), fromNanos);
+        int end = 0;
+        while (end < logs.size() && end < MAX_SINCE && logs.get(end).timestamp() < beforeNanos) {
+            end++;
+        }
+        return logs.subList(0, end);
     }
 
     /** The log messages stamped at or after {@code fromNanos}, stably sorted by timestamp: equal times keep server order. */

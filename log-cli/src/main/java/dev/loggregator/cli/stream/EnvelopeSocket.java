@@ -17,7 +17,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.java_websocket.WebSocket;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ServerHandshake;
 
 /**
@@ -37,6 +39,7 @@ final class EnvelopeSocket extends WebSocketClient implements StreamConnection {
     private volatile Exception failure;
     private SSLContext sslContext;
     private volatile boolean started;
+    private volatile long lastActivityMillis = System.currentTimeMillis();
 
     private EnvelopeSocket(URI uri, Map<String, String> headers, AtomicReference<HandshakeResponse> handshake,
                            boolean skipHostnameCheck, Frames frames) {
@@ -131,12 +134,26 @@ final class EnvelopeSocket extends WebSocketClient implements StreamConnection {
     }
 
     @Override
+    public long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    @Override
     public void onOpen(ServerHandshake serverHandshake) {
+        lastActivityMillis = System.currentTimeMillis();
         opened.complete(true);
+    }
+
+    /** The Traffic Controller's keepalive ping (every 15 s) proves the stream alive while an app is quiet. */
+    @Override
+    public void onWebsocketPing(WebSocket connection, Framedata ping) {
+        lastActivityMillis = System.currentTimeMillis();
+        super.onWebsocketPing(connection, ping);
     }
 
     @Override
     public void onMessage(ByteBuffer bytes) {
+        lastActivityMillis = System.currentTimeMillis();
         byte[] envelope = new byte[bytes.remaining()];
         bytes.get(envelope);
         frames.frame(envelope);

@@ -12,20 +12,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * A stream that survives network trouble, as noaa's consumer (v1) and go-loggregator's
  * RLPGatewayClient (v2) do: after a disconnect it reconnects with {@link Backoff} (0.5 s doubling
  * to 60 s, reset on success), telling the user on stderr, and gives up after 1000 consecutive
  * failures; a stream the server announced it would end (the v2 read API's {@code closing} event) is
- * reopened at once. A 401 (or, once connected, a 404: how the v2 read API refuses an expired token)
+ * reopened at once. Every reconnection says how long the stream was down (the {@link Gap}, from the
+ * last data or heartbeat the old connection brought), and hands the gap to the listener, which may
+ * fill it. A 401 (or, once connected, a 404: how the v2 read API refuses an expired token)
  * fetches a fresh token from the token command once. The first connection
  * attempt, a 401 that a fresh token does not cure, a 404 and a TLS failure end the stream with a
  * {@link CliException} instead: those need the user, not a retry. With a fallback, a 404 to the
  * very first attempt (the API is not served there) switches to the fallback for good.
  */
 public final class ReconnectingStream {
+    /** Told each time a connection is up. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param connector the connector that made the connection
+         * @param gap       null the first time; then how long the stream was down before this connection
+         */
+        void connected(StreamConnector connector, Gap gap);
+    }
+
     static final int MAX_CONSECUTIVE_FAILURES = 1000;
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
@@ -33,7 +44,7 @@ public final class ReconnectingStream {
     private final Target target;
     private final String notFoundMessage;
     private final Notices notices;
-    private final Consumer<StreamConnector> onConnect;
+    private final Listener onConnect;
     private final CompletableFuture<Integer> stopRequested = new CompletableFuture<>();
     private StreamConnector connector;
     private StreamConnector fallback;
@@ -44,10 +55,10 @@ public final class ReconnectingStream {
      * @param fallback        used instead of {@code connector} when its first attempt is answered with 404; may be null
      * @param notFoundMessage what a 404 means here (e.g. "app 'x' not found, or you may not read its logs")
      * @param onConnect       runs on this stream's thread each time a connection is up (the first time, e.g.
-     *                        to print a banner), with the connector that made it
+     *                        to print a banner), with the connector that made it and the gap before it
      */
     public ReconnectingStream(Target target, StreamConnector connector, StreamConnector fallback, String notFoundMessage,
-                              Notices notices, Consumer<StreamConnector> onConnect) {
+                              Notices notices, Listener onConnect) {
         this.target = target;
         this.connector = connector;
         this.fallback = fallback;
@@ -79,6 +90,7 @@ public final class ReconnectingStream {
         boolean everConnected = false;
         boolean refreshedToken = false;
         int failures = 0;
+        long lastSeenMillis = 0;
         while (!stopped()) {
             StreamConnection connection = connector.connect();
             current = connection;
@@ -92,17 +104,20 @@ public final class ReconnectingStream {
                 dialFailure = ConnectionProblems.forException(e, uri());
             }
             if (dialFailure == null && awaitOpen(connection)) {
-                if (everConnected) {
-                    notices.say("reconnected to " + ConnectionProblems.origin(uri()));
+                Gap gap = everConnected ? new Gap(lastSeenMillis, System.currentTimeMillis()) : null;
+                if (gap != null) {
+                    notices.say("reconnected to " + ConnectionProblems.origin(uri()) + " after a gap of " + gap.length()
+                            + " (nothing came after " + Gap.timeOfDay(gap.lastSeenMillis()) + ")");
                 } else if (switchNotice != null) {
                     notices.say(switchNotice);
                 }
-                onConnect.accept(connector);
+                onConnect.connected(connector, gap);
                 everConnected = true;
                 refreshedToken = false;
                 failures = 0;
                 backoff.reset();
                 StreamEnd end = awaitClosed(connection);
+                lastSeenMillis = connection.lastActivityMillis();
                 if (stopped()) {
                     break;
                 }

@@ -39,6 +39,7 @@ final class SseConnection implements StreamConnection, Flow.Subscriber<String> {
     private volatile int status;
     private volatile String contentType = "";
     private volatile long lastLineNanos = System.nanoTime();
+    private volatile long lastLineMillis = System.currentTimeMillis();
     private volatile String closingReason;
     private CompletableFuture<?> exchange;
     private ScheduledFuture<?> watchdog;
@@ -100,6 +101,7 @@ final class SseConnection implements StreamConnection, Flow.Subscriber<String> {
                 return;
             }
             lastLineNanos = System.nanoTime();
+            lastLineMillis = System.currentTimeMillis();
             long checkMillis = Math.max(10, silenceLimit.toMillis() / 10);
             watchdog = watchdogs.scheduleAtFixedRate(this::checkSilence, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
             opened.complete(true);
@@ -110,6 +112,7 @@ final class SseConnection implements StreamConnection, Flow.Subscriber<String> {
     @Override
     public void onNext(String line) {
         lastLineNanos = System.nanoTime();
+        lastLineMillis = System.currentTimeMillis();
         if (status != 200) {
             if (refusalBody.length() < MAX_REFUSAL_CHARS) {
                 refusalBody.append(line).append('\n');
@@ -176,6 +179,11 @@ final class SseConnection implements StreamConnection, Flow.Subscriber<String> {
 
     private static String closedBy(Throwable failure) {
         return "closed: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+    }
+
+    @Override
+    public long lastActivityMillis() {
+        return lastLineMillis;
     }
 
     @Override

@@ -19,6 +19,12 @@ public interface StreamConnection {
     /** Completes once, when the connection has ended, saying how. */
     CompletableFuture<StreamEnd> closed();
 
+    /**
+     * When this connection last brought anything (data, a heartbeat, a ping), as wall-clock
+     * milliseconds; when it opened if nothing came since. Where a gap after it starts.
+     */
+    long lastActivityMillis();
+
     /** Ends the stream from our side, normally (a WebSocket closes with 1000). */
     void close();
 

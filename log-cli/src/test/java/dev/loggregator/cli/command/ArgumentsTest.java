@@ -71,6 +71,8 @@ class ArgumentsTest {
         assertTrue(stderr().contains("not an RFC 3339 time"), stderr());
         assertEquals(ExitCode.USAGE, logs("recent", "app", "--lines", "-1"));
         assertEquals(ExitCode.USAGE, logs("tail", "app", "--format", "cf9"));
+        assertEquals(ExitCode.USAGE, logs("tail", "app", "--dedup-limit", "0"));
+        assertTrue(stderr().contains("--dedup-limit must be at least 1, not 0"), stderr());
         assertEquals(ExitCode.USAGE, logs("tail", "app", "--recent", "many"));
         assertTrue(stderr().startsWith("logs: Unmatched argument"), "many is no count, so an extra APP: " + stderr());
         assertEquals(1, stderr().lines().count(), stderr());
@@ -81,11 +83,11 @@ class ArgumentsTest {
         try (DeadPort dead = new DeadPort()) {
             env.put("LOGS_ENDPOINT", "ws://" + dead.address());
             // Both first ask the endpoint's http form whether it serves Log Cache; neither takes APP as N.
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--recent"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", APP, "--recent"));
             assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "--recent", "app"));
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--recent", "5"));
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--v2"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "--recent", APP));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", APP, "--recent", "5"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", APP, "--v2"));
             assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
         }
     }

@@ -141,7 +141,7 @@ class LogCacheClientTest {
     @Test
     void readsEverythingSincePageByPage() {
         IntStream.range(0, 2100).forEach(i -> logCache.add(log(1_000 + i / 2, "m" + i)));
-        List<String> since = texts(new LogCacheRecent(client(), APP).since(1_000 + 50));
+        List<String> since = texts(new LogCacheRecent(client(), APP).since(1_000 + 50, RecentLogs.NO_END));
         assertEquals(2000, since.size());
         assertEquals("m100", since.get(0));
         assertEquals("m2099", since.get(since.size() - 1));

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.loggregator.cli.CliException;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.output.Notices;
+import dev.loggregator.cli.stream.Gap;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /** The seam between the store's recent messages and the live stream, with a store in memory. */
 class GapFreeTailTest {
+    /** A reconnection after 1.5 s without data. */
+    private static final Gap GAP = new Gap(1_000, 2_500);
+    /** Lines are stamped after this (set once the first connection is up, as a live stream's would be). */
+    private long now;
+
     private final Store store = new Store();
     private final List<String> printed = Collections.synchronizedList(new ArrayList<>());
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -34,7 +40,23 @@ class GapFreeTailTest {
     }
 
     private GapFreeTail tail(int count) {
-        return new GapFreeTail(store, count, entry -> printed.add(entry.log().getMessage().toStringUtf8()), notices);
+        return tail(count, GapFreeTail.DEFAULT_MAX_SEEN);
+    }
+
+    private GapFreeTail tail(int count, int maxSeen) {
+        return new GapFreeTail(store, count, maxSeen, entry -> printed.add(entry.log().getMessage().toStringUtf8()), notices);
+    }
+
+    /** The first connection of a tail without --recent N. */
+    private GapFreeTail followOnly() {
+        GapFreeTail tail = tail(GapFreeTail.FOLLOW_ONLY);
+        tail.connected(null);
+        now = System.currentTimeMillis() * 1_000_000L;
+        return tail;
+    }
+
+    private List<String> stderr() {
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     private void awaitPrinted(String... expected) {
@@ -47,7 +69,7 @@ class GapFreeTailTest {
             store.add(log(i, "m" + i));
         }
         GapFreeTail tail = tail(3);
-        tail.connected();
+        tail.connected(null);
         awaitPrinted("m3", "m4", "m5");
         store.add(log(6, "m6")); // reached the server before the subscription did: only the store has it
         tail.live(log(5, "m5")); // the stream's first envelope repeats one already printed
@@ -55,12 +77,13 @@ class GapFreeTailTest {
         awaitPrinted("m3", "m4", "m5", "m6", "m7");
 
         // A reconnection is a seam too: m8 arrived while the stream was down.
-        tail.connected();
+        tail.connected(GAP);
         store.add(log(8, "m8"));
         tail.live(log(7, "m7"));
         tail.live(log(9, "m9"));
         awaitPrinted("m3", "m4", "m5", "m6", "m7", "m8", "m9");
-        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr());
     }
 
     @Test
@@ -68,7 +91,7 @@ class GapFreeTailTest {
         store.add(log(1, "old"));
         store.blockReads();
         GapFreeTail tail = tail(10);
-        tail.connected();
+        tail.connected(null);
         tail.live(log(2, "live a"));
         store.add(log(2, "live a"));
         tail.live(log(3, "live b"));
@@ -81,7 +104,7 @@ class GapFreeTailTest {
     void withNoneAskedForTheCatchUpDoesNotBringBackOlderMessages() {
         store.add(log(1, "long ago"));
         GapFreeTail tail = tail(0);
-        tail.connected();
+        tail.connected(null);
         long now = System.currentTimeMillis() * 1_000_000L;
         store.add(log(now, "just before the stream"));
         tail.live(log(now + 1, "live"));
@@ -92,10 +115,121 @@ class GapFreeTailTest {
     void aFailingStoreIsReportedAndTheLiveStreamGoesOn() {
         store.fail();
         GapFreeTail tail = tail(5);
-        tail.connected();
+        tail.connected(null);
         tail.live(log(1, "live"));
         awaitPrinted("live");
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot read the recent logs from the store in memory"), err::toString);
+    }
+
+    @Test
+    void withoutRecentLinesPassAtOnceAndAReconnectionsGapIsFilledEachLineOnceAndTold() {
+        store.add(log(System.currentTimeMillis() * 1_000_000L - 1_000_000_000L, "stamped before the tail began"));
+        GapFreeTail tail = followOnly();
+        for (int i = 1; i <= 3; i++) {
+            store.add(log(now + i, "l" + i));
+            tail.live(log(now + i, "l" + i));
+        }
+        assertEquals(List.of("l1", "l2", "l3"), List.copyOf(printed), "printed as they come, without a read of the store");
+        assertEquals(0, store.reads());
+
+        tail.connected(GAP);
+        store.add(log(now + 4, "l4")); // sent while the stream was down: only the store has it
+        store.add(log(now + 5, "l5"));
+        tail.live(log(now + 5, "l5")); // the new stream's first line, also in the store
+        tail.live(log(now + 6, "l6"));
+        awaitPrinted("l1", "l2", "l3", "l4", "l5", "l6");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr(),
+                "l5 came live too: only l4 was filled in");
+    }
+
+    @Test
+    void aStoreThatNoLongerHoldsTheGapsStartSaysWhichLinesMayBeMissing() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        tail.live(log(now + 2, "l2"));
+        tail.connected(GAP);
+        store.add(log(now + 4_000_000L, "l4")); // l1 to l3 expired from the store meanwhile
+        tail.live(log(now + 5_000_000L, "l5"));
+        awaitPrinted("l1", "l2", "l4", "l5");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        String notice = stderr().get(0);
+        assertTrue(notice.matches("logs: filled the gap of 1\\.50 s with 1 line from the store in memory, which holds nothing older than"
+                + " \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: lines stamped from \\d\\d:\\d\\d:\\d\\d\\.\\d{3} until then may be missing"), notice);
+    }
+
+    @Test
+    void aGapThatCannotBeReadIsToldAndTheLiveStreamGoesOn() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        store.fail();
+        tail.connected(GAP);
+        tail.live(log(now + 9, "l9"));
+        awaitPrinted("l1", "l9");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: could not fill the gap of 1.50 s from the store in memory (HTTP 500): lines sent during the gap may be missing"),
+                stderr());
+    }
+
+    @Test
+    void aQuietAppsGapIsReadWithoutWaitingForALineAndReadAgainWhenTheFirstComes() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        store.add(log(now + 1, "l1"));
+        store.add(log(now + 2, "l2"));
+        tail.connected(GAP);
+        // No live line: the store is read once the wait for one is over.
+        awaitPrinted("l1", "l2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr());
+        // l3 reached the store after that read but before the new subscription: the first live line brings a second read.
+        store.add(log(now + 3, "l3"));
+        tail.live(log(now + 4, "l4"));
+        awaitPrinted("l1", "l2", "l3", "l4");
+    }
+
+    @Test
+    void aSecondReconnectionDuringAFillHoldsLiveLinesUntilBothAreRead() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        store.blockReads();
+        tail.connected(GAP);
+        tail.live(log(now + 3, "l3"));
+        tail.connected(GAP);
+        store.add(log(now + 2, "l2"));
+        tail.live(log(now + 4, "l4"));
+        assertEquals(List.of("l1"), List.copyOf(printed));
+        store.unblockReads();
+        awaitPrinted("l1", "l2", "l3", "l4");
+    }
+
+    @Test
+    void aReadAfterTheDeduplicationForgotSomeLinesStartsPastThemSoNoneIsPrintedTwice() {
+        GapFreeTail tail = tail(GapFreeTail.FOLLOW_ONLY, 2);
+        tail.connected(null);
+        now = System.currentTimeMillis() * 1_000_000L;
+        for (int i = 1; i <= 4; i++) {
+            store.add(log(now + i, "l" + i));
+            tail.live(log(now + i, "l" + i));
+        }
+        tail.connected(GAP);
+        store.add(log(now + 5, "l5"));
+        tail.live(log(now + 6, "l6"));
+        awaitPrinted("l1", "l2", "l3", "l4", "l5", "l6");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
+        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr(),
+                "l1 and l2, forgotten, were not read again; l3 and l4, remembered, were read and dropped");
+    }
+
+    @Test
+    void aReadReachesOnlyALittlePastTheMomentItStartsSoItCannotChaseABusyApp() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        tail.connected(GAP);
+        store.add(log(now + 2, "l2"));
+        store.add(log(now + 60_000_000_000L, "a minute ahead: it would have come live"));
+        tail.live(log(now + 3, "l3"));
+        awaitPrinted("l1", "l2", "l3");
     }
 
     /** A store in memory, which can hold its reads back or fail them. */
@@ -103,6 +237,7 @@ class GapFreeTailTest {
         private final List<LogEntry> entries = new ArrayList<>();
         private boolean blocked;
         private boolean failing;
+        private int reads;
 
         synchronized void add(LogEntry entry) {
             entries.add(entry);
@@ -121,7 +256,12 @@ class GapFreeTailTest {
             failing = true;
         }
 
+        synchronized int reads() {
+            return reads;
+        }
+
         private synchronized List<LogEntry> read(long fromNanos) {
+            reads++;
             while (blocked) {
                 try {
                     wait();
@@ -142,8 +282,8 @@ class GapFreeTailTest {
         }
 
         @Override
-        public List<LogEntry> since(long fromNanos) {
-            return read(fromNanos);
+        public List<LogEntry> since(long fromNanos, long beforeNanos) {
+            return read(fromNanos).stream().filter(e -> e.timestamp() < beforeNanos).toList();
         }
 
         @Override

@@ -45,7 +45,7 @@ class ReconnectingStreamTest {
     void a404ToTheFirstRequestSwitchesToTheFallbackAndAnAnnouncedEndReconnectsAtOnce() throws Exception {
         Scripted v1 = new Scripted("v1", Scripted::refused404);
         Scripted v2 = new Scripted("v2", Scripted::closingAnnounced, Scripted::openUntilClosed);
-        ReconnectingStream stream = new ReconnectingStream(target(), v1, v2, "app 'x' not found", notices, c -> connects.add(c.api()));
+        ReconnectingStream stream = new ReconnectingStream(target(), v1, v2, "app 'x' not found", notices, (c, gap) -> connects.add(c.api()));
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(stream::run);
         await().atMost(Duration.ofSeconds(10)).until(() -> connects.size() == 2);
         stream.stop(ExitCode.OK);
@@ -62,7 +62,7 @@ class ReconnectingStreamTest {
         Scripted v2 = new Scripted("v2", Scripted::endedByServer, Scripted::refused404, Scripted::openUntilClosed);
         TokenProvider tokens = new TokenProvider(new ConfigStore(dir.resolve("c.json"), notices), null, "bearer old", "echo fresh.token");
         Target target = new Target(URI.create("ws://127.0.0.1:1"), tokens, new TlsOptions(false, null));
-        ReconnectingStream stream = new ReconnectingStream(target, v2, null, "app 'x' not found", notices, c -> connects.add(c.api()));
+        ReconnectingStream stream = new ReconnectingStream(target, v2, null, "app 'x' not found", notices, (c, gap) -> connects.add(c.api()));
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(stream::run);
         await().atMost(Duration.ofSeconds(10)).until(() -> connects.size() == 2);
         stream.stop(ExitCode.OK);
@@ -75,12 +75,32 @@ class ReconnectingStreamTest {
     void aFallbackThatAnswers404TooMeansNotFound() {
         Scripted v1 = new Scripted("v1", Scripted::refused404);
         Scripted v2 = new Scripted("v2", Scripted::refused404);
-        ReconnectingStream stream = new ReconnectingStream(target(), v1, v2, "app 'x' not found", notices, c -> connects.add(c.api()));
+        ReconnectingStream stream = new ReconnectingStream(target(), v1, v2, "app 'x' not found", notices, (c, gap) -> connects.add(c.api()));
         CliException notFound = assertThrows(CliException.class, stream::run);
         assertEquals(ExitCode.NOT_FOUND, notFound.exitCode());
         assertTrue(notFound.getMessage().startsWith("app 'x' not found"), notFound.getMessage());
         assertEquals(List.of(), connects);
         assertEquals("", err.toString(StandardCharsets.UTF_8), "the error is the only line: no word of the fallback");
+    }
+
+    @Test
+    void aReconnectionSaysHowLongTheStreamWasDownAndHandsTheGapOn() throws Exception {
+        Scripted v1 = new Scripted("v1", Scripted::lostAfterAQuietSpell, Scripted::openUntilClosed);
+        List<Gap> gaps = new CopyOnWriteArrayList<>();
+        ReconnectingStream stream = new ReconnectingStream(target(), v1, null, "app 'x' not found", notices, (c, gap) -> {
+            connects.add(c.api());
+            gaps.add(gap == null ? new Gap(-1, -1) : gap);
+        });
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(stream::run);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connects.size() == 2);
+        stream.stop(ExitCode.OK);
+        assertEquals(ExitCode.OK, run.get());
+        assertEquals(new Gap(-1, -1), gaps.get(0), "no gap before the first connection");
+        // 1.5 s without data before the loss, then the 0.5 s backoff.
+        assertTrue(gaps.get(1).millis() >= 2_000, gaps::toString);
+        String reconnected = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reconnected")).findFirst().orElseThrow();
+        assertTrue(reconnected.matches("logs: reconnected to ws://127\\.0\\.0\\.1:1 after a gap of \\d\\.\\d\\d s"
+                + " \\(nothing came after \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\)"), reconnected);
     }
 
     /** A connector whose connections behave as scripted, one script per connection (the last one repeats). */
@@ -115,6 +135,13 @@ class ReconnectingStreamTest {
             return connection;
         }
 
+        /** Its last data came 1.5 s before it ended. */
+        static FakeConnection lostAfterAQuietSpell() {
+            FakeConnection connection = endedByServer();
+            connection.lastActivity = System.currentTimeMillis() - 1_500;
+            return connection;
+        }
+
         static FakeConnection openUntilClosed() {
             FakeConnection connection = new FakeConnection();
             connection.opened.complete(true);
@@ -140,9 +167,15 @@ class ReconnectingStreamTest {
     private static final class FakeConnection implements StreamConnection {
         final CompletableFuture<Boolean> opened = new CompletableFuture<>();
         final CompletableFuture<StreamEnd> closed = new CompletableFuture<>();
+        long lastActivity = System.currentTimeMillis();
 
         @Override
         public void dial() {
+        }
+
+        @Override
+        public long lastActivityMillis() {
+            return lastActivity;
         }
 
         @Override
