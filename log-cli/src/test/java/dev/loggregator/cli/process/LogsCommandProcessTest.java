@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.testsupport.DeadPort;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,10 @@ class LogsCommandProcessTest {
         }
     }
 
+    private static String payload(JsonNode v2Log) {
+        return new String(Base64.getDecoder().decode(v2Log.get("log").get("payload").asText()), StandardCharsets.UTF_8);
+    }
+
     @Test
     @Order(2)
     void recentSortsStablyByTimestampAndRepeatsTheHeaderOfMultiLineMessages() {
@@ -176,14 +182,14 @@ class LogsCommandProcessTest {
         assertEquals(ExitCode.OK, json.exitCode(), json::toString);
         List<JsonNode> objects = json.stdoutLines().stream().map(LogsCommandProcessTest::json).toList();
         assertEquals(5, objects.size(), json::toString);
+        // Read from the Traffic Controller's Log Cache: v2 protojson, as Log Cache writes it.
         JsonNode last = objects.get(4);
-        assertEquals("LogMessage", last.get("eventType").asText());
-        assertEquals("test-agent", last.get("origin").asText());
-        assertEquals("trace line 1\n\tat line 2\r\n", last.get("logMessage").get("message").asText());
-        assertEquals("ERR", last.get("logMessage").get("messageType").asText());
-        assertEquals(app, last.get("logMessage").get("appId").asText());
-        assertEquals(base + 4 * second, last.get("logMessage").get("timestamp").asLong());
-        assertEquals(List.of("a", "b1", "b2", "c"), objects.subList(0, 4).stream().map(o -> o.get("logMessage").get("message").asText()).toList());
+        assertEquals(app, last.get("source_id").asText());
+        assertEquals("test-agent", last.get("tags").get("origin").asText());
+        assertEquals("trace line 1\n\tat line 2\r\n", payload(last));
+        assertEquals("ERR", last.get("log").get("type").asText());
+        assertEquals(Long.toString(base + 4 * second), last.get("timestamp").asText());
+        assertEquals(List.of("a", "b1", "b2", "c"), objects.subList(0, 4).stream().map(LogsCommandProcessTest::payload).toList());
     }
 
     @Test
@@ -305,11 +311,14 @@ class LogsCommandProcessTest {
         String app = app();
         Map<String, String> badToken = env();
         badToken.put("LOGS_TOKEN", "not-a-jwt");
-        for (String command : List.of("tail", "recent")) {
-            LogsRun run = LogsRun.run(badToken, null, command, app);
-            assertEquals(ExitCode.UNAUTHORIZED, run.exitCode(), run::toString);
-            assertTrue(run.stderr().matches("logs: not authorized by \\S+ \\(HTTP 401.*\\); run `logs login` to store a fresh token\\n"), run.stderr());
-        }
+        LogsRun badTail = LogsRun.run(badToken, null, "tail", app);
+        assertEquals(ExitCode.UNAUTHORIZED, badTail.exitCode(), badTail::toString);
+        assertTrue(badTail.stderr().matches("logs: not authorized by \\S+ \\(HTTP 401.*\\); run `logs login` to store a fresh token\\n"), badTail.stderr());
+        // recent reads Log Cache, which answers 404 to every refusal: the message says a token may be the cause.
+        LogsRun badRecent = LogsRun.run(badToken, null, "recent", app);
+        assertEquals(ExitCode.NOT_FOUND, badRecent.exitCode(), badRecent::toString);
+        assertTrue(badRecent.stderr().contains("Log Cache answers 404 to a missing or expired token too"), badRecent.stderr());
+        assertEquals(1, badRecent.stderr().lines().count(), badRecent.stderr());
 
         Map<String, String> plainUser = env();
         plainUser.put("LOGS_TOKEN", Deployment.token(Duration.ofHours(1), "openid"));
@@ -357,7 +366,7 @@ class LogsCommandProcessTest {
 
         LogsRun recent = LogsRun.run(env, null, "recent", app);
         assertEquals(ExitCode.OK, recent.exitCode(), recent::toString);
-        assertTrue(recent.stderr().contains("token rejected; fetching a fresh one"), recent::toString);
+        assertTrue(recent.stderr().contains("Log Cache refused the token (HTTP 404); fetching a fresh one"), recent::toString);
         assertTrue(Files.readString(config).contains(Deployment.adminToken().substring(0, 20)), "the fresh token is stored");
 
         Files.writeString(config, Files.readString(config).replaceFirst("\"token\" : \"[^\"]*\"", "\"token\" : \"bearer stale-again\""));
