@@ -16,9 +16,12 @@ import java.util.function.Supplier;
  * Every component's health port: {@code GET /health} answers 200 {@code {"status":"UP"}} once the
  * component serves, 503 with {@code STARTING} or {@code DRAINING} otherwise (what the launcher and
  * load balancers poll), and {@code GET /metrics} is the Prometheus text of the component's registry.
+ * Health answers name the answering process in {@code X-Process-Id}: while a new gateway takes the
+ * port over from the old one, the launcher must know whose health it saw.
  * One daemon thread: scrapes and probes are rare and must not compete with the data path.
  */
 public final class HealthServer implements AutoCloseable {
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -44,6 +47,7 @@ public final class HealthServer implements AutoCloseable {
         try (exchange) {
             byte[] body = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("X-Process-Id", PID);
             exchange.sendResponseHeaders(status == HealthStatus.UP ? 200 : 503, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
