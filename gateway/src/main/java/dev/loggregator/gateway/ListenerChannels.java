@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's listening sockets: each listener of the manifest either accepts on a socket taken
  * over from the gateway process this one replaces (the same socket, so its backlog carries over)
- * or binds its port.
+ * or binds its port. The accept backlog is Netty's default, the kernel's {@code somaxconn}: a
+ * reconnect storm of thousands of clients at once must find room in it.
  */
 final class ListenerChannels {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerChannels.class);
@@ -35,7 +36,6 @@ final class ListenerChannels {
             EpollServerSocketChannel inherited = takeover.claim(address);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(workers, workers)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
                     .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
             ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
             Channel server;
