@@ -4,12 +4,13 @@ import dev.loggregator.gateway.admin.GatewayMetrics;
 import dev.loggregator.gateway.handover.HandoverSocket;
 import dev.loggregator.gateway.handover.ListenerHandover;
 import dev.loggregator.gateway.handover.ListenerTakeover;
-import dev.loggregator.gateway.limits.ConnectionLimiter;
 import dev.loggregator.gateway.routing.BackendRegistry;
 import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.gateway.tls.SniCertificates;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.limits.ConnectionLimits;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.GatewaySection;
 import dev.loggregator.manifest.Manifest;
 import io.netty.channel.Channel;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
     private boolean stopping;
 
     private Gateway(Manifest manifest, Path manifestFile) throws IOException, InterruptedException {
+        JulBridge.install();
         GatewaySection settings = manifest.gateway();
         Transport transport = Transport.select(settings.transport());
         workers = transport.newGroup(settings.threads());
@@ -67,7 +69,8 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
         List<ListenerSpec> specs = ListenerSpec.of(manifest);
         Mapping<String, SslContext> certificates = specs.stream().anyMatch(ListenerSpec::tls)
                 ? SniCertificates.load(settings.tls()) : null;
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits().maxConnections());
+        ConnectionLimits limits = new ConnectionLimits(settings.limits().maxConnections(),
+                settings.limits().maxConnectionsPerAddress(), java.util.Set.of());
         Optional<Path> handoverPath = transport == Transport.EPOLL ? HandoverSocket.path(manifest) : Optional.empty();
         handoverLoop = handoverPath.isPresent() ? new EpollEventLoopGroup(1, new DefaultThreadFactory("gateway-handover", true)) : null;
         HealthServer adminServer = null;
@@ -75,7 +78,7 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
         try {
             ListenerTakeover takeover = handoverPath.isPresent() ? ListenerTakeover.attempt(handoverPath.get(), handoverLoop)
                     : ListenerTakeover.none();
-            listeners.open(gw, transport, workers, specs, limiter, certificates, takeover);
+            listeners.open(gw, transport, workers, specs, limits, certificates, takeover);
             takeover.closeUnclaimed();
             if (takeover.tookOver()) {
                 takeover.announceListening();

@@ -1,7 +1,7 @@
 package dev.loggregator.gateway;
 
 import dev.loggregator.gateway.handover.ListenerTakeover;
-import dev.loggregator.gateway.limits.ConnectionLimiter;
+import dev.loggregator.limits.ConnectionLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -28,7 +28,7 @@ final class ListenerChannels {
     private final List<Channel> channels = new ArrayList<>();
 
     /** Binds or takes over every listener; on failure the ones already open stay in this object, for {@link #close()}. */
-    void open(GatewayContext gw, Transport transport, EventLoopGroup workers, List<ListenerSpec> specs, ConnectionLimiter limiter,
+    void open(GatewayContext gw, Transport transport, EventLoopGroup workers, List<ListenerSpec> specs, ConnectionLimits limits,
             Mapping<String, SslContext> certificates, ListenerTakeover takeover) throws InterruptedException {
         String host = gw.settings().host();
         for (ListenerSpec spec : specs) {
@@ -36,7 +36,7 @@ final class ListenerChannels {
             EpollServerSocketChannel inherited = takeover.claim(address);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(workers, workers)
-                    .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
+                    .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
             ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
             Channel server;
             if (inherited == null) {

@@ -16,7 +16,11 @@ public record DopplerSection(
         Integer metricsIntervalSeconds,
         TlsFiles tls,
         Integer idleConnectionTimeoutSeconds,
-        LogCache logCache) {
+        LogCache logCache,
+        Integer replayBufferSize,
+        Integer replaySeconds,
+        Double fairShareFactor,
+        SyslogDrainsSection syslogDrains) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -31,10 +35,14 @@ public record DopplerSection(
         tls = tls == null ? TlsFiles.none() : tls;
         idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
         logCache = logCache == null ? LogCache.defaults() : logCache;
+        replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
+        replaySeconds = replaySeconds == null ? 30 : replaySeconds;
+        fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -63,6 +71,12 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         tls.validate("doppler.tls");
         logCache.validate();
+        InvalidManifestValue.requirePositive("doppler.replay_buffer_size", replayBufferSize);
+        InvalidManifestValue.requirePositive("doppler.replay_seconds", replaySeconds);
+        if (fairShareFactor != 0 && fairShareFactor < 1) {
+            throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
+        }
+        syslogDrains.validate("doppler.syslog_drains");
     }
 
     /**
@@ -110,10 +124,12 @@ public record DopplerSection(
             Integer tcpPort,
             Integer tlsPort,
             Integer udpPort,
-            Integer healthPort) {
+            Integer healthPort,
+            String internalHost) {
 
         public Instance {
             host = host == null ? "127.0.0.1" : host;
+            internalHost = internalHost == null ? host : internalHost;
             grpcPort = grpcPort == null ? 8082 : grpcPort;
             wsPort = wsPort == null ? 8081 : wsPort;
             tcpPort = tcpPort == null ? 3458 : tcpPort;
@@ -123,7 +139,7 @@ public record DopplerSection(
         }
 
         static Instance defaults() {
-            return new Instance(null, null, null, null, null, null, null);
+            return new Instance(null, null, null, null, null, null, null, null);
         }
 
         void validate(String key) {

@@ -217,6 +217,7 @@ public record GatewaySection(
             Integer clientIdleMs,
             Integer backendIdleMs,
             Integer proxyProtocolHeaderMs,
+            Integer httpRequestMs,
             Integer websocketCloseMs) {
 
         public Timeouts {
@@ -224,14 +225,15 @@ public record GatewaySection(
             responseHeaderMs = responseHeaderMs == null ? 60_000 : responseHeaderMs;
             tunnelIdleMs = tunnelIdleMs == null ? 3_600_000 : tunnelIdleMs;
             halfCloseMs = halfCloseMs == null ? 30_000 : halfCloseMs;
-            clientIdleMs = clientIdleMs == null ? 900_000 : clientIdleMs;
+            clientIdleMs = clientIdleMs == null ? 60_000 : clientIdleMs;
             backendIdleMs = backendIdleMs == null ? 60_000 : backendIdleMs;
             proxyProtocolHeaderMs = proxyProtocolHeaderMs == null ? 5_000 : proxyProtocolHeaderMs;
+            httpRequestMs = httpRequestMs == null ? 10_000 : httpRequestMs;
             websocketCloseMs = websocketCloseMs == null ? 2_000 : websocketCloseMs;
         }
 
         static Timeouts defaults() {
-            return new Timeouts(null, null, null, null, null, null, null, null);
+            return new Timeouts(null, null, null, null, null, null, null, null, null);
         }
 
         void validate() {
@@ -242,12 +244,14 @@ public record GatewaySection(
             InvalidManifestValue.requirePositive("gateway.timeouts.client_idle_ms", clientIdleMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.backend_idle_ms", backendIdleMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.proxy_protocol_header_ms", proxyProtocolHeaderMs);
+            InvalidManifestValue.requirePositive("gateway.timeouts.http_request_ms", httpRequestMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.websocket_close_ms", websocketCloseMs);
         }
     }
 
     public record Limits(
             Integer maxConnections,
+            Integer maxConnectionsPerAddress,
             Integer maxHeaderBytes,
             Integer maxRequestLineBytes,
             Integer maxAttempts,
@@ -255,6 +259,7 @@ public record GatewaySection(
 
         public Limits {
             maxConnections = maxConnections == null ? 10_000 : maxConnections;
+            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
             maxHeaderBytes = maxHeaderBytes == null ? 16_384 : maxHeaderBytes;
             maxRequestLineBytes = maxRequestLineBytes == null ? 8_192 : maxRequestLineBytes;
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
@@ -262,11 +267,12 @@ public record GatewaySection(
         }
 
         static Limits defaults() {
-            return new Limits(null, null, null, null, null);
+            return new Limits(null, null, null, null, null, null);
         }
 
         void validate() {
             InvalidManifestValue.requirePositive("gateway.limits.max_connections", maxConnections);
+            InvalidManifestValue.requirePositive("gateway.limits.max_connections_per_address", maxConnectionsPerAddress);
             InvalidManifestValue.requirePositive("gateway.limits.max_header_bytes", maxHeaderBytes);
             InvalidManifestValue.requirePositive("gateway.limits.max_request_line_bytes", maxRequestLineBytes);
             InvalidManifestValue.requirePositive("gateway.limits.max_attempts", maxAttempts);

@@ -2,13 +2,10 @@ package dev.loggregator.doppler.egress;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.metrics.RefusedConnectionReason;
-import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscription requests of a multiplexed app-stream link ({@code +<app>}, {@code -<app>}
  * text frames; docs/internal-protocol.md): follows and unfollows apps, and unfollows them all
- * when the link closes. A request that cannot be read closes the link with 1003 (it is counted).
+ * when the link closes. A request that cannot be read is refused alone (counted and logged); the
+ * link and its other apps go on.
  */
 final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(AppStreamControlHandler.class);
@@ -24,10 +22,16 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
 
     private final Subscriber subscriber;
     private final EgressContext context;
+    /** A re-dialled link: the sequence number after which it missed envelopes; -1 for a new link. */
+    private final long resumeAfter;
+    /** Once a follow went through the router, every change of this link must too, to stay in order. */
+    private boolean viaRouter;
+    private final java.util.Map<String, Runnable> removals = new java.util.HashMap<>();
 
-    AppStreamControlHandler(Subscriber subscriber, EgressContext context) {
+    AppStreamControlHandler(Subscriber subscriber, EgressContext context, long resumeAfter) {
         this.subscriber = subscriber;
         this.context = context;
+        this.resumeAfter = resumeAfter;
     }
 
     @Override
@@ -36,19 +40,37 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
         try {
             request = AppStreamMultiplex.parse(frame.text());
         } catch (IllegalArgumentException e) {
+            // Only this request is refused: the link carries every other app stream of its Traffic
+            // Controller, and closing it for one bad id would stop them all (the TC would re-dial
+            // and send the same id again).
             context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
-            BAD_REQUEST_LOG.warn("Closing app-stream link from {}: bad request: {}", ctx.channel().remoteAddress(), e.getMessage());
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, e.getMessage()))
-                    .addListener(f -> ctx.close());
+            BAD_REQUEST_LOG.warn("Refused a request on the app-stream link from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
             return;
         }
-        Subscriptions subscriptions = context.subscriptions();
+        String app = request.appId();
         if (request.subscribe()) {
-            if (subscriber.follow(request.appId())) {
-                subscriptions.addAppStream(request.appId(), subscriber);
+            if (!subscriber.follow(app)) {
+                return;
             }
-        } else if (subscriber.unfollow(request.appId())) {
-            subscriptions.removeAppStream(request.appId(), subscriber);
+            if (request.resume() && resumeAfter >= 0) {
+                viaRouter = true;
+                removals.put(app, context.router().resumeApp(app, subscriber, resumeAfter));
+            } else if (viaRouter) {
+                removals.put(app, context.router().resumeApp(app, subscriber, Long.MAX_VALUE));
+            } else {
+                context.subscriptions().addAppStream(app, subscriber);
+            }
+        } else if (subscriber.unfollow(app)) {
+            remove(app);
+        }
+    }
+
+    private void remove(String app) {
+        Runnable removal = removals.remove(app);
+        if (removal != null) {
+            removal.run();
+        } else {
+            context.subscriptions().removeAppStream(app, subscriber);
         }
     }
 
@@ -56,7 +78,7 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         for (String app : new ArrayList<>(subscriber.followed())) {
             subscriber.unfollow(app);
-            context.subscriptions().removeAppStream(app, subscriber);
+            remove(app);
         }
         super.channelInactive(ctx);
     }

@@ -3,11 +3,13 @@ package dev.loggregator.doppler.egress;
 import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
+import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
@@ -15,15 +17,24 @@ final class EgressContext {
     static final int LINK_SILENCE_SECONDS = 45;
 
     private final Subscriptions subscriptions;
+    private final Router router;
+    /** This process's random id: sequence numbers start again with it (LinkSequence). */
+    private final String incarnation = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final AppStore store;
     private final LogCacheReads logCache;
     private final DopplerMetrics metrics;
     private final int queueSize;
+    private final double fairShareFactor;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     private final IdleConnectionCloser silentLinkCloser;
+    private final Function<String, byte[]> drainReport;
 
-    EgressContext(Subscriptions subscriptions, AppStore store, LogCacheReads logCache, DopplerMetrics metrics, int queueSize) {
+    EgressContext(Subscriptions subscriptions, Router router, AppStore store, LogCacheReads logCache, DopplerMetrics metrics,
+                  int queueSize, double fairShareFactor, Function<String, byte[]> drainReport) {
+        this.fairShareFactor = fairShareFactor;
+        this.drainReport = drainReport;
         this.subscriptions = subscriptions;
+        this.router = router;
         this.store = store;
         this.logCache = logCache;
         this.metrics = metrics;
@@ -33,6 +44,14 @@ final class EgressContext {
 
     Subscriptions subscriptions() {
         return subscriptions;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    String incarnation() {
+        return incarnation;
     }
 
     AppStore store() {
@@ -52,8 +71,18 @@ final class EgressContext {
         return queueSize;
     }
 
+    /** doppler.fair_share_factor: subscribers shed the apps sending most first; 0 is off. */
+    double fairShareFactor() {
+        return fairShareFactor;
+    }
+
     Set<Subscriber> links() {
         return links;
+    }
+
+    /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */
+    Function<String, byte[]> drainReport() {
+        return drainReport;
     }
 
     IdleConnectionCloser silentLinkCloser() {

@@ -9,6 +9,7 @@ import dev.loggregator.doppler.routing.V1FirehoseMatcher;
 import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.wire.filter.EnvelopeFilter;
 import dev.loggregator.wire.handshake.OpeningHandshake;
+import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.logcache.LogCacheLink;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.buffer.ByteBuf;
@@ -47,6 +48,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private static final Logger LOG = LoggerFactory.getLogger(EgressRequestHandler.class);
     private static final RateLimitedLog BAD_REQUEST_LOG = new RateLimitedLog(LOG);
     static final String BATCH_CONTENT_TYPE = "application/x-loggregator-batch";
+    /** The syslog drains in force on this Doppler and their state, as JSON ({@code ?app=ID} for one app). */
+    static final String DRAINS_PATH = "/drains";
     /** Frames from subscribers are pings and closes; nothing big is expected. */
     private static final int MAX_INBOUND_FRAME = 64 * 1024;
 
@@ -106,6 +109,13 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 return;
             }
             subscribeV2(ctx, request, uri);
+        } else if (uri.rawPath().equals(DRAINS_PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            List<String> app = uri.parameters().get("app");
+            answerJson(ctx, request, context.drainReport().apply(app == null || app.isEmpty() ? null : app.get(0)));
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -128,23 +138,56 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private void subscribe(ChannelHandlerContext ctx, FullHttpRequest request, EgressEndpoint endpoint,
                            String app, String subscriptionId, EnvelopeFilter filter) {
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
-                LinkFormat.V1);
+                LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
         // sent after; the subscriber holds its queue until open().
+        Runnable remove;
         if (endpoint == EgressEndpoint.STREAM) {
-            context.subscriptions().addAppStream(app, subscriber);
-            ctx.channel().closeFuture().addListener(f -> context.subscriptions().removeAppStream(app, subscriber));
+            remove = resumeAfter >= 0 ? context.router().resumeApp(app, subscriber, resumeAfter)
+                    : addAppStream(app, subscriber);
         } else {
-            Runnable remove = context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter),
-                    subscriber);
-            ctx.channel().closeFuture().addListener(f -> remove.run());
+            remove = resumeAfter >= 0
+                    ? context.router().resumeShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber, resumeAfter)
+                    : context.subscriptions().addShared("v1", subscriptionId, filter, new V1FirehoseMatcher(filter), subscriber);
         }
+        ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
+    }
+
+    private Runnable addAppStream(String app, Subscriber subscriber) {
+        context.subscriptions().addAppStream(app, subscriber);
+        return () -> context.subscriptions().removeAppStream(app, subscriber);
+    }
+
+    /**
+     * A link's handshake and, for a re-dialled link's {@code resume=<incarnation>:<sequence>}, the
+     * sequence number after which it missed envelopes (0 when this Doppler restarted since); -1 for a
+     * new link.
+     */
+    private record LinkRequest(WebSocketServerHandshaker handshaker, long resumeAfter) {
+    }
+
+    /** The link request, or null when it was refused (and answered): not a handshake, or a malformed resume. */
+    private LinkRequest linkRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<String> resume = new QueryStringDecoder(request.uri()).parameters().get(LinkSequence.RESUME_PARAMETER);
+        long resumeAfter = -1;
+        if (resume != null && !resume.isEmpty()) {
+            try {
+                resumeAfter = LinkSequence.replayAfter(resume.get(0), context.incarnation());
+            } catch (IllegalArgumentException e) {
+                badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+                return null;
+            }
+        }
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        return handshaker == null ? null : new LinkRequest(handshaker, resumeAfter);
     }
 
     /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
@@ -156,26 +199,35 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
-                context.queueSize(), context.metrics(), subscription.format());
-        Runnable remove = context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
-                subscription.matcher(), subscriber);
+                context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
+                context.fairShareFactor());
+        Runnable remove = resumeAfter >= 0
+                ? context.router().resumeShared("v2", subscription.shardId(), subscription.groupKey(), subscription.matcher(),
+                        subscriber, resumeAfter)
+                : context.subscriptions().addShared("v2", subscription.shardId(), subscription.groupKey(),
+                        subscription.matcher(), subscriber);
         ctx.channel().closeFuture().addListener(f -> remove.run());
         openLink(ctx, request, handshaker, subscriber, null);
     }
 
     /** The multiplexed app-stream link: apps are followed as the link asks (AppStreamControlHandler). */
     private void subscribeMultiplexed(ChannelHandlerContext ctx, FullHttpRequest request) {
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics());
-        openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context));
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
+        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
+                context.subscriptions()::lastDispatched, context.fairShareFactor());
+        openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context, resumeAfter));
     }
 
     /** The handshaker for a subscription request, or null when it was refused (and answered). */
@@ -196,7 +248,9 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         context.links().add(subscriber);
         ctx.channel().closeFuture().addListener(f -> context.links().remove(subscriber));
         ChannelPipeline pipeline = ctx.pipeline();
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+        io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders()
+                .set(LinkSequence.INCARNATION_HEADER, context.incarnation());
+        handshaker.handshake(ctx.channel(), request, headers, ctx.channel().newPromise()).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess() || !done.channel().isActive()) {
                 ctx.close();
                 return;
@@ -231,6 +285,13 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         LogCacheRequests logCache = new LogCacheRequests(context.logCache());
         respond(ctx, request, uri.rawPath().equals(LogCacheLink.META_PATH) ? logCache.meta()
                 : logCache.read(ctx.alloc(), uri.parameters()));
+    }
+
+    private static void answerJson(ChannelHandlerContext ctx, FullHttpRequest request, byte[] json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(json));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        respond(ctx, request, response);
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

@@ -3,6 +3,7 @@ package dev.loggregator.doppler.egress;
 import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.net.IdleConnectionCloser;
+import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
@@ -23,6 +24,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The egress port: a Netty HTTP/WebSocket server that Traffic Controllers subscribe to
@@ -36,12 +38,15 @@ public final class EgressServer {
     private final EgressContext context;
     private Channel channel;
 
-    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, AppStore store, LogCacheReads logCache,
-                        DopplerMetrics metrics,
-                        int queueSize, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds) {
+    /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
+    public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
+                        LogCacheReads logCache, DopplerMetrics metrics, int queueSize, double fairShareFactor,
+                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret,
+                        Function<String, byte[]> drainReport) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, store, logCache, metrics, queueSize);
+        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor, drainReport);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
+        EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -54,8 +59,11 @@ public final class EgressServer {
                                 .addLast("idle", new IdleStateHandler(requestIdleSeconds, 0, 0))
                                 .addLast("idle-closer", idleCloser)
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new EgressRequestHandler(context));
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        if (credentials != null) {
+                            ch.pipeline().addLast("credentials", credentials);
+                        }
+                        ch.pipeline().addLast("request", new EgressRequestHandler(context));
                     }
                 });
     }

@@ -5,7 +5,9 @@ import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.EnvelopeSubscriber;
+import dev.loggregator.doppler.routing.FairShare;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.notice.DropNotices;
@@ -19,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 import org.jctools.queues.SpscChunkedArrayQueue;
@@ -65,28 +69,39 @@ final class Subscriber implements EnvelopeSubscriber {
     /** Multiplexed: drops per followed app over the link's life. Event loop only. */
     private final Map<String, Long> droppedTotalByApp = new HashMap<>();
     private boolean open; // event loop only: the handshake answer is out, frames may follow
+    /** Sheds the apps sending most once the queue is half full; null when fair sharing is off. Router thread only. */
+    private final FairShare fairShare;
+    private final int capacity;
+    /** Router sequence numbers dispatched so far (Subscriptions.lastDispatched). */
+    private final LongSupplier dispatched;
+    /** Every envelope up to this sequence number meant for this link is in a frame written. Event loop only. */
+    private long sentSequence;
 
     Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
-               LinkFormat format) {
-        this(channel, endpoint, appId, queueSize, metrics, false, format);
+               LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
+        this(channel, endpoint, appId, queueSize, metrics, false, format, dispatched, fairShareFactor);
     }
 
     private Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
-            boolean multiplexed, LinkFormat format) {
+            boolean multiplexed, LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
         this.multiplexed = multiplexed;
+        this.dispatched = dispatched;
         this.format = format;
         this.channel = channel;
         this.endpoint = endpoint;
         this.appId = appId;
         this.metrics = metrics;
         // Grows in chunks up to its bound: an idle app stream costs a small array, not queueSize slots.
-        int capacity = Math.max(16, queueSize);
+        this.capacity = Math.max(16, queueSize);
         this.queue = new SpscChunkedArrayQueue<>(Math.max(8, Math.min(1024, capacity / 4)), capacity);
+        this.fairShare = fairShareFactor > 0 ? new FairShare(fairShareFactor, 10_000) : null;
     }
 
     /** A subscriber for the multiplexed app-stream link; it follows the apps {@link #follow} adds. */
-    static Subscriber multiplexed(Channel channel, int queueSize, DopplerMetrics metrics) {
-        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true, LinkFormat.V1);
+    static Subscriber multiplexed(Channel channel, int queueSize, DopplerMetrics metrics, LongSupplier dispatched,
+                                  double fairShareFactor) {
+        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true, LinkFormat.V1, dispatched,
+                fairShareFactor);
     }
 
     /** Multiplexed, on the event loop: true when {@code appId} was not followed yet. */
@@ -115,6 +130,15 @@ final class Subscriber implements EnvelopeSubscriber {
 
     @Override
     public boolean offer(RoutedEnvelope envelope) {
+        if (fairShare != null) {
+            int size = queue.size();
+            boolean pressure = size > capacity / 2;
+            if ((pressure || !fairShare.idle())
+                    && !fairShare.admit(envelope.appId() != null ? envelope.appId() : envelope.sourceId(), pressure,
+                            size > capacity - capacity / 8, System.nanoTime())) {
+                return false; // the app sending most loses first; the caller counts and notices the drop
+            }
+        }
         if (!queue.offer(envelope)) {
             return false;
         }
@@ -140,6 +164,18 @@ final class Subscriber implements EnvelopeSubscriber {
                 endpoint.label(), channel.remoteAddress());
     }
 
+    @Override
+    public void lost(long count) {
+        if (count <= 0) {
+            return;
+        }
+        droppedSinceNotice.addAndGet(count);
+        metrics.dropped().add(DropReason.REPLAY_GAP, count);
+        DROP_LOG.warn("Link of {} subscriber {} came back after more than the replay ring holds: up to {} envelopes lost",
+                endpoint.label(), channel.remoteAddress(), count);
+        scheduleDrain();
+    }
+
     void scheduleDrain() {
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(drainTask);
@@ -150,6 +186,36 @@ final class Subscriber implements EnvelopeSubscriber {
     void open() {
         open = true;
         drain();
+        channel.eventLoop().scheduleAtFixedRate(this::announceSequence, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * An idle link still learns how far it has had everything (a frame of just the sequence number), so
+     * that after a break it resumes from a recent point rather than from its last envelope long ago.
+     */
+    private void announceSequence() {
+        if (!channel.isActive() || !channel.isWritable()) {
+            return;
+        }
+        long upTo = dispatched.getAsLong();
+        if (upTo > sentSequence && queue.isEmpty()) {
+            sentSequence = upTo;
+            ByteBuf frame = channel.alloc().ioBuffer(LinkSequence.BYTES);
+            frame.writeLong(upTo);
+            channel.writeAndFlush(new BinaryWebSocketFrame(frame), channel.voidPromise());
+        }
+    }
+
+    /** A frame starting with the sequence placeholder, filled in by {@link #finish}. */
+    private ByteBuf newFrame(int capacity) {
+        ByteBuf frame = channel.alloc().ioBuffer(LinkSequence.BYTES + capacity);
+        frame.writeLong(sentSequence);
+        return frame;
+    }
+
+    private void finish(ByteBuf frame, long sequence) {
+        sentSequence = Math.max(sentSequence, sequence);
+        frame.setLong(frame.readerIndex(), sentSequence);
     }
 
     /** Runs on the channel's event loop: fills frames from the queue while the connection takes writes. */
@@ -175,9 +241,11 @@ final class Subscriber implements EnvelopeSubscriber {
     private boolean drainOneStream() {
         int budget = MAX_DRAIN_BYTES;
         boolean wrote = false;
+        long dispatchedBefore = dispatched.getAsLong();
         while (budget > 0 && channel.isWritable()) {
             ByteBuf frame = null;
             int count = 0;
+            long last = sentSequence;
             long drops = droppedSinceNotice.get();
             if (drops > 0) {
                 droppedSinceNotice.addAndGet(-drops);
@@ -192,8 +260,8 @@ final class Subscriber implements EnvelopeSubscriber {
                     need += BatchEncoding.RECORD_HEADER_BYTES + format.record(next, i).length;
                 }
                 if (frame == null) {
-                    frame = channel.alloc().ioBuffer(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
-                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > 0) {
+                    frame = newFrame(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
+                } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > LinkSequence.BYTES) {
                     break;
                 }
                 queue.relaxedPoll();
@@ -201,12 +269,15 @@ final class Subscriber implements EnvelopeSubscriber {
                     BatchEncoding.append(frame, format.record(next, i));
                 }
                 count += records;
+                last = next.sequence();
             }
             if (frame == null) {
                 break;
             }
+            // Queue empty: everything dispatched before this drain began is in this frame or earlier ones.
+            finish(frame, next == null ? Math.max(last, dispatchedBefore) : last);
             budget -= frame.readableBytes();
-            if (frame.readableBytes() == 0) {
+            if (frame.readableBytes() == LinkSequence.BYTES && count == 0 && drops == 0) {
                 frame.release(); // only envelopes without a form in this link's format
             } else {
                 metrics.egress().add(endpoint, count);
@@ -228,6 +299,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private boolean drainMultiplexed() {
         int budget = MAX_DRAIN_BYTES;
         boolean wrote = false;
+        long dispatchedBefore = dispatched.getAsLong();
         Map<String, ByteBuf> frames = new LinkedHashMap<>();
         while (budget > 0 && channel.isWritable()) {
             if (droppedSinceNotice.get() > 0) {
@@ -237,8 +309,10 @@ final class Subscriber implements EnvelopeSubscriber {
             }
             int taken = 0;
             int count = 0;
+            long last = sentSequence;
             RoutedEnvelope next;
             while (taken < MAX_FRAME_BYTES && (next = queue.relaxedPoll()) != null) {
+                last = next.sequence();
                 byte[] tag = tags.get(next.appId());
                 if (tag == null) {
                     continue; // unfollowed since it was queued: nobody asks for it
@@ -250,11 +324,11 @@ final class Subscriber implements EnvelopeSubscriber {
                 }
                 ByteBuf frame = frames.get(next.appId());
                 if (frame != null && frame.readableBytes() + need > MAX_FRAME_BYTES) {
-                    channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                    channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise()); // says the slice's start
                     frame = null;
                 }
                 if (frame == null) {
-                    frame = channel.alloc().ioBuffer(tag.length + Math.max(need, 1024));
+                    frame = newFrame(tag.length + Math.max(need, 1024));
                     frame.writeBytes(tag);
                     frames.put(next.appId(), frame);
                 }
@@ -265,9 +339,17 @@ final class Subscriber implements EnvelopeSubscriber {
                 count += records.length;
             }
             if (frames.isEmpty()) {
+                if (queue.isEmpty() && last > sentSequence) {
+                    sentSequence = last; // only unfollowed apps' envelopes: nothing to send, but had
+                }
                 break;
             }
+            // Frames of one slice are written together: only the last says the whole slice is out.
+            int remaining = frames.size();
             for (ByteBuf frame : frames.values()) {
+                if (--remaining == 0) {
+                    finish(frame, queue.isEmpty() ? Math.max(last, dispatchedBefore) : last);
+                }
                 channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
             }
             frames.clear();
@@ -280,7 +362,7 @@ final class Subscriber implements EnvelopeSubscriber {
 
     private ByteBuf noticeFrame(long drops) {
         String noticeApp = appId != null ? appId : droppedAppId == null ? "system" : droppedAppId;
-        ByteBuf frame = channel.alloc().ioBuffer(MAX_FRAME_BYTES);
+        ByteBuf frame = newFrame(MAX_FRAME_BYTES);
         appendNotice(frame, noticeApp, drops, droppedTotal);
         return frame;
     }
@@ -301,7 +383,7 @@ final class Subscriber implements EnvelopeSubscriber {
                 continue;
             }
             long total = droppedTotalByApp.merge(app, drops, Long::sum);
-            ByteBuf frame = channel.alloc().ioBuffer(1024);
+            ByteBuf frame = newFrame(1024);
             frame.writeBytes(tag);
             appendNotice(frame, app, drops, total);
             bytes += frame.readableBytes();

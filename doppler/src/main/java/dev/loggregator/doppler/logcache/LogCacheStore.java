@@ -50,7 +50,12 @@ public final class LogCacheStore {
                     refusedSources.incrementAndGet();
                     return;
                 }
-                log = sources.computeIfAbsent(sourceId, id -> new SourceLog(id, maxPerSource));
+                SourceLog created = new SourceLog(sourceId, maxPerSource);
+                log = sources.putIfAbsent(sourceId, created);
+                if (log == null) {
+                    log = created;
+                    bytesHeld.addAndGet(SourceLog.SOURCE_OVERHEAD);
+                }
             }
             synchronized (log) {
                 if (log.forgotten()) {
@@ -130,6 +135,11 @@ public final class LogCacheStore {
                 expiredByBudget.incrementAndGet();
                 if (log.size() > 0) {
                     byAge.add(new Oldest(log.oldest(), log));
+                } else {
+                    // Nothing left: the source itself goes too (its expired count with it).
+                    sources.remove(log.sourceId(), log);
+                    log.forget();
+                    bytesHeld.addAndGet(-SourceLog.SOURCE_OVERHEAD);
                 }
             }
         }

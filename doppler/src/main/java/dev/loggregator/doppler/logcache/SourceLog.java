@@ -15,7 +15,10 @@ import java.util.List;
 final class SourceLog {
     /** Heap an entry costs besides its bytes: array header, timestamp, reference and kind. */
     static final int ENTRY_OVERHEAD = 40;
-    private static final int INITIAL_CAPACITY = 16;
+    /** Heap a source costs besides its entries: this object, its arrays' headers, the map entry and the id. */
+    static final int SOURCE_OVERHEAD = 400;
+    /** Small: a flood of distinct source ids costs little each; busy sources grow by doubling. */
+    private static final int INITIAL_CAPACITY = 4;
 
     /** One entry as a read returns it. */
     record Entry(long timestamp, byte kind, byte[] bytes) {
@@ -140,9 +143,9 @@ final class SourceLog {
         return lastWriteNanos;
     }
 
-    /** Bytes held by every entry, for a source forgotten whole. */
+    /** Bytes held by the source and every entry, for a source forgotten whole. */
     long bytesHeld() {
-        long bytes = 0;
+        long bytes = SOURCE_OVERHEAD;
         for (int i = 0; i < size; i++) {
             bytes += envelopes[physical(i)].length + ENTRY_OVERHEAD;
         }

@@ -11,7 +11,11 @@ public enum DropReason implements MetricLabel {
     /** Larger than doppler.max_envelope_bytes. */
     OVERSIZE("oversize"),
     /** A UDP datagram without a valid HMAC-SHA256 signature. */
-    BAD_SIGNATURE("bad_signature");
+    BAD_SIGNATURE("bad_signature"),
+    /** A link came back after a break longer than the replay ring holds (an upper bound: not all were for it). */
+    REPLAY_GAP("replay_gap"),
+    /** Shed under overload because the app sent more than its fair share (FairShare). */
+    FAIR_SHARE("fair_share");
 
     private final String label;
 

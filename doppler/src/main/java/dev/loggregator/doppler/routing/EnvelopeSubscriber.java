@@ -11,4 +11,8 @@ public interface EnvelopeSubscriber {
 
     /** Records that an envelope meant for this subscriber was dropped because its queue was full. */
     void dropped(RoutedEnvelope envelope);
+
+    /** Records that up to {@code count} envelopes meant for this subscriber are gone for good (a link break longer than the replay ring). */
+    default void lost(long count) {
+    }
 }

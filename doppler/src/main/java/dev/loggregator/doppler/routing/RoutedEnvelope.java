@@ -32,6 +32,7 @@ public final class RoutedEnvelope {
     private volatile byte[] v2Preferred;
     private volatile byte[] v2Deprecated;
     private volatile byte[] json;
+    private long sequence; // set once by the router before anyone else sees the envelope
 
     private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2) {
         this.appId = appId;
@@ -54,6 +55,15 @@ public final class RoutedEnvelope {
      */
     public static RoutedEnvelope fromV2(byte[] original, Envelope parsed, byte[][] v1, String appId, EventType eventType) {
         return new RoutedEnvelope(appId, eventType, v1.length == 0 ? NONE : v1, V2Kind.of(parsed), original, parsed);
+    }
+
+    /** The router's sequence number of this envelope (0 before routing): it numbers everything a Doppler handles, in order. */
+    public long sequence() {
+        return sequence;
+    }
+
+    void sequence(long sequence) {
+        this.sequence = sequence;
     }
 
     /** The v1 routing key (app id, or {@code system}); null when the envelope has no v1 form. */

@@ -3,6 +3,8 @@ package dev.loggregator.doppler.routing;
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.logcache.LogCacheStore;
 import dev.loggregator.doppler.store.AppStore;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that takes envelopes from the ingress buffer, records them in the store and
- * offers them to subscriptions. Everything it calls is non-blocking, so its pace is set by CPU
+ * offers them to subscriptions and syslog drains. Everything it calls is non-blocking, so its pace is set by CPU
  * alone and a slow subscriber cannot hold it up.
  */
 public final class Router {
@@ -21,16 +23,31 @@ public final class Router {
     private final AppStore store;
     private final LogCacheStore logCache;
     private final Subscriptions subscriptions;
+    private final ReplayRing replay;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final EnvelopeSink drains;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG);
     private final Thread thread;
     private volatile boolean running = true;
+    private long sequence; // router thread only
+    private final FairShare fairShare; // null: shed nobody in particular
+    private final OverloadNotices overloadNotices;
 
-    /** {@code logCache} may be null (the Log Cache store is off). */
-    public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions) {
+    /**
+     * {@code logCache} may be null (the Log Cache store is off); the last {@code replayEnvelopes}
+     * envelopes (at most {@code replaySeconds} old) are kept for links that come back.
+     */
+    public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions,
+                  int replayEnvelopes, long replaySeconds, FairShare fairShare, OverloadNotices overloadNotices,
+                  EnvelopeSink drains) {
+        this.fairShare = fairShare;
+        this.overloadNotices = overloadNotices;
         this.buffer = buffer;
         this.store = store;
         this.logCache = logCache;
         this.subscriptions = subscriptions;
+        this.replay = new ReplayRing(replayEnvelopes, TimeUnit.SECONDS.toNanos(replaySeconds));
+        this.drains = drains;
         this.thread = new Thread(this::run, "doppler-router");
     }
 
@@ -40,8 +57,10 @@ public final class Router {
 
     private void run() {
         while (running) {
+            runCommands();
             buffer.drainOrPark(this::route, DRAIN_LIMIT);
         }
+        runCommands();
         // Stopped: ingress is closed by now, so deliver what is still queued and end.
         while (!buffer.isEmpty()) {
             buffer.drainOrPark(this::route, DRAIN_LIMIT);
@@ -50,15 +69,97 @@ public final class Router {
 
     private void route(RoutedEnvelope envelope) {
         try {
-            store.add(envelope);
-            if (logCache != null) {
-                logCache.add(envelope, System.nanoTime());
+            long now = System.nanoTime();
+            if (fairShare != null) {
+                String app = envelope.appId() != null ? envelope.appId() : envelope.sourceId();
+                // Falling behind: shed the apps sending most before the buffer fills and sheds everyone.
+                if (!fairShare.admit(app, buffer.size() > buffer.capacity() / 2, now)) {
+                    overloadNotices.shed(app);
+                    return;
+                }
             }
-            subscriptions.dispatch(envelope);
+            if (overloadNotices != null && overloadNotices.due(now)) {
+                overloadNotices.emit(now, this::routeOwn);
+            }
+            routeNumbered(envelope, now);
         } catch (RuntimeException e) {
             // A bug must cost one envelope, never the router thread.
             failureLog.warn("Cannot route an envelope for app {}: {}", envelope.appId(), e.toString());
         }
+    }
+
+    private void routeOwn(RoutedEnvelope envelope) {
+        routeNumbered(envelope, System.nanoTime());
+    }
+
+    private void routeNumbered(RoutedEnvelope envelope, long now) {
+        envelope.sequence(++sequence);
+        replay.add(envelope, now);
+        store.add(envelope);
+        if (logCache != null) {
+            logCache.add(envelope, now);
+        }
+        subscriptions.dispatch(envelope);
+        drains.accept(envelope);
+    }
+
+    /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */
+    public void submit(Runnable command) {
+        commands.add(command);
+        LockSupport.unpark(thread);
+    }
+
+    private void runCommands() {
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            try {
+                command.run();
+            } catch (RuntimeException e) {
+                failureLog.warn("A routing command failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * A subscriber of a shared group that comes back after a break: when the group has no other
+     * member now, it first gets from the replay ring what the group had after {@code after} (the
+     * last sequence number its old link read: whatever the old link was still given, or nobody was,
+     * never reached it); what the ring no longer holds is told to it as lost. When other members are
+     * there, they took the stream meanwhile and nothing is replayed. Returns the handle that removes
+     * it (also through the router).
+     */
+    public Runnable resumeShared(String api, String subscription, Object matcherKey, EnvelopeMatcher matcher,
+                                 EnvelopeSubscriber subscriber, long after) {
+        Runnable[] remove = new Runnable[1];
+        submit(() -> {
+            if (subscriptions.sharedMembers(api, subscription, matcherKey) == 0) {
+                long lost = replay.replayAfter(after, sequence, System.nanoTime(), envelope -> {
+                    if (matcher.accepts(envelope) && !subscriber.offer(envelope)) {
+                        subscriber.dropped(envelope);
+                    }
+                });
+                subscriber.lost(lost);
+            }
+            remove[0] = subscriptions.addShared(api, subscription, matcherKey, matcher, subscriber);
+        });
+        return () -> submit(() -> {
+            if (remove[0] != null) {
+                remove[0].run();
+            }
+        });
+    }
+
+    /** An app-stream subscriber that comes back after a break: the app's envelopes after {@code after} first. */
+    public Runnable resumeApp(String appId, EnvelopeSubscriber subscriber, long after) {
+        submit(() -> {
+            replay.replayAfter(after, sequence, System.nanoTime(), envelope -> {
+                if (appId.equals(envelope.appId()) && !subscriber.offer(envelope)) {
+                    subscriber.dropped(envelope);
+                }
+            });
+            subscriptions.addAppStream(appId, subscriber);
+        });
+        return () -> submit(() -> subscriptions.removeAppStream(appId, subscriber));
     }
 
     /** Stops after routing everything queued so far; waits up to {@code timeout}. */

@@ -23,6 +23,7 @@ public final class Subscriptions {
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<EnvelopeSubscriber>> appStreams = new ConcurrentHashMap<>();
     private final Map<GroupKey, SharedGroup> groupsByKey = new HashMap<>();
     private volatile SharedGroup[] groups = new SharedGroup[0];
+    private volatile long lastDispatched;
 
     public void dispatch(RoutedEnvelope envelope) {
         String appId = envelope.appId();
@@ -39,6 +40,13 @@ public final class Subscriptions {
         for (SharedGroup group : groups) {
             group.deliver(envelope);
         }
+        // After every queue has it: a subscriber whose queue is empty has had everything up to here.
+        lastDispatched = envelope.sequence();
+    }
+
+    /** The sequence number of the last envelope dispatched to every subscriber it was for. */
+    public long lastDispatched() {
+        return lastDispatched;
     }
 
     public void addAppStream(String appId, EnvelopeSubscriber subscriber) {
@@ -77,6 +85,13 @@ public final class Subscriptions {
             groups = groupsByKey.values().toArray(SharedGroup[]::new);
         }
     }
+
+    /** Members of a shared group now (0 when it does not exist). */
+    public synchronized int sharedMembers(String api, String subscription, Object matcherKey) {
+        SharedGroup group = subscription == null ? null : groupsByKey.get(new GroupKey(api, subscription, matcherKey, null));
+        return group == null ? 0 : group.size();
+    }
+
 
     public long appStreamCount() {
         return appStreams.values().stream().mapToLong(CopyOnWriteArrayList::size).sum();

@@ -2,6 +2,7 @@ package dev.loggregator.doppler.bench;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.net.URI;
+import dev.loggregator.wire.framing.LinkSequence;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ final class CountingSubscriber extends WebSocketClient {
     @Override
     public void onMessage(ByteBuffer frame) {
         long now = System.nanoTime();
+        LinkSequence.read(frame);
         ByteBuffer batch = frame.order(ByteOrder.LITTLE_ENDIAN);
         int count = 0;
         while (batch.remaining() >= 4) {

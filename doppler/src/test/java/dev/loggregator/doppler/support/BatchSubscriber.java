@@ -2,6 +2,7 @@ package dev.loggregator.doppler.support;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.wire.framing.EnvelopeBatch;
+import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -32,6 +33,8 @@ public final class BatchSubscriber extends WebSocketClient {
     private volatile int closeCode = -1;
     private volatile String closeReason;
     private volatile String protocolError;
+    private volatile long lastSequence;
+    private volatile String incarnation;
 
     public BatchSubscriber(String url) {
         this(url, false);
@@ -67,6 +70,17 @@ public final class BatchSubscriber extends WebSocketClient {
 
     @Override
     public void onOpen(ServerHandshake handshake) {
+        incarnation = handshake.getFieldValue(LinkSequence.INCARNATION_HEADER);
+    }
+
+    /** The Doppler's incarnation from the handshake (LinkSequence). */
+    public String incarnation() {
+        return incarnation;
+    }
+
+    /** The resume value a re-dial of this link would send. */
+    public String resumePoint() {
+        return LinkSequence.resume(incarnation, lastSequence);
     }
 
     @Override
@@ -83,6 +97,10 @@ public final class BatchSubscriber extends WebSocketClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        lastSequence = Math.max(lastSequence, LinkSequence.read(frame));
+        if (!frame.hasRemaining()) {
+            return; // only the sequence number: an idle link's announcement
         }
         frames.incrementAndGet();
         String tag = multiplexed ? AppStreamMultiplex.readTag(frame) : null;
@@ -142,6 +160,11 @@ public final class BatchSubscriber extends WebSocketClient {
     /** Multiplexed: every app tag seen, with its envelopes. */
     public List<Map.Entry<String, Envelope>> tagged() {
         return new ArrayList<>(tagged);
+    }
+
+    /** The highest link sequence number read (LinkSequence). */
+    public long lastSequence() {
+        return lastSequence;
     }
 
     public int frames() {

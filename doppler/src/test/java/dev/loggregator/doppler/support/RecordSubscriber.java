@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.support;
 
 import dev.loggregator.wire.framing.EnvelopeBatch;
+import dev.loggregator.wire.framing.LinkSequence;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class RecordSubscriber extends WebSocketClient {
 
     @Override
     public void onMessage(ByteBuffer frame) {
+        LinkSequence.read(frame);
         records.addAll(EnvelopeBatch.decode(frame, 1 << 20));
     }
 

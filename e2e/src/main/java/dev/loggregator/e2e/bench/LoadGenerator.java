@@ -99,9 +99,14 @@ final class LoadGenerator implements AutoCloseable {
     static List<String> apps(String prefix, int n) {
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ids.add(prefix + "-" + i);
+            ids.add(appId(prefix, i));
         }
         return ids;
+    }
+
+    /** App ids are GUIDs (the Traffic Controller refuses anything else): a stable one per prefix and number. */
+    static String appId(String prefix, int i) {
+        return java.util.UUID.nameUUIDFromBytes((prefix + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     @Override

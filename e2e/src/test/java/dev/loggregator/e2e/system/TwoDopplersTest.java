@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.e2e.client.EnvelopeStream;
+import dev.loggregator.e2e.demo.DemoApps;
 import dev.loggregator.e2e.client.LogEndpointClient;
 import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.wire.ingress.V2IngressClient;
@@ -70,11 +71,14 @@ class TwoDopplersTest {
     @Order(1)
     void theDemoEmitterFeedsTheDemoAppThroughTheV2Ingress() {
         Envelopes received = new Envelopes();
-        try (EnvelopeStream stream = client.stream("demo", deployment.operator(), received)) {
-            await().atMost(PATIENCE).until(() -> received.logs("demo").size() >= 5
+        String demo = DemoApps.guid(DemoApps.WEB);
+        try (EnvelopeStream stream = client.stream(demo, deployment.operator(), received)) {
+            await().atMost(PATIENCE).until(() -> received.logs(demo).size() >= 5
                     && received.matching(e -> e.getEventType() == EventType.ContainerMetric).size() >= 1);
         }
-        assertTrue(received.all().stream().allMatch(e -> appOf(e).equals("demo")), "an app stream carries only that app");
+        assertTrue(received.all().stream().allMatch(e -> appOf(e).equals(demo)), "an app stream carries only that app");
+        assertTrue(received.all().stream().allMatch(e -> DemoApps.WEB.equals(e.getTagsMap().get("app_name"))),
+                "the app's name travels in a tag");
     }
 
     @Test

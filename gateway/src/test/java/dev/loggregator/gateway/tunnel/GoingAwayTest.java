@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code SeamlessReloadTest} and {@code DrainTest}.)
  */
 class GoingAwayTest {
-    private static final GatewaySection.Timeouts TIMEOUTS = new GatewaySection.Timeouts(null, null, null, null, null, null, null, 2000);
+    private static final GatewaySection.Timeouts TIMEOUTS = new GatewaySection.Timeouts(null, null, null, null, null, null, null, null, 2000);
 
     private EmbeddedChannel client;
     private EmbeddedChannel backend;

@@ -1,6 +1,7 @@
 package dev.loggregator.cli.command;
 
 import dev.loggregator.cli.CliContext;
+import dev.loggregator.cli.config.AppNames;
 import dev.loggregator.cli.CliException;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.LogsCommand;
@@ -29,7 +30,7 @@ public final class MetricsCommand implements Callable<Integer> {
     @ParentCommand
     private LogsCommand parent;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID).")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's GUID, or a name given to it with `logs app`.")
     private String app;
 
     @Option(names = "--json", description = "One JSON object per instance's envelope (JSON Lines), with every field.")
@@ -47,7 +48,8 @@ public final class MetricsCommand implements Callable<Integer> {
         CliContext context = parent.context();
         TrafficControllerHttp http = new TrafficControllerHttp(connection.target(context),
                 timeout == null ? RecentCommand.DEFAULT_REQUEST_TIMEOUT : timeout, context.notices());
-        List<Envelope> envelopes = http.envelopes("/apps/" + Endpoints.segment(app) + "/containermetrics",
+        List<Envelope> envelopes = http.envelopes("/apps/" + Endpoints.segment(AppNames.resolve(app, context.config().load()))
+                        + "/containermetrics",
                 "app '" + app + "' not found, or you may not read its metrics");
         List<Envelope> metrics = new ArrayList<>();
         for (Envelope envelope : envelopes) {

@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -31,14 +29,13 @@ public final class CapiClient {
 
     private final HttpClient http;
     private final String baseUrl;
-    private final long cacheNanos;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Long> allowed = new ConcurrentHashMap<>();
+    private final ExpiringCache<Boolean> allowed;
 
     public CapiClient(HttpClient http, String baseUrl, int cacheSeconds) {
         this.http = http;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.cacheNanos = cacheSeconds * 1_000_000_000L;
+        this.allowed = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, MAX_CACHED);
     }
 
     /** Whether the token may read {@code sourceId}. */
@@ -49,8 +46,7 @@ public final class CapiClient {
         }
         String key = sourceId + '\n' + authorization;
         long now = System.nanoTime();
-        Long at = allowed.get(key);
-        if (at != null && now - at < cacheNanos) {
+        if (allowed.get(key, now) != null) {
             return CompletableFuture.completedFuture(true);
         }
         return found("/v3/apps/" + sourceId, authorization)
@@ -58,7 +54,7 @@ public final class CapiClient {
                         : found("/v3/service_instances/" + sourceId, authorization))
                 .whenComplete((ok, e) -> {
                     if (Boolean.TRUE.equals(ok)) {
-                        remember(key, now);
+                        allowed.put(key, true, now);
                     }
                 });
     }
@@ -108,15 +104,5 @@ public final class CapiClient {
     private static HttpRequest request(URI uri, String authorization) {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Authorization", authorization).GET().build();
-    }
-
-    private void remember(String key, long now) {
-        if (allowed.size() >= MAX_CACHED) {
-            allowed.values().removeIf(at -> now - at >= cacheNanos);
-            if (allowed.size() >= MAX_CACHED) {
-                allowed.clear();
-            }
-        }
-        allowed.put(key, now);
     }
 }

@@ -1,12 +1,12 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
+import dev.loggregator.wire.framing.LinkSequence;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,13 @@ import org.slf4j.LoggerFactory;
 public final class DopplerSubscription implements DopplerDirectory.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DopplerSubscription.class);
     static final long MIN_BACKOFF_MILLIS = 100;
-    static final long MAX_BACKOFF_MILLIS = 5000;
+    /**
+     * Kept short so a Doppler that restarts is linked again within about a second of taking ingress
+     * (a refused connect costs next to nothing); what it took meanwhile is replayed on the resumed link.
+     */
+    static final long MAX_BACKOFF_MILLIS = 1000;
+    /** Resume point of a link to a Doppler whose incarnation was never seen: replay since its start. */
+    private static final String UNKNOWN_INCARNATION = LinkSequence.resume("unknown", 0);
 
     private final DopplerConnector connector;
     private final String pathAndQuery;
@@ -37,6 +43,8 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     static final class Slot {
         final DopplerAddress address;
         DopplerLink link;
+        /** Where a re-dial resumes (LinkSequence); null for the first dial. */
+        String resume;
         int failures;
         boolean stopped;
         ScheduledFuture<?> retry;
@@ -76,12 +84,17 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         if (closed || slot.stopped) {
             return;
         }
-        DopplerLink link = new DopplerLink(java.net.URI.create(slot.address.base("ws") + pathAndQuery), this, slot,
-                frames);
+        String uri = slot.address.base("ws") + pathAndQuery;
+        if (slot.resume != null) {
+            uri += (pathAndQuery.contains("?") ? "&" : "?") + LinkSequence.RESUME_PARAMETER + "="
+                    + java.net.URLEncoder.encode(slot.resume, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        DopplerLink link = new DopplerLink(java.net.URI.create(uri), connector.credentials().headers(), this, slot, frames,
+                slot.resume != null);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);
-        link.connect();
+        link.connect(connector.loops());
     }
 
     synchronized void linkOpened(Slot slot, DopplerLink link) {
@@ -101,12 +114,9 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     public synchronized void sendToOpenLinks(String text) {
         for (Slot slot : slots.values()) {
             DopplerLink link = slot.link;
-            if (link != null && link.isOpen()) {
-                try {
-                    link.send(text);
-                } catch (WebsocketNotConnectedException e) {
-                    // Closed just now: it is re-dialled and told again when it opens.
-                }
+            // A link closed just now is re-dialled and told again when it opens.
+            if (link != null) {
+                link.send(text);
             }
         }
     }
@@ -118,6 +128,9 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
         }
         slot.link = null;
         slot.failures++;
+        // Whatever this Doppler took while the link was down is asked for again on the next one.
+        String point = link.resumePoint();
+        slot.resume = point != null ? point : slot.resume != null ? slot.resume : UNKNOWN_INCARNATION;
         long backoff = Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(slot.failures - 1, 10));
         long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
         if (slot.failures == 1) {

@@ -2,6 +2,7 @@ package dev.loggregator.trafficcontroller.logcache;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loggregator.trafficcontroller.api.HttpResponses;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
@@ -9,7 +10,6 @@ import dev.loggregator.wire.v2.json.EnvelopeJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -224,13 +224,7 @@ public final class LogCacheEndpoint {
             response.release();
             return;
         }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         LOG.debug("{} {} from {}: {}", request.method(), request.uri(), ClientAddress.of(ctx.channel()), response.status().code());
-        if (HttpUtil.isKeepAlive(request)) {
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.stream;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.loggregator.trafficcontroller.support.FrameCounter;
 import dev.loggregator.trafficcontroller.support.Probes;
 import dev.loggregator.trafficcontroller.support.RawWebSocket;
 import dev.loggregator.trafficcontroller.support.StreamClient;
+import dev.loggregator.trafficcontroller.support.V2Sender;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -36,6 +38,7 @@ class StreamLifecycleTest {
                 keepalive_seconds: 3
                 proxy_protocol: true
                 auth: {disable_access_control: true}
+                limits: {max_connections_per_address: 1000}
                 """, "");
     }
 
@@ -48,8 +51,8 @@ class StreamLifecycleTest {
 
     @Test
     void aClientThatStopsAnsweringPingsIsClosedWith1008AndTheOriginalReason() throws Exception {
-        StreamClient silent = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, false);
-        StreamClient polite = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, true);
+        StreamClient silent = StreamClient.open(cluster.ws(0) + "/apps/" + guid("keepalive-app") + "/stream", null, false);
+        StreamClient polite = StreamClient.open(cluster.ws(0) + "/apps/" + guid("keepalive-app") + "/stream", null, true);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> silent.closeCode() != -2);
             assertEquals(1008, silent.closeCode());
@@ -63,18 +66,18 @@ class StreamLifecycleTest {
 
     @Test
     void aDopplerRestartDoesNotEndTheStream() throws Exception {
-        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/restart-app/stream", null);
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("restart-app") + "/stream", null);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/restart-sub", null);
         try {
-            Probes.awaitFlowing(cluster, "restart-app", new int[] {0, 1}, client, firehose);
+            Probes.awaitFlowing(cluster, guid("restart-app"), new int[] {0, 1}, client, firehose);
             cluster.doppler(1).kill();
-            cluster.emit(0, Envelopes.log("restart-app", "while-down"));
+            cluster.emit(0, Envelopes.log(guid("restart-app"), "while-down"));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("while-down")
                     && firehose.texts().contains("while-down"));
             cluster.startDoppler(1);
             cluster.awaitDopplerHealthy(1);
-            Probes.awaitFlowing(cluster, "restart-app", new int[] {1}, client, firehose);
-            cluster.emit(1, Envelopes.log("restart-app", "after-restart"));
+            Probes.awaitFlowing(cluster, guid("restart-app"), new int[] {1}, client, firehose);
+            cluster.emit(1, Envelopes.log(guid("restart-app"), "after-restart"));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("after-restart")
                     && firehose.texts().contains("after-restart"));
             assertEquals(-2, client.closeCode());
@@ -86,21 +89,87 @@ class StreamLifecycleTest {
     }
 
     @Test
+    void everythingARestartedDopplerTakesBeforeItIsLinkedAgainIsDelivered() throws Exception {
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("resume-app") + "/stream", null);
+        StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/resume-sub", null);
+        try {
+            Probes.awaitFlowing(cluster, guid("resume-app"), new int[] {0, 1}, client, firehose);
+            cluster.doppler(1).kill();
+            cluster.startDoppler(1);
+            cluster.awaitDopplerHealthy(1);
+            // At once, before the Traffic Controller has linked the new process: the replay ring holds them.
+            List<byte[]> numbered = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                numbered.add(Envelopes.log(guid("resume-app"), "numbered-" + i));
+            }
+            cluster.emit(1, numbered);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(client, "numbered-") == 500
+                    && count(firehose, "numbered-") == 500);
+            assertEquals(-2, client.closeCode());
+        } finally {
+            client.closeBlocking();
+            firehose.closeBlocking();
+        }
+    }
+
+    @Test
+    void aDopplerStoppedWithSigtermLosesNothingItAccepted() throws Exception {
+        StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/sigterm-sub", null);
+        try (V2Sender toStopping = new V2Sender(cluster.dopplerGrpcPort(1));
+             V2Sender toOther = new V2Sender(cluster.dopplerGrpcPort(0))) {
+            Probes.awaitFlowing(cluster, "sigterm-app", new int[] {0, 1}, firehose);
+            java.util.concurrent.atomic.AtomicInteger failedOver = new java.util.concurrent.atomic.AtomicInteger();
+            Thread stopper = new Thread(() -> cluster.doppler(1).terminate(30));
+            int batches = 400;
+            for (int b = 0; b < batches; b++) {
+                if (b == batches / 4) {
+                    stopper.start(); // SIGTERM while batches keep coming
+                }
+                List<org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope> batch = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    batch.add(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope.newBuilder()
+                            .setSourceId("sigterm-app").setTimestamp(System.nanoTime())
+                            .setLog(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log.newBuilder()
+                                    .setPayload(com.google.protobuf.ByteString.copyFromUtf8("seq-" + (b * 10 + i)))).build());
+                }
+                try {
+                    toStopping.send(batch);
+                } catch (io.grpc.StatusRuntimeException refused) {
+                    // Not accepted: an agent sends it to another Doppler.
+                    failedOver.incrementAndGet();
+                    toOther.send(batch);
+                }
+            }
+            stopper.join();
+            assertTrue(failedOver.get() > 0, "the stopping Doppler refused calls after SIGTERM");
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(firehose, "seq-") == batches * 10L);
+        } finally {
+            firehose.closeBlocking();
+            cluster.startDoppler(1);
+            cluster.awaitDopplerHealthy(1);
+        }
+    }
+
+    private static long count(StreamClient stream, String prefix) {
+        return stream.texts().stream().filter(text -> text.startsWith(prefix)).distinct().count();
+    }
+
+    @Test
     void proxyProtocolHeadersGiveTheRealClientAddressAndPlainConnectionsStillWork() throws Exception {
         byte[] v1 = ("PROXY TCP4 203.0.113.7 127.0.0.1 40001 " + cluster.tcPort(0) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v1/stream", v1, 0)) {
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/" + guid("proxied-v1") + "/stream", v1, 0)) {
             assertTrue(proxied.upgraded(), proxied.statusLine());
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     cluster.trafficController(0).output().contains("203.0.113.7:40001"));
         }
         byte[] v2 = encode(new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY,
                 HAProxyProxiedProtocol.TCP4, "198.51.100.9", "127.0.0.1", 40002, cluster.tcPort(0)));
-        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v2/stream", v2, 0)) {
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/" + guid("proxied-v2") + "/stream", v2, 0)) {
             assertTrue(proxied.upgraded(), proxied.statusLine());
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     cluster.trafficController(0).output().contains("198.51.100.9:40002"));
         }
-        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/plain/recentlogs").statusCode());
+        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/" + guid("plain") + "/recentlogs").statusCode());
     }
 
     @Test
@@ -109,7 +178,7 @@ class StreamLifecycleTest {
         int streams = 500;
         try (FrameCounter counter = new FrameCounter(-1, 512)) {
             for (int i = 0; i < streams; i++) {
-                counter.connect(cluster.tcPort(0), "/apps/idle-" + (i % 50) + "/stream");
+                counter.connect(cluster.tcPort(0), "/apps/" + guid("idle-" + (i % 50)) + "/stream");
             }
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_app_streams") >= streams);
@@ -133,13 +202,13 @@ class StreamLifecycleTest {
         List<StreamClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < apps; i++) {
-                clients.add(StreamClient.open(cluster.ws(0) + "/apps/many-" + i + "/stream", null));
+                clients.add(StreamClient.open(cluster.ws(0) + "/apps/" + guid("many-" + i) + "/stream", null));
             }
             for (int i = 0; i < apps; i++) {
-                Probes.awaitFlowing(cluster, "many-" + i, new int[] {0, 1}, clients.get(i));
+                Probes.awaitFlowing(cluster, guid("many-" + i), new int[] {0, 1}, clients.get(i));
             }
             for (int i = 0; i < apps; i++) {
-                cluster.emit(i % 2, Envelopes.log("many-" + i, "line-of-" + i));
+                cluster.emit(i % 2, Envelopes.log(guid("many-" + i), "line-of-" + i));
             }
             for (int i = 0; i < apps; i++) {
                 StreamClient client = clients.get(i);
