@@ -60,6 +60,7 @@ gateway:
   enabled: true
   admin_port: $ADMIN
   threads: ${GATEWAY_THREADS:-1}
+  limits: {max_connections_per_address: 10000}
   routes:
     - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
 YAML
@@ -71,9 +72,12 @@ gateway:
   enabled: true
   admin_port: $ADMIN2
   threads: 2
+  limits: {max_connections_per_address: 10000}
   routes:
     - {hosts: ['*'], balance: least_connections, backends: ["127.0.0.1:$BACKEND", "127.0.0.1:$BACKEND2"]}
 YAML
+# Every client here is 127.0.0.1: the per-address limit (256 by default) would refuse most of the
+# storm, where HAProxy and nginx are limited only by maxconn/worker_connections.
 # The heap pre-touched so the run does not measure first-touch page faults; GATEWAY_JAVA_OPTS overrides.
 java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar gateway/target/gateway.jar --manifest "$WORK/manifest.yml" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
