@@ -4,12 +4,16 @@ import dev.loggregator.gateway.handover.ListenerTakeover;
 import dev.loggregator.limits.ConnectionLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's listening sockets: each listener of the manifest either accepts on a socket taken
- * over from the gateway process this one replaces (the same socket, so its backlog carries over)
- * or binds its port. The accept backlog is Netty's default, the kernel's {@code somaxconn}: a
- * reconnect storm of thousands of clients at once must find room in it.
+ * The gateway's listening sockets: each listener of the manifest either accepts on sockets taken
+ * over from the gateway process this one replaces (the same sockets, so their backlogs carry over)
+ * or binds its port. On epoll every event loop accepts on its own socket of the port
+ * (SO_REUSEPORT; the kernel spreads connections over them), so a connection is served on the
+ * thread that accepted it: with one shared socket, Netty hands most accepted connections to
+ * another loop, a task and a thread wake-up each. The accept backlog is Netty's default, the
+ * kernel's {@code somaxconn}: a reconnect storm of thousands of clients at once must find room in it.
  */
 final class ListenerChannels {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerChannels.class);
@@ -31,26 +38,59 @@ final class ListenerChannels {
     void open(GatewayContext gw, Transport transport, EventLoopGroup workers, List<ListenerSpec> specs, ConnectionLimits limits,
             Mapping<String, SslContext> certificates, ListenerTakeover takeover) throws InterruptedException {
         String host = gw.settings().host();
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor loop : workers) {
+            loops.add((EventLoop) loop);
+        }
         for (ListenerSpec spec : specs) {
             InetSocketAddress address = new InetSocketAddress(host, spec.port());
-            EpollServerSocketChannel inherited = takeover.claim(address);
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(workers, workers)
-                    .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
-            ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
-            Channel server;
-            if (inherited == null) {
-                server = bootstrap.channel(transport.serverChannel()).bind(address).sync().channel();
+            List<EpollServerSocketChannel> inherited = takeover.claim(address);
+            if (transport != Transport.EPOLL) {
+                channels.add(bootstrap(gw, spec, limits, certificates, workers).channel(transport.serverChannel()).bind(address).sync().channel());
             } else {
-                // Reading starts once the accepting stage is in the pipeline: the socket may hold
-                // connections already, and registering an active channel would read at once.
-                server = bootstrap.channelFactory(() -> inherited).option(ChannelOption.AUTO_READ, false).register().sync().channel();
-                server.eventLoop().submit(() -> server.config().setAutoRead(true)).sync();
+                // Every socket taken over keeps accepting (its backlog holds connections already),
+                // also when this process has fewer loops than the one before it.
+                int sockets = Math.max(loops.size(), inherited.size());
+                for (int i = 0; i < sockets; i++) {
+                    ServerBootstrap bootstrap = bootstrap(gw, spec, limits, certificates, loops.get(i % loops.size()));
+                    if (i < inherited.size()) {
+                        channels.add(register(bootstrap, inherited.get(i)));
+                        continue;
+                    }
+                    ChannelFuture bound = bootstrap.channel(EpollServerSocketChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
+                            .bind(address).await();
+                    if (bound.isSuccess()) {
+                        channels.add(bound.channel());
+                    } else if (inherited.isEmpty()) {
+                        bound.sync(); // throws the cause: the port is taken
+                    } else {
+                        // A socket of an older build, without SO_REUSEPORT: the loops share those taken over.
+                        LOG.warn("listening on {}: {} socket(s) taken over, no more bound ({})", address, inherited.size(), bound.cause().toString());
+                        break;
+                    }
+                }
             }
-            channels.add(server);
             LOG.info("listening on {}:{} ({}{}{})", host, spec.port(), spec.mode(), spec.acceptProxyProtocol() ? ", PROXY protocol in" : "",
-                    inherited == null ? "" : ", socket taken over from the previous gateway process");
+                    inherited.isEmpty() ? "" : ", " + inherited.size() + " socket(s) taken over from the previous gateway process");
         }
+    }
+
+    private static ServerBootstrap bootstrap(GatewayContext gw, ListenerSpec spec, ConnectionLimits limits,
+            Mapping<String, SslContext> certificates, EventLoopGroup loops) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops, loops)
+                .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
+        ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
+        return bootstrap;
+    }
+
+    /** Accepts on a socket taken over. */
+    private static Channel register(ServerBootstrap bootstrap, EpollServerSocketChannel inherited) throws InterruptedException {
+        // Reading starts once the accepting stage is in the pipeline: the socket may hold
+        // connections already, and registering an active channel would read at once.
+        Channel server = bootstrap.channelFactory(() -> inherited).option(ChannelOption.AUTO_READ, false).register().sync().channel();
+        server.eventLoop().submit(() -> server.config().setAutoRead(true)).sync();
+        return server;
     }
 
     /** The sockets a successor takes over (epoll transport only). */

@@ -45,10 +45,10 @@ public final class ListenerTakeover {
 
     private final Path path;
     private final EventLoopGroup loop;
-    /** Received sockets not yet claimed, by the address they listen on. */
-    private final Map<InetSocketAddress, EpollServerSocketChannel> sockets;
+    /** Received sockets not yet claimed, by the address they listen on (one per event loop of the old process). */
+    private final Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets;
 
-    private ListenerTakeover(Path path, EventLoopGroup loop, Map<InetSocketAddress, EpollServerSocketChannel> sockets) {
+    private ListenerTakeover(Path path, EventLoopGroup loop, Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets) {
         this.path = path;
         this.loop = loop;
         this.sockets = sockets;
@@ -99,10 +99,10 @@ public final class ListenerTakeover {
             LOG.warn("reload: the gateway on {} sent no listening sockets within {} s; binding the ports", path, TIMEOUT_SECONDS);
             return none();
         }
-        Map<InetSocketAddress, EpollServerSocketChannel> sockets = new LinkedHashMap<>();
+        Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets = new LinkedHashMap<>();
         for (FileDescriptor fd : fds) {
             EpollServerSocketChannel socket = new EpollServerSocketChannel(fd.intValue());
-            sockets.put(socket.localAddress(), socket);
+            sockets.computeIfAbsent(socket.localAddress(), address -> new ArrayList<>()).add(socket);
         }
         LOG.info("reload: took over listening sockets {} from the gateway on {}", sockets.keySet(), path);
         return new ListenerTakeover(path, loop, sockets);
@@ -113,16 +113,17 @@ public final class ListenerTakeover {
         return path != null;
     }
 
-    /** The received socket listening on {@code address}, not yet registered with any event loop; null if none. */
-    public EpollServerSocketChannel claim(InetSocketAddress address) {
-        return sockets.remove(address);
+    /** The received sockets listening on {@code address}, not yet registered with any event loop; empty if none. */
+    public List<EpollServerSocketChannel> claim(InetSocketAddress address) {
+        List<EpollServerSocketChannel> claimed = sockets.remove(address);
+        return claimed == null ? List.of() : claimed;
     }
 
     /** Closes the received sockets no listener claimed (ports the new manifest no longer has). */
     public void closeUnclaimed() {
-        for (Map.Entry<InetSocketAddress, EpollServerSocketChannel> unclaimed : sockets.entrySet()) {
+        for (Map.Entry<InetSocketAddress, List<EpollServerSocketChannel>> unclaimed : sockets.entrySet()) {
             LOG.info("reload: {} is no longer a listener; its socket closes with the old gateway", unclaimed.getKey());
-            closeQuietly(unclaimed.getValue().fd());
+            unclaimed.getValue().forEach(socket -> closeQuietly(socket.fd()));
         }
         sockets.clear();
     }
