@@ -103,6 +103,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             subscribeMultiplexed(ctx, request);
         } else if (uri.rawPath().equals(LogCacheLink.READ_PATH) || uri.rawPath().equals(LogCacheLink.META_PATH)) {
             answerLogCache(ctx, request, uri, get);
+        } else if (uri.rawPath().equals(LogCacheLink.SERIES_PATH)) {
+            answerSeries(ctx, request, uri);
         } else if (uri.rawPath().equals(V2Subscription.PATH)) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -292,6 +294,18 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 Unpooled.wrappedBuffer(json));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         respond(ctx, request, response);
+    }
+
+    private void answerSeries(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+            return;
+        }
+        if (context.logCache() == null) {
+            badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "the Log Cache store is off (doppler.log_cache.enabled)");
+            return;
+        }
+        respond(ctx, request, new LogCacheRequests(context.logCache()).series(request.content()));
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

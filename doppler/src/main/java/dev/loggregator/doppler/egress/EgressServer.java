@@ -32,6 +32,8 @@ import java.util.function.Function;
  */
 public final class EgressServer {
     private static final int MAX_REQUEST_BYTES = 8192;
+    /** A PromQL query's {@code /logcache/series} request may name many source ids. */
+    private static final int MAX_BODY_BYTES = 1 << 20;
 
     private final ServerBootstrap bootstrap;
     private final InetSocketAddress address;
@@ -59,7 +61,7 @@ public final class EgressServer {
                                 .addLast("idle", new IdleStateHandler(requestIdleSeconds, 0, 0))
                                 .addLast("idle-closer", idleCloser)
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
                         if (credentials != null) {
                             ch.pipeline().addLast("credentials", credentials);
                         }

@@ -4,6 +4,7 @@ import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.wire.drains.DrainReport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,10 +32,12 @@ final class DrainsEndpoint {
 
     private final AccessPolicy policy;
     private final DopplerQueries queries;
+    private final TrafficControllerMetrics metrics;
 
-    DrainsEndpoint(AccessPolicy policy, DopplerQueries queries) {
+    DrainsEndpoint(AccessPolicy policy, DopplerQueries queries, TrafficControllerMetrics metrics) {
         this.policy = policy;
         this.queries = queries;
+        this.metrics = metrics;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
@@ -49,7 +52,7 @@ final class DrainsEndpoint {
         CompletableFuture<AccessDecision> access = app == null ? policy.operator(authorization) : policy.app(authorization, app);
         access.thenCompose(decision -> {
             if (!decision.isAllowed()) {
-                ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision));
+                ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision, metrics));
                 return CompletableFuture.completedFuture(null);
             }
             return queries.drains(app).thenAccept(gathered -> ctx.executor().execute(() -> respond(ctx, keepAlive, gathered)));
