@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.WebSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A reload with real gateway processes: a second gateway started on the same manifest takes the
@@ -54,13 +56,20 @@ class SeamlessReloadTest {
         });
     }
 
-    @Test
-    void aClientHammeringNewConnectionsAcrossAReloadIsNeverRefused() throws Exception {
+    /**
+     * Each event loop accepts on its own socket of the port: the successor takes over every one,
+     * also when it has fewer loops (some accept on two) or more (it binds more beside them).
+     */
+    @ParameterizedTest(name = "event loops {0} -> {1}")
+    @CsvSource({"2, 1", "1, 2"})
+    void aClientHammeringNewConnectionsAcrossAReloadIsNeverRefused(int oldThreads, int newThreads) throws Exception {
         int port = FreePorts.next();
         int admin = FreePorts.next();
         try (HttpBackend backend = new HttpBackend("app")) {
-            Path manifest = manifest(port, admin, "  drain_deadline_ms: 10000\n"
-                    + "  routes:\n    - hosts: ['*']\n      backends: [" + backend.address() + "]\n");
+            String rest = "  drain_deadline_ms: 10000\n"
+                    + "  routes:\n    - hosts: ['*']\n      backends: [" + backend.address() + "]\n";
+            Path manifest = manifest(port, admin, rest + "  threads: " + oldThreads + "\n");
+            Path successorManifest = manifest(port, admin, rest + "  threads: " + newThreads + "\n");
             try (JavaProcess old = startGateway("gateway-old", manifest)) {
                 awaitHealthy(admin, old);
                 AtomicBoolean stop = new AtomicBoolean();
@@ -70,7 +79,7 @@ class SeamlessReloadTest {
                 hammers.forEach(Thread::start);
                 await().atMost(Duration.ofSeconds(30)).until(() -> served.get() >= 200);
 
-                try (JavaProcess successor = startGateway("gateway-new", manifest)) {
+                try (JavaProcess successor = startGateway("gateway-new", successorManifest)) {
                     awaitHealthy(admin, successor);
                     assertTrue(old.process().waitFor(60, TimeUnit.SECONDS), "the old gateway drains and exits on its own");
                     assertEquals(0, old.process().exitValue(), old.output());
@@ -82,12 +91,14 @@ class SeamlessReloadTest {
                     }
                     assertEquals(List.of(), List.copyOf(failures), "every connection across the reload was accepted and answered");
                     assertTrue(old.output().contains("status=200"), "the old process served some requests");
-                    assertTrue(successor.output().contains("taken over from the previous gateway process"), successor.output());
+                    assertTrue(successor.output().contains(oldThreads + " socket(s) taken over from the previous gateway process"),
+                            successor.output());
                     assertTrue(successor.output().contains("status=200"), "the new process served some requests");
                     assertEquals(200, RawHttp.get(port, "any.test", "/after").status());
                 }
             } finally {
                 Files.deleteIfExists(manifest);
+                Files.deleteIfExists(successorManifest);
             }
         }
     }
