@@ -51,6 +51,7 @@ final class ListenerChannels {
                 // Every socket taken over keeps accepting (its backlog holds connections already),
                 // also when this process has fewer loops than the one before it.
                 int sockets = Math.max(loops.size(), inherited.size());
+                InetSocketAddress bindTo = address;
                 for (int i = 0; i < sockets; i++) {
                     ServerBootstrap bootstrap = bootstrap(gw, spec, limits, certificates, loops.get(i % loops.size()));
                     if (i < inherited.size()) {
@@ -58,13 +59,14 @@ final class ListenerChannels {
                         continue;
                     }
                     ChannelFuture bound = bootstrap.channel(EpollServerSocketChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
-                            .bind(address).await();
+                            .bind(bindTo).await();
                     if (bound.isSuccess()) {
                         channels.add(bound.channel());
+                        bindTo = (InetSocketAddress) bound.channel().localAddress(); // port 0: the others join the port chosen
                     } else if (inherited.isEmpty()) {
                         bound.sync(); // throws the cause: the port is taken
                     } else {
-                        // A socket of an older build, without SO_REUSEPORT: the loops share those taken over.
+                        // Sockets of an older build, without SO_REUSEPORT: only the loops holding those accept.
                         LOG.warn("listening on {}: {} socket(s) taken over, no more bound ({})", address, inherited.size(), bound.cause().toString());
                         break;
                     }
