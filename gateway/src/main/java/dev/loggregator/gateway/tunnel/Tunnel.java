@@ -166,7 +166,12 @@ public final class Tunnel {
     /** One side sent FIN: pass it on once what it sent is flushed; close both if the other side is done too. */
     void inputShutdown(boolean clientSide) {
         if (goingAway != null) {
-            close("drain_deadline"); // the end of the close handshake (or a peer giving up on it)
+            // One side ended its close handshake (or gave up on it). The other keeps its time to
+            // answer our Close: cut now, its connection would be reset with that Close maybe unread.
+            FrameBoundaries other = clientSide ? fromBackendFrames : fromClientFrames;
+            if (other.closeSeen() || other.lost()) {
+                close("drain_deadline");
+            }
             return;
         }
         if (clientSide) {
