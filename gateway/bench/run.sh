@@ -5,6 +5,11 @@
 # here is stopped on exit.
 #
 #   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000] [--warmup-handshakes=20000]
+#                        [--saturation-seconds=10] [--saturation-clients=16] [--storm=5000] [--no-streams]
+#
+# Connection setup is measured on one-event-loop instances (as the streams) and on two-loop
+# instances (gateway threads: 2, HAProxy nbthread 2, nginx 2 workers) routing to two backends,
+# which also take the reconnect storm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -13,7 +18,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -38,9 +43,12 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
 
 BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); NGINX_PORT=$(free_port); HAPROXY_PORT=$(free_port)
+BACKEND2=$(free_port); GATEWAY2=$(free_port); ADMIN2=$(free_port); NGINX2_PORT=$(free_port); HAPROXY2_PORT=$(free_port)
 
-java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$BACKEND" >"$WORK/backend.log" 2>&1 &
-PIDS+=($!)
+for port in "$BACKEND" "$BACKEND2"; do
+  java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$port" >"$WORK/backend-$port.log" 2>&1 &
+  PIDS+=($!)
+done
 
 # One event loop, as nginx (worker_processes 1) and HAProxy (nbthread 1) get one worker each;
 # GATEWAY_THREADS=2 measures the default on this machine (threads = cores).
@@ -52,31 +60,56 @@ gateway:
   enabled: true
   admin_port: $ADMIN
   threads: ${GATEWAY_THREADS:-1}
+  limits: {max_connections_per_address: 10000}
   routes:
     - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
 YAML
+cat >"$WORK/manifest2.yml" <<YAML
+properties:
+  logger_endpoint: {port: $GATEWAY2}
+traffic_controller: {auth: {disable_access_control: true}}
+gateway:
+  enabled: true
+  admin_port: $ADMIN2
+  threads: 2
+  limits: {max_connections_per_address: 10000}
+  routes:
+    - {hosts: ['*'], balance: least_connections, backends: ["127.0.0.1:$BACKEND", "127.0.0.1:$BACKEND2"]}
+YAML
+# Every client here is 127.0.0.1: the per-address limit (256 by default) would refuse most of the
+# storm, where HAProxy and nginx are limited only by maxconn/worker_connections.
 # The heap pre-touched so the run does not measure first-touch page faults; GATEWAY_JAVA_OPTS overrides.
 java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar gateway/target/gateway.jar --manifest "$WORK/manifest.yml" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
+java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar gateway/target/gateway.jar --manifest "$WORK/manifest2.yml" >"$WORK/gateway2.log" 2>&1 &
+GATEWAY2_PID=$!
+PIDS+=($GATEWAY2_PID)
 
-# nginx as its docs say for WebSockets: HTTP/1.1 upstream, Upgrade/Connection passed, no buffering.
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
+# nginx as its docs say for WebSockets: HTTP/1.1 upstream, Upgrade/Connection passed, no buffering;
+# the listen backlog as the kernel's somaxconn (the others take that by default).
+start_nginx() { # dir workers port least_conn-upstream-servers...
+  local dir=$1 workers=$2 port=$3; shift 3
+  mkdir -p "$dir"
+  local servers=""
+  for backend in "$@"; do servers="$servers server 127.0.0.1:$backend;"; done
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes $workers;
+worker_rlimit_nofile 20000;
 daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 16000; }
 http {
   access_log off;
-  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
+  uwsgi_temp_path $dir; scgi_temp_path $dir;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  upstream stream { least_conn; $servers }
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$port backlog=$(cat /proc/sys/net/core/somaxconn);
     location / {
-      proxy_pass http://127.0.0.1:$BACKEND;
+      proxy_pass http://stream;
       proxy_http_version 1.1;
       proxy_set_header Upgrade \$http_upgrade;
       proxy_set_header Connection \$connection_upgrade;
@@ -88,35 +121,53 @@ http {
   }
 }
 CONF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx.log" 2>&1 &
-PIDS+=($!)
+  "$NGINX" -c "$dir/nginx.conf" -p "$dir" >"$dir.log" 2>&1 &
+  PIDS+=($!)
+}
+start_nginx "$WORK/nginx" 1 "$NGINX_PORT" "$BACKEND"
+start_nginx "$WORK/nginx2" 2 "$NGINX2_PORT" "$BACKEND" "$BACKEND2"
 
-# HAProxy in http mode (it tunnels after the 101 itself), one thread, forwardfor like the gateway.
-cat >"$WORK/haproxy.cfg" <<CONF
+# HAProxy in http mode (it tunnels after the 101 itself), forwardfor like the gateway.
+start_haproxy() { # cfg threads port backends...
+  local cfg=$1 threads=$2 port=$3; shift 3
+  local servers="" n=0
+  for backend in "$@"; do n=$((n + 1)); servers="$servers  server s$n 127.0.0.1:$backend
+"; done
+  cat >"$cfg" <<CONF
 global
-  nbthread 1
-  maxconn 5000
+  nbthread $threads
+  maxconn 9000
 defaults
   mode http
+  maxconn 9000
   option forwardfor
   timeout connect 5s
   timeout client 60s
   timeout server 60s
   timeout tunnel 1h
 frontend ws
-  bind 127.0.0.1:$HAPROXY_PORT
+  bind 127.0.0.1:$port
   default_backend stream
 backend stream
-  server s1 127.0.0.1:$BACKEND
+  balance leastconn
+$servers
 CONF
-"$HAPROXY" -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
-HAPROXY_PID=$!
-PIDS+=($HAPROXY_PID)
+  "$HAPROXY" -f "$cfg" >"$cfg.log" 2>&1 &
+  PIDS+=($!)
+  LAST_PID=$!
+}
+start_haproxy "$WORK/haproxy.cfg" 1 "$HAPROXY_PORT" "$BACKEND"; HAPROXY_PID=$LAST_PID
+start_haproxy "$WORK/haproxy2.cfg" 2 "$HAPROXY2_PORT" "$BACKEND" "$BACKEND2"; HAPROXY2_PID=$LAST_PID
 
-for port in "$BACKEND" "$GATEWAY" "$NGINX_PORT" "$HAPROXY_PORT"; do wait_port "$port"; done
+for port in "$BACKEND" "$BACKEND2" "$GATEWAY" "$GATEWAY2" "$NGINX_PORT" "$NGINX2_PORT" "$HAPROXY_PORT" "$HAPROXY2_PORT"; do
+  wait_port "$port"
+done
 NGINX_WORKERS=$(pgrep -P "$(cat "$WORK/nginx/nginx.pid")" | paste -sd, -)
+NGINX2_WORKERS=$(pgrep -P "$(cat "$WORK/nginx2/nginx.pid")" | paste -sd, -)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 echo "nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'), haproxy: $("$HAPROXY" -v | head -1 | awk '{print $3}')"
 java -Xms512m -Xmx512m -cp "$CP" dev.loggregator.gateway.bench.BenchClient "$@" \
-  "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "nginx=$NGINX_PORT:$NGINX_WORKERS" "haproxy=$HAPROXY_PORT:$HAPROXY_PID"
+  "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "nginx=$NGINX_PORT:$NGINX_WORKERS" "haproxy=$HAPROXY_PORT:$HAPROXY_PID" \
+  "+gateway-2=$GATEWAY2:$GATEWAY2_PID" "+nginx-2=$NGINX2_PORT:$NGINX2_WORKERS" "+haproxy-2=$HAPROXY2_PORT:$HAPROXY2_PID" \
+  --storm-targets=direct,gateway-2,nginx-2,haproxy-2

@@ -21,6 +21,10 @@ import java.util.Map;
  * a WebSocket server encoding each message ({@code /stream}) and one of pre-encoded 64 KiB blocks
  * ({@code /stream-raw}); the proxy's CPU time over each run from /proc (CPU per relayed message);
  * and sequential WebSocket handshakes (p50/p99 latency). Prints a table with ratios to direct.
+ * Then the connection-setup load of {@link ConnectionLoad}: saturation (handshakes/s and the
+ * proxy's CPU per handshake) for every target, including those given as {@code +name=port:pids}
+ * (measured only here: the two-event-loop instances), and a reconnect storm through the targets
+ * named by {@code --storm-targets}.
  */
 public final class BenchClient {
     record Target(String name, int port, List<Long> pids) {
@@ -31,7 +35,13 @@ public final class BenchClient {
         int rounds = 3;
         int handshakes = 1000;
         int warmupHandshakes = 20_000;
+        double saturationSeconds = 10;
+        int saturationClients = 16;
+        int storm = 5000;
+        boolean streams = true;
+        List<String> stormTargets = List.of();
         List<Target> targets = new ArrayList<>();
+        List<Target> setupOnly = new ArrayList<>();
         for (String arg : args) {
             if (arg.startsWith("--seconds=")) {
                 seconds = Double.parseDouble(arg.substring(10));
@@ -41,8 +51,19 @@ public final class BenchClient {
                 warmupHandshakes = Integer.parseInt(arg.substring(20));
             } else if (arg.startsWith("--handshakes=")) {
                 handshakes = Integer.parseInt(arg.substring(13));
+            } else if (arg.startsWith("--saturation-seconds=")) {
+                saturationSeconds = Double.parseDouble(arg.substring(21));
+            } else if (arg.startsWith("--saturation-clients=")) {
+                saturationClients = Integer.parseInt(arg.substring(21));
+            } else if (arg.startsWith("--storm=")) {
+                storm = Integer.parseInt(arg.substring(8));
+            } else if (arg.startsWith("--storm-targets=")) {
+                stormTargets = List.of(arg.substring(16).split(","));
+            } else if (arg.equals("--no-streams")) {
+                streams = false;
             } else {
-                String[] nameRest = arg.split("=");
+                boolean only = arg.startsWith("+");
+                String[] nameRest = (only ? arg.substring(1) : arg).split("=");
                 String[] portPids = nameRest[1].split(":");
                 List<Long> pids = new ArrayList<>();
                 if (portPids.length > 1) {
@@ -50,9 +71,19 @@ public final class BenchClient {
                         pids.add(Long.parseLong(pid));
                     }
                 }
-                targets.add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
+                (only ? setupOnly : targets).add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
             }
         }
+        if (streams) {
+            streamsAndHandshakes(targets, seconds, rounds, handshakes, warmupHandshakes);
+        }
+        List<Target> all = new ArrayList<>(targets);
+        all.addAll(setupOnly);
+        connectionSetup(all, saturationSeconds, saturationClients, warmupHandshakes, storm, stormTargets);
+    }
+
+    private static void streamsAndHandshakes(List<Target> targets, double seconds, int rounds, int handshakes, int warmupHandshakes)
+            throws IOException {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerMessage = new LinkedHashMap<>();
         Map<String, List<Double>> rawRates = new LinkedHashMap<>();
@@ -112,6 +143,34 @@ public final class BenchClient {
         }
         System.out.printf("(medians of %d interleaved rounds; %.0f s streams on one connection; %d sequential handshakes per round)%n",
                 rounds, seconds, handshakes);
+    }
+
+    /** Saturation for every target, then the reconnect storm through {@code stormTargets}. */
+    private static void connectionSetup(List<Target> targets, double seconds, int clients, int warmupHandshakes, int storm,
+            List<String> stormTargets) throws Exception {
+        System.out.printf("%n%-10s | %13s | %13s | %8s%n", "target", "handshakes/s", "CPU/handshake", "failures");
+        for (Target target : targets) {
+            handshakes(target, warmupHandshakes / 4); // the same JIT state as above for the instances measured only here
+            long before = cpuTicks(target.pids());
+            ConnectionLoad.Saturation result = ConnectionLoad.saturate(target.port(), clients, seconds);
+            long ticks = cpuTicks(target.pids()) - before;
+            String cpu = target.pids().isEmpty() ? "-" : String.format("%.3f ms", ticks * 10.0 / result.handshakes());
+            System.out.printf("%-10s | %,13.0f | %13s | %8d%n", target.name(), result.handshakes() / seconds, cpu, result.failures());
+        }
+        System.out.printf("(%d clients, each connecting, upgrading and closing as fast as it can, for %.0f s)%n", clients, seconds);
+        if (stormTargets.isEmpty()) {
+            return;
+        }
+        System.out.printf("%n%-10s | %8s | %8s | %s%n", "storm", "open", "failed", "seconds until the last 101");
+        for (Target target : targets) {
+            if (!stormTargets.contains(target.name())) {
+                continue;
+            }
+            ConnectionLoad.Storm result = ConnectionLoad.storm(target.port(), storm, 60);
+            System.out.printf("%-10s | %,8d | %,8d | %.3f%n", target.name(), result.opened(), result.failed(), result.seconds());
+            Thread.sleep(3000); // let the closes of this storm settle before the next
+        }
+        System.out.printf("(%,d WebSocket connections opened at once from one thread and held until all are answered)%n", storm);
     }
 
     /** One stream run: records messages/s and the proxy's CPU per message; returns the messages counted. */

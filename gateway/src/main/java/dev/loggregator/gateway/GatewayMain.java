@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar gateway.jar --manifest FILE}: runs the gateway of a deployment manifest until
- * SIGTERM, then drains. A bad manifest or command line is one line on stderr and exit status 2
+ * SIGTERM, or until a new gateway process takes its listening sockets over (a reload), then
+ * drains and exits 0. A bad manifest or command line is one line on stderr and exit status 2
  * (conventions: {@link ServerCommandLine}).
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,7 +24,7 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "the deployment manifest (YAML)")
     private Path manifestFile;
 
-    /** Set once the gateway runs: it serves on its own threads until SIGTERM, main just returns. */
+    /** Set once the gateway runs: it serves on its own threads; main waits until it has stopped. */
     private Gateway gateway;
 
     private GatewayMain() {
@@ -35,6 +36,9 @@ public final class GatewayMain implements Callable<Integer> {
         if (command.gateway == null) {
             System.exit(status);
         }
+        // After a hand-over the gateway drains and stops on its own; after SIGTERM the shutdown hook exits first.
+        command.gateway.awaitStopped();
+        System.exit(ExitStatus.OK);
     }
 
     /** A {@link ManifestException} is exit status 2, any other exception "gateway: cannot start: ..." and 1 ({@link ServerCommandLine}). */
@@ -47,7 +51,9 @@ public final class GatewayMain implements Callable<Integer> {
         Gateway started = Gateway.start(manifest, manifestFile);
         Logger log = LoggerFactory.getLogger(GatewayMain.class);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("SIGTERM: draining");
+            if (started.running()) {
+                log.info("SIGTERM: draining");
+            }
             started.drainAndStop();
             // A JVM ended by a signal exits 143 even after a clean drain; the drain is the clean stop.
             Runtime.getRuntime().halt(ExitStatus.OK);

@@ -22,7 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The real process: health, SIGTERM drain (stop accepting, keep tunnels until the deadline), exit 0, bad manifests. */
+/** The real process: health, SIGTERM drain (stop accepting, keep tunnels until the deadline, then 1001), exit 0, bad manifests. */
 class DrainTest {
 
     @Test
@@ -56,6 +56,7 @@ class DrainTest {
                 assertTrue(System.nanoTime() - termAt < Duration.ofSeconds(15).toNanos() || !stream.isOpen());
 
                 await().atMost(Duration.ofSeconds(30)).until(() -> !stream.isOpen());
+                assertEquals(1001, stream.closeCode, "at the deadline the tunnel ends with a Close frame (going away)");
                 assertTrue(gateway.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
                 assertEquals(0, gateway.process().exitValue(), gateway.output());
                 assertTrue(gateway.output().contains("tunnel 127.0.0.1"), "the tunnel got its access-log line");

@@ -19,8 +19,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-/** Answers the health port's requests: {@code /health}, {@code /metrics} (any query the Prometheus exporter takes), else 404. */
+/**
+ * Answers the health port's requests: {@code /health}, {@code /metrics} (any query the Prometheus
+ * exporter takes), else 404. Health answers name the answering process in {@code X-Process-Id}:
+ * while a new gateway takes the port over from the old one, the launcher must know whose health it saw.
+ */
 final class HealthRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
     private final PrometheusScrapeHandler scrapes;
     private final Supplier<HealthStatus> status;
 
@@ -59,6 +64,7 @@ final class HealthRequests extends SimpleChannelInboundHandler<FullHttpRequest> 
                 status == HealthStatus.UP ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 Unpooled.copiedBuffer("{\"status\":\"" + status + "\"}", StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().set("X-Process-Id", PID);
         return response;
     }
 

@@ -1,5 +1,6 @@
 package dev.loggregator.manifest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,8 @@ public record GatewaySection(
         Integer reloadIntervalMs,
         Integer threads,
         String transport,
-        Integer preconnect) {
+        Integer preconnect,
+        String handoverSocket) {
 
     public static final String ROUND_ROBIN = "round_robin";
     public static final String LEAST_CONNECTIONS = "least_connections";
@@ -52,10 +54,14 @@ public record GatewaySection(
         threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         transport = transport == null ? "auto" : transport;
         preconnect = preconnect == null ? 1 : preconnect;
+        handoverSocket = handoverSocket == null ? "" : handoverSocket;
     }
 
+    /** {@code handover_socket: none}: no listener hand-over (a restart then refuses connections while no process listens). */
+    public static final String NO_HANDOVER = "none";
+
     static GatewaySection defaults() {
-        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewaySection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     void validate() {
@@ -88,6 +94,10 @@ public record GatewaySection(
             throw new InvalidManifestValue("gateway.request_id_header", "must be a header name, got '" + requestIdHeader + "'");
         }
         gzip.validate();
+        // sockaddr_un holds 108 bytes with the terminating NUL.
+        if (handoverSocket.getBytes(StandardCharsets.UTF_8).length > 107) {
+            throw new InvalidManifestValue("gateway.handover_socket", "must be a Unix socket path of at most 107 bytes");
+        }
     }
 
     /**
@@ -207,7 +217,8 @@ public record GatewaySection(
             Integer clientIdleMs,
             Integer backendIdleMs,
             Integer proxyProtocolHeaderMs,
-            Integer httpRequestMs) {
+            Integer httpRequestMs,
+            Integer websocketCloseMs) {
 
         public Timeouts {
             connectMs = connectMs == null ? 5_000 : connectMs;
@@ -218,10 +229,11 @@ public record GatewaySection(
             backendIdleMs = backendIdleMs == null ? 60_000 : backendIdleMs;
             proxyProtocolHeaderMs = proxyProtocolHeaderMs == null ? 5_000 : proxyProtocolHeaderMs;
             httpRequestMs = httpRequestMs == null ? 10_000 : httpRequestMs;
+            websocketCloseMs = websocketCloseMs == null ? 2_000 : websocketCloseMs;
         }
 
         static Timeouts defaults() {
-            return new Timeouts(null, null, null, null, null, null, null, null);
+            return new Timeouts(null, null, null, null, null, null, null, null, null);
         }
 
         void validate() {
@@ -233,6 +245,7 @@ public record GatewaySection(
             InvalidManifestValue.requirePositive("gateway.timeouts.backend_idle_ms", backendIdleMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.proxy_protocol_header_ms", proxyProtocolHeaderMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.http_request_ms", httpRequestMs);
+            InvalidManifestValue.requirePositive("gateway.timeouts.websocket_close_ms", websocketCloseMs);
         }
     }
 

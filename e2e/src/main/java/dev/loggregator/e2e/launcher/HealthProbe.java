@@ -32,4 +32,22 @@ public final class HealthProbe {
     public static boolean healthy(URI health) {
         return status(health) == 200;
     }
+
+    /**
+     * 200 from process {@code pid} itself ({@code X-Process-Id}): while a new gateway takes the
+     * admin port over, the old one may still be the one that answers.
+     */
+    public static boolean healthyAs(URI health, long pid) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpResponse<Void> response = CLIENT.send(request, HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200
+                    && response.headers().firstValue("X-Process-Id").orElse("").equals(Long.toString(pid));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

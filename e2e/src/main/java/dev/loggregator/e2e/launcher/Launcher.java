@@ -58,6 +58,10 @@ public final class Launcher {
         return runDirectory;
     }
 
+    Options options() {
+        return options;
+    }
+
     /** Kinds of the plan whose module is not in this checkout yet (they are reported and skipped). */
     public Set<ComponentKind> unavailable(DeploymentPlan plan) {
         return plan.components().stream().map(ComponentSpec::kind)

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "loggregator", mixinStandardHelpOptions = true,
         description = "Runs a Loggregator deployment on this machine: every component as its own JVM.",
         subcommands = {LoggregatorCommand.Up.class, LoggregatorCommand.Down.class, LoggregatorCommand.Status.class,
-                LoggregatorCommand.Env.class})
+                LoggregatorCommand.Env.class, LoggregatorCommand.Reload.class})
 public final class LoggregatorCommand implements Callable<Integer> {
     static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx1g -XX:+UseG1GC";
 
@@ -183,6 +183,32 @@ public final class LoggregatorCommand implements Callable<Integer> {
         public Integer call() {
             parent.launcher(false, System.out).down();
             return 0;
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = "Replace the running gateway (new jar, current manifest) without refusing a connection: start a new"
+                    + " gateway process, which takes the listening sockets over, wait for its /health, then SIGTERM the old one"
+                    + " (it drains its tunnels and closes them with 1001).")
+    static final class Reload implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        LoggregatorCommand parent;
+
+        @Option(names = "--no-build", description = "do not rebuild the gateway jar when its sources changed")
+        boolean noBuild;
+
+        @Override
+        public Integer call() {
+            try {
+                new GatewayReload(parent.launcher(!noBuild, System.out), System.out).run();
+                return 0;
+            } catch (ManifestException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            } catch (LaunchException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.loggregator.gateway.http;
 
+import dev.loggregator.gateway.DrainDeadlineEvent;
 import dev.loggregator.gateway.DrainEvent;
 import dev.loggregator.gateway.GatewayContext;
 import dev.loggregator.gateway.proxyprotocol.ClientAddress;
@@ -44,6 +45,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive = true;
     private boolean closeWhenIdle;
     private boolean inTunnel;
+    /** A request has come on this connection (it is not one that was accepted a moment ago). */
+    private boolean used;
     private long idleSinceNanos = System.nanoTime();
     private boolean answeredOne;
     private ScheduledFuture<?> idleCheck;
@@ -118,6 +121,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest request) {
+        used = true;
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             Throwable cause = result.cause();
@@ -255,10 +259,15 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (evt instanceof DrainEvent) {
+            // An idle keep-alive connection closes now. One accepted a moment ago gets its first
+            // request answered (with Connection: close): its client dialled a gateway that was
+            // still accepting (during a hand-over, both processes accept for a moment).
             closeWhenIdle = true;
-            if (exchange == null) {
+            if (exchange == null && used) {
                 ctx.close();
             }
+        } else if (evt instanceof DrainDeadlineEvent) {
+            ctx.close();
         }
         ReferenceCountUtil.release(evt);
     }

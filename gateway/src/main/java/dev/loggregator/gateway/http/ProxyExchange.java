@@ -450,7 +450,7 @@ final class ProxyExchange {
                 gw.metrics(), clientDescription + " \"" + request.method() + " " + request.uri() + "\" host="
                         + request.headers().get(HttpHeaderNames.HOST) + " route=" + route.name() + " request_id=" + requestId
                         + " handshake_ms=" + TimeUnit.NANOSECONDS.toMillis(responseHeadNanos - startNanos),
-                gw.settings().timeouts().tunnelIdleMs(), gw.settings().timeouts().halfCloseMs());
+                gw.settings().timeouts(), "websocket".equalsIgnoreCase(upgradeTo));
         // Order matters so bytes buffered behind the handshake on either side reach the other side
         // raw: the client's HTTP stages but its decoder, then the backend's (its decoder hands over
         // what followed the 101), then the client's decoder (what the client sent after its request).

@@ -136,8 +136,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         early.clear();
         Channel client = ctx.channel();
         Tunnel tunnel = Tunnel.install(client, backendChannel, backend, gw.metrics(),
-                "tcp " + ClientAddress.describe(client) + " port=" + listenerPort, gw.settings().timeouts().tunnelIdleMs(),
-                gw.settings().timeouts().halfCloseMs());
+                "tcp " + ClientAddress.describe(client) + " port=" + listenerPort, gw.settings().timeouts(), false);
         ctx.pipeline().remove(this);
         tunnel.start();
     }

@@ -2,14 +2,19 @@ package dev.loggregator.gateway.tunnel;
 
 import dev.loggregator.gateway.admin.GatewayMetrics;
 import dev.loggregator.gateway.routing.Backend;
+import dev.loggregator.manifest.GatewaySection;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * handshake's 101 and for TCP-mode listeners. Both channels share one event loop, so the state
  * here is touched by one thread. No request timeout applies; the tunnel closes when either side
  * closes, after {@code tunnel_idle_ms} without a byte either way, or {@code half_close_ms} after
- * one side finished sending (its FIN is passed on to the other side first).
+ * one side finished sending (its FIN is passed on to the other side first). A WebSocket tunnel is
+ * followed frame by frame ({@link FrameBoundaries}) so that a draining gateway can end it at its
+ * deadline with a Close frame both ways ({@link GoingAway}) rather than a cut connection.
  */
 public final class Tunnel {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
@@ -34,6 +41,11 @@ public final class Tunnel {
     private final String description;
     private final long idleNanos;
     private final long halfCloseMillis;
+    private final long closeHandshakeMillis;
+    /** What each side sent, frame by frame; null for TCP tunnels (their bytes mean nothing to the gateway). */
+    private final FrameBoundaries fromClientFrames;
+    private final FrameBoundaries fromBackendFrames;
+    private GoingAway goingAway;
     private final long startNanos = System.nanoTime();
     private long lastActivityNanos = startNanos;
     private long fromClient;
@@ -46,26 +58,30 @@ public final class Tunnel {
     private ScheduledFuture<?> halfCloseTimer;
 
     private Tunnel(Channel client, Channel backendChannel, Backend backend, GatewayMetrics metrics, String description,
-            long idleMillis, long halfCloseMillis) {
+            GatewaySection.Timeouts timeouts, boolean webSocket) {
         this.client = client;
         this.backendChannel = backendChannel;
         this.backend = backend;
         this.metrics = metrics;
         this.description = description;
-        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
-        this.halfCloseMillis = halfCloseMillis;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(timeouts.tunnelIdleMs());
+        this.halfCloseMillis = timeouts.halfCloseMs();
+        this.closeHandshakeMillis = timeouts.websocketCloseMs();
+        this.fromClientFrames = webSocket ? new FrameBoundaries() : null;
+        this.fromBackendFrames = webSocket ? new FrameBoundaries() : null;
     }
 
     /**
      * Adds the relay stage at the end of both pipelines; the caller removes the stages that came
      * before (codecs) afterwards, and calls {@link #start()}. {@code backend} has already been
-     * counted as one connection and is released when the tunnel closes.
+     * counted as one connection and is released when the tunnel closes. {@code webSocket}: the
+     * bytes both ways are WebSocket frames (after a 101 to {@code Upgrade: websocket}).
      */
     public static Tunnel install(Channel client, Channel backendChannel, Backend backend, GatewayMetrics metrics,
-            String description, long idleMillis, long halfCloseMillis) {
-        Tunnel tunnel = new Tunnel(client, backendChannel, backend, metrics, description, idleMillis, halfCloseMillis);
-        client.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, backendChannel, true));
-        backendChannel.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, client, false));
+            String description, GatewaySection.Timeouts timeouts, boolean webSocket) {
+        Tunnel tunnel = new Tunnel(client, backendChannel, backend, metrics, description, timeouts, webSocket);
+        client.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, backendChannel, true, tunnel.fromClientFrames));
+        backendChannel.pipeline().addLast("tunnel", new TunnelRelayHandler(tunnel, client, false, tunnel.fromBackendFrames));
         metrics.tunnelOpened();
         // The first side to close decides the reason; its peer is closed (after a last flush) with it.
         client.closeFuture().addListener(f -> tunnel.closed(true));
@@ -118,8 +134,46 @@ public final class Tunnel {
         }
     }
 
+    /**
+     * The drain deadline: a WebSocket tunnel gets a Close (1001) frame both ways, each at the end of
+     * the frame in flight, and {@code websocket_close_ms} for the close handshake; a TCP tunnel,
+     * one already half closed or one whose framing was lost is closed at once.
+     */
+    void goAway() {
+        if (closed || goingAway != null) {
+            return;
+        }
+        if (fromClientFrames == null || fromClientFrames.lost() || fromBackendFrames.lost() || clientInputDone || backendInputDone) {
+            close("drain_deadline");
+            return;
+        }
+        goingAway = new GoingAway(this, client, backendChannel, fromClientFrames, fromBackendFrames);
+        client.eventLoop().schedule(() -> close("close_handshake_timeout"), closeHandshakeMillis, TimeUnit.MILLISECONDS);
+        goingAway.start();
+        client.config().setAutoRead(true);
+        backendChannel.config().setAutoRead(true);
+    }
+
+    boolean goingAway() {
+        return goingAway != null;
+    }
+
+    /** A read from one side after {@link #goAway()}: relayed up to the end of its frame, the rest only watched for a Close. */
+    void readWhileGoingAway(boolean clientSide, ByteBuf buf) {
+        goingAway.read(clientSide, buf);
+    }
+
     /** One side sent FIN: pass it on once what it sent is flushed; close both if the other side is done too. */
     void inputShutdown(boolean clientSide) {
+        if (goingAway != null) {
+            // One side ended its close handshake (or gave up on it). The other keeps its time to
+            // answer our Close: cut now, its connection would be reset with that Close maybe unread.
+            FrameBoundaries other = clientSide ? fromBackendFrames : fromClientFrames;
+            if (other.closeSeen() || other.lost()) {
+                close("drain_deadline");
+            }
+            return;
+        }
         if (clientSide) {
             clientInputDone = true;
         } else {
@@ -132,7 +186,7 @@ public final class Tunnel {
         Channel peer = clientSide ? backendChannel : client;
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (peer instanceof SocketChannel socket && socket.isActive()) {
-                socket.shutdownOutput();
+                shutdownOutput(socket);
                 // The peer's own FIN now ends the tunnel: Netty may then close that channel at
                 // once instead of shutting down the input of a socket that is already closed both
                 // ways (a failed system call and an exception with a stack trace per tunnel).
@@ -141,6 +195,23 @@ public final class Tunnel {
         });
         if (halfCloseTimer == null) {
             halfCloseTimer = client.eventLoop().schedule(() -> close("half_close_timeout"), halfCloseMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Sends FIN. On epoll the socket is shut down directly: everything was flushed already, and
+     * Netty's {@code shutdownOutput()} builds an exception with its stack trace every time (to fail
+     * writes that cannot be queued here), a cost paid per tunnel.
+     */
+    private static void shutdownOutput(SocketChannel channel) {
+        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+            } catch (IOException e) {
+                channel.close();
+            }
+        } else {
+            channel.shutdownOutput();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.loggregator.gateway.tunnel;
 
+import dev.loggregator.gateway.DrainDeadlineEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,17 +12,20 @@ import io.netty.util.ReferenceCountUtil;
  * One direction of a {@link Tunnel}: whatever this channel reads is written to the peer, flushed
  * once per read batch (a flush is a system call), and reading stops while the peer's outbound
  * buffer is above its high-water mark, so a slow reader on one side never makes the gateway
- * buffer without bound.
+ * buffer without bound. In a WebSocket tunnel each read is followed frame by frame on its way.
  */
 final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     private final Tunnel tunnel;
     private final Channel peer;
     private final boolean clientSide;
+    /** What this side sends, frame by frame (WebSocket tunnels), else null. */
+    private final FrameBoundaries frames;
 
-    TunnelRelayHandler(Tunnel tunnel, Channel peer, boolean clientSide) {
+    TunnelRelayHandler(Tunnel tunnel, Channel peer, boolean clientSide, FrameBoundaries frames) {
         this.tunnel = tunnel;
         this.peer = peer;
         this.clientSide = clientSide;
+        this.frames = frames;
     }
 
     @Override
@@ -32,6 +36,13 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         tunnel.read(clientSide, buf.readableBytes());
+        if (frames != null) {
+            if (tunnel.goingAway()) {
+                tunnel.readWhileGoingAway(clientSide, buf);
+                return;
+            }
+            frames.scan(buf);
+        }
         peer.write(buf, peer.voidPromise());
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -55,6 +66,8 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             tunnel.inputShutdown(clientSide);
+        } else if (evt instanceof DrainDeadlineEvent) {
+            tunnel.goAway();
         }
         ReferenceCountUtil.release(evt);
     }

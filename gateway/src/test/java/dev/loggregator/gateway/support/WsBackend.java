@@ -22,6 +22,8 @@ public final class WsBackend extends WebSocketServer implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     public final ConcurrentLinkedQueue<Map<String, String>> handshakes = new ConcurrentLinkedQueue<>();
     public final AtomicInteger opened = new AtomicInteger();
+    /** The close code of every connection that ended, as this server saw it. */
+    public final ConcurrentLinkedQueue<Integer> closeCodes = new ConcurrentLinkedQueue<>();
 
     public WsBackend(String name) {
         super(new InetSocketAddress("127.0.0.1", 0));
@@ -66,6 +68,7 @@ public final class WsBackend extends WebSocketServer implements AutoCloseable {
 
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        closeCodes.add(code);
     }
 
     @Override
