@@ -86,9 +86,11 @@ public record DopplerSection(
      * Per-app log-rate limits, as Cloud Foundry's {@code log_rate_limit_in_bytes_per_second}: each instance
      * of an app may emit this many bytes of its own log output per second (a token bucket whose burst is
      * one second's worth); -1 is unlimited, 0 drops every log. {@code apps} overrides the default per app
-     * GUID (source id); at most {@code maxInstances} instances are tracked at once.
+     * GUID (source id); at most {@code maxInstances} instances are tracked at once, and the logs dropped are
+     * counted per app for at most {@code maxCountedApps} apps (the rest together).
      */
-    public record LogRateLimit(Long defaultBytesPerSecond, Map<String, Long> apps, Integer maxInstances) {
+    public record LogRateLimit(Long defaultBytesPerSecond, Map<String, Long> apps, Integer maxInstances,
+                               Integer maxCountedApps) {
         public static final long UNLIMITED = -1;
         /** 1 TB/s: far above anything a log stream reaches, and safe for the bucket's 64-bit arithmetic. */
         public static final long MAX_BYTES_PER_SECOND = 1_000_000_000_000L;
@@ -98,10 +100,11 @@ public record DopplerSection(
             // a null value is kept for validate() to name; Map.copyOf would throw on it
             apps = apps == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(apps));
             maxInstances = maxInstances == null ? 100_000 : maxInstances;
+            maxCountedApps = maxCountedApps == null ? 1_000 : maxCountedApps;
         }
 
         static LogRateLimit defaults() {
-            return new LogRateLimit(null, null, null);
+            return new LogRateLimit(null, null, null, null);
         }
 
         /** Whether any app has a limit: when not, nothing is tracked or checked. */
@@ -118,6 +121,7 @@ public record DopplerSection(
                 requireLimit("doppler.log_rate_limit.apps." + app, limit);
             });
             InvalidManifestValue.requirePositive("doppler.log_rate_limit.max_instances", maxInstances);
+            InvalidManifestValue.requirePositive("doppler.log_rate_limit.max_counted_apps", maxCountedApps);
         }
 
         private static void requireLimit(String key, Long limit) {

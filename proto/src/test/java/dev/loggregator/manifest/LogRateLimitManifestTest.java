@@ -27,6 +27,7 @@ class LogRateLimitManifestTest {
         assertEquals(-1, limits.defaultBytesPerSecond());
         assertEquals(Map.of(), limits.apps());
         assertEquals(100_000, limits.maxInstances());
+        assertEquals(1_000, limits.maxCountedApps());
         assertFalse(limits.any());
     }
 
@@ -34,10 +35,12 @@ class LogRateLimitManifestTest {
     void aDefaultAndPerAppOverridesByGuid() {
         DopplerSection.LogRateLimit limits = parse("    default_bytes_per_second: 4096\n"
                 + "    max_instances: 500\n"
+                + "    max_counted_apps: 20\n"
                 + "    apps:\n      " + APP + ": 1024\n      other-source: -1\n      silenced: 0\n");
         assertEquals(4096, limits.defaultBytesPerSecond());
         assertEquals(Map.of(APP, 1024L, "other-source", -1L, "silenced", 0L), limits.apps());
         assertEquals(500, limits.maxInstances());
+        assertEquals(20, limits.maxCountedApps());
         assertTrue(limits.any());
         assertTrue(parse("    apps: {" + APP + ": 10}\n").any(), "one app limited is enough");
         assertFalse(parse("    apps: {" + APP + ": -1}\n").any(), "an override to unlimited limits nobody");
@@ -58,6 +61,8 @@ class LogRateLimitManifestTest {
         assertTrue(units.contains("doppler.log_rate_limit.apps"), units);
         String instances = error("    max_instances: 0\n");
         assertTrue(instances.contains("'doppler.log_rate_limit.max_instances'"), instances);
+        String counted = error("    max_counted_apps: -1\n");
+        assertTrue(counted.contains("'doppler.log_rate_limit.max_counted_apps'"), counted);
         String unknown = error("    default: 5\n");
         assertTrue(unknown.contains("unknown key 'doppler.log_rate_limit.default'"), unknown);
     }

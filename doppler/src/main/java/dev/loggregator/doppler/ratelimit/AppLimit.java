@@ -6,17 +6,15 @@ import io.github.bucket4j.BucketListener;
 import io.github.bucket4j.MathType;
 import io.github.bucket4j.local.ThreadUnsafeBucket;
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One limit in bytes per second (the default, or an app's own), with the one bucket configuration all
  * its instances share: capacity and refill both the limit, refilled continuously, as the executor's
- * {@code rate.NewLimiter(limit, limit)}. Counts the logs it dropped.
+ * {@code rate.NewLimiter(limit, limit)}.
  */
 final class AppLimit {
     private final long bytesPerSecond;
     private final BucketConfiguration bucket;
-    private final LongAdder dropped = new LongAdder();
 
     AppLimit(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
@@ -41,13 +39,5 @@ final class AppLimit {
      */
     ThreadUnsafeBucket newBucket(RouterClock clock) {
         return new ThreadUnsafeBucket(bucket, MathType.INTEGER_64_BITS, clock, BucketListener.NOPE);
-    }
-
-    void countDrop() {
-        dropped.increment();
-    }
-
-    long dropped() {
-        return dropped.sum();
     }
 }

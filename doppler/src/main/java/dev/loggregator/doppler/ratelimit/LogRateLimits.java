@@ -42,6 +42,7 @@ public final class LogRateLimits {
     private final LinkedHashMap<InstanceKey, Instance> instances;
     private final LongAdder exceeded = new LongAdder();
     private final LongAdder evicted = new LongAdder();
+    private final DroppedByApp droppedByApp;
     private volatile int tracked;
     private boolean clockStarted;
     private long nextSweep;
@@ -62,6 +63,7 @@ public final class LogRateLimits {
         this.defaultLimit = new AppLimit(config.defaultBytesPerSecond());
         config.apps().forEach((app, limit) -> byApp.put(app, new AppLimit(limit)));
         this.maxInstances = config.maxInstances();
+        this.droppedByApp = new DroppedByApp(config.maxCountedApps());
         this.metrics = metrics;
         this.instances = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -94,7 +96,7 @@ public final class LogRateLimits {
             return true;
         }
         if (limit.bytesPerSecond() == 0) {
-            return drop(limit);
+            return drop(app);
         }
         clock.set(nowNanos);
         if (!clockStarted) {
@@ -111,7 +113,7 @@ public final class LogRateLimits {
         }
         instance.lastSeen = nowNanos;
         if (nowNanos - instance.penaltyEnds < 0) {
-            return drop(limit);
+            return drop(app);
         }
         // an empty line costs nothing (Bucket4j takes no zero-token request; x/time/rate allows it)
         if (bytes == 0 || instance.bucket.tryConsume(bytes)) {
@@ -120,11 +122,11 @@ public final class LogRateLimits {
         instance.penaltyEnds = nowNanos + PENALTY_NANOS;
         exceeded.increment();
         notices.accept(LogRateLimitNotice.of(envelope, limit.bytesPerSecond(), System.currentTimeMillis() * 1_000_000L));
-        return drop(limit);
+        return drop(app);
     }
 
-    private boolean drop(AppLimit limit) {
-        limit.countDrop();
+    private boolean drop(String app) {
+        droppedByApp.increment(app);
         metrics.dropped().increment(DropReason.LOG_RATE_LIMIT);
         return false;
     }
@@ -158,10 +160,11 @@ public final class LogRateLimits {
         return evicted.sum();
     }
 
-    /** Logs dropped for each app that has its own limit in the manifest (a bounded set). */
+    /**
+     * Logs dropped per app, for at most {@code max_counted_apps} apps; those of any further apps together
+     * under {@value DroppedByApp#OTHER_APPS}.
+     */
     public Map<String, Long> droppedByApp() {
-        Map<String, Long> dropped = new LinkedHashMap<>();
-        byApp.forEach((app, limit) -> dropped.put(app, limit.dropped()));
-        return dropped;
+        return droppedByApp.snapshot();
     }
 }

@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<Integer> RATES = List.of(10_000, 50_000, 100_000, 200_000, 350_000, 500_000, 750_000, 1_000_000);
     private static final Duration SCENARIO_BUDGET = Duration.ofSeconds(110);
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory",
+    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,noisy",
             description = "which scenarios to run (default: ${DEFAULT-VALUE})")
     List<String> scenarios;
 
@@ -72,6 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (LoopbackDeployment deployment = LoopbackDeployment.in(runDir).buildIfNeeded()
                 .jvmArgs(List.of(javaOpts.trim().split("\\s+")))
                 .dopplers(1).trafficControllers(2).gatewayWithTls()
+                .doppler(NoisyNeighbourScenario.dopplerManifest())
                 .start()) {
             SSLContext tls = DevCertificate.trusting(deployment.certificate());
             Thread.sleep(3000);
@@ -89,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(throughput("3-through-gateway",
                         "as 1, with the firehose client reading through the gateway over wss:// (TLS)",
                         deployment, new LogEndpointClient(httpClient(tls), deployment.endpoint())));
+            }
+            if (scenarios.contains("noisy")) {
+                results.add(NoisyNeighbourScenario.run(deployment, direct, stepSeconds));
             }
             if (scenarios.contains("memory")) {
                 results.add(memoryScenario(deployment, idle, tls));
