@@ -1,5 +1,6 @@
 package dev.loggregator.doppler;
 
+import dev.loggregator.doppler.drains.SyslogDrains;
 import dev.loggregator.doppler.egress.EgressServer;
 import dev.loggregator.doppler.egress.InternalAddresses;
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
@@ -62,6 +63,7 @@ public final class Doppler {
     private final Router router;
     private final LogRateLimits logRateLimits; // null: no app has a limit
     private final EnvelopeIntake intake;
+    private final SyslogDrains drains;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("doppler-scheduler", true));
     private EventLoopGroup boss;
@@ -84,12 +86,14 @@ public final class Doppler {
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
+        this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+        this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
+                instance.host() + ":" + instance.wsPort());
         boolean fair = config.fairShareFactor() > 0;
         this.logRateLimits = config.logRateLimit().any() ? new LogRateLimits(config.logRateLimit(), metrics) : null;
         this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
                 fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
-                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, logRateLimits);
-        this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, drains, logRateLimits);
     }
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
@@ -104,6 +108,7 @@ public final class Doppler {
             health = new HealthServer(host, instance.healthPort(), metrics.registry(), () -> status);
         }
         registerGauges();
+        drains.start(metrics);
         router.start();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
         workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -119,7 +124,7 @@ public final class Doppler {
         InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
         InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
         egress = new EgressServer(internal, subscriptions, router, store, reads, metrics,
-                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle, secret);
+                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle, secret, drains::report);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
@@ -207,6 +212,7 @@ public final class Doppler {
                 udp.stop();
             }
             router.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+            drains.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
             if (egress != null) {
                 egress.stopAccepting();
                 egress.closeLinks(DRAIN_SECONDS, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.loggregator.cli;
 
+import dev.loggregator.cli.command.DrainsCommand;
 import dev.loggregator.cli.command.EmitCommand;
 import dev.loggregator.cli.command.FirehoseCommand;
 import dev.loggregator.cli.command.LoginCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             RecentCommand.class,
             MetricsCommand.class,
+            DrainsCommand.class,
             FirehoseCommand.class,
             EmitCommand.class,
             AutoComplete.GenerateCompletion.class

@@ -23,7 +23,8 @@ public record DopplerSection(
         Integer replayBufferSize,
         Integer replaySeconds,
         Double fairShareFactor,
-        LogRateLimit logRateLimit) {
+        LogRateLimit logRateLimit,
+        SyslogDrainsSection syslogDrains) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -42,10 +43,11 @@ public record DopplerSection(
         replaySeconds = replaySeconds == null ? 30 : replaySeconds;
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
         logRateLimit = logRateLimit == null ? LogRateLimit.defaults() : logRateLimit;
+        syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -79,6 +81,7 @@ public record DopplerSection(
         if (fairShareFactor != 0 && fairShareFactor < 1) {
             throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
         }
+        syslogDrains.validate("doppler.syslog_drains");
         logRateLimit.validate();
     }
 

@@ -14,7 +14,8 @@ public record TrafficControllerSection(
         TlsFiles tls,
         V2 v2,
         Ui ui,
-        Limits limits) {
+        Limits limits,
+        PromQL promql) {
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
@@ -31,10 +32,11 @@ public record TrafficControllerSection(
         v2 = v2 == null ? V2.defaults() : v2;
         ui = ui == null ? Ui.defaults() : ui;
         limits = limits == null ? Limits.defaults() : limits;
+        promql = promql == null ? PromQL.defaults() : promql;
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -64,6 +66,7 @@ public record TrafficControllerSection(
         v2.validate();
         ui.validate();
         limits.validate();
+        promql.validate();
     }
 
     /**
@@ -142,6 +145,30 @@ public record TrafficControllerSection(
         public Login {
             clientId = clientId == null ? "cf" : clientId;
             clientSecret = clientSecret == null ? "" : clientSecret;
+        }
+    }
+
+    /**
+     * Log Cache's PromQL API ({@code /api/v1/query}, {@code /api/v1/query_range}, gRPC {@code PromQLQuerier}):
+     * off answers the HTTP paths 501 as Log Cache's {@code PROMQL_UNIMPLEMENTED}; the most samples one query
+     * may load; how long one query may take.
+     */
+    public record PromQL(Boolean enabled, Long maxSamples, Integer queryTimeoutSeconds) {
+        public PromQL {
+            enabled = enabled == null || enabled;
+            maxSamples = maxSamples == null ? 5_000_000L : maxSamples;
+            queryTimeoutSeconds = queryTimeoutSeconds == null ? 10 : queryTimeoutSeconds;
+        }
+
+        static PromQL defaults() {
+            return new PromQL(null, null, null);
+        }
+
+        void validate() {
+            if (maxSamples <= 0) {
+                throw new InvalidManifestValue("traffic_controller.promql.max_samples", "must be positive");
+            }
+            InvalidManifestValue.requirePositive("traffic_controller.promql.query_timeout_seconds", queryTimeoutSeconds);
         }
     }
 

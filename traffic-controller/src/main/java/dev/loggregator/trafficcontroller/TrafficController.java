@@ -16,6 +16,9 @@ import dev.loggregator.trafficcontroller.logcache.LogCacheAccess;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
 import dev.loggregator.trafficcontroller.logcache.LogCacheQueries;
 import dev.loggregator.trafficcontroller.auth.ClaimRules;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLEndpoint;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLGrpcService;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLQueries;
 import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
@@ -77,6 +80,7 @@ public final class TrafficController implements AutoCloseable {
     private SelfMetricsEmitter selfMetrics;
     private GrpcApiServer grpcApi;
     private ExecutorService grpcDrains;
+    private PromQLQueries promql;
 
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
@@ -121,7 +125,11 @@ public final class TrafficController implements AutoCloseable {
         metrics.clientConnections(connectionLimits::total);
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
         LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
-        LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
+        TrafficControllerSection.PromQL promqlSettings = section.promql();
+        promql = new PromQLQueries(directory, http, promqlSettings.maxSamples(),
+                Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
+        LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics,
+                new PromQLEndpoint(promqlSettings.enabled(), auth.disableAccessControl(), logCacheAccess, promql));
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
                 queries, metrics, settings, v2, logCache, manifest.properties().systemDomain(),
                 new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()),
@@ -135,9 +143,10 @@ public final class TrafficController implements AutoCloseable {
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
                     List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(),
                                     section.v2().maxGrpcStreams()).definition(),
-                            new LogCacheGrpcService(logCacheQueries).bindService()));
+                            new LogCacheGrpcService(logCacheQueries).bindService(),
+                            new PromQLGrpcService(promql).bindService()));
             grpcApi.start();
-            LOG.info("Traffic Controller {} serving loggregator.v2.Egress and logcache.v1 on {}:{}{}", index,
+            LOG.info("Traffic Controller {} serving loggregator.v2.Egress, logcache.v1.Egress and PromQLQuerier on {}:{}{}", index,
                     instance.host(), grpcApi.port(), grpcTls.configured() ? " (TLS)" : "");
         }
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
@@ -248,6 +257,9 @@ public final class TrafficController implements AutoCloseable {
         }
         if (connector != null) {
             connector.close();
+        }
+        if (promql != null) {
+            promql.close();
         }
         api.close();
         scheduler.shutdownNow();

@@ -48,6 +48,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private static final Logger LOG = LoggerFactory.getLogger(EgressRequestHandler.class);
     private static final RateLimitedLog BAD_REQUEST_LOG = new RateLimitedLog(LOG);
     static final String BATCH_CONTENT_TYPE = "application/x-loggregator-batch";
+    /** The syslog drains in force on this Doppler and their state, as JSON ({@code ?app=ID} for one app). */
+    static final String DRAINS_PATH = "/drains";
     /** Frames from subscribers are pings and closes; nothing big is expected. */
     private static final int MAX_INBOUND_FRAME = 64 * 1024;
 
@@ -101,12 +103,21 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             subscribeMultiplexed(ctx, request);
         } else if (uri.rawPath().equals(LogCacheLink.READ_PATH) || uri.rawPath().equals(LogCacheLink.META_PATH)) {
             answerLogCache(ctx, request, uri, get);
+        } else if (uri.rawPath().equals(LogCacheLink.SERIES_PATH)) {
+            answerSeries(ctx, request, uri);
         } else if (uri.rawPath().equals(V2Subscription.PATH)) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
                 return;
             }
             subscribeV2(ctx, request, uri);
+        } else if (uri.rawPath().equals(DRAINS_PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            List<String> app = uri.parameters().get("app");
+            answerJson(ctx, request, context.drainReport().apply(app == null || app.isEmpty() ? null : app.get(0)));
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -276,6 +287,25 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         LogCacheRequests logCache = new LogCacheRequests(context.logCache());
         respond(ctx, request, uri.rawPath().equals(LogCacheLink.META_PATH) ? logCache.meta()
                 : logCache.read(ctx.alloc(), uri.parameters()));
+    }
+
+    private static void answerJson(ChannelHandlerContext ctx, FullHttpRequest request, byte[] json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(json));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        respond(ctx, request, response);
+    }
+
+    private void answerSeries(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+            return;
+        }
+        if (context.logCache() == null) {
+            badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "the Log Cache store is off (doppler.log_cache.enabled)");
+            return;
+        }
+        respond(ctx, request, new LogCacheRequests(context.logCache()).series(request.content()));
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

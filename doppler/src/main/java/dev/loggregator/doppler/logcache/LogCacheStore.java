@@ -29,6 +29,7 @@ public final class LogCacheStore {
     private final AtomicLong expiredByBudget = new AtomicLong();
     private final AtomicLong refusedSources = new AtomicLong();
     private final AtomicLong forgottenSources = new AtomicLong();
+    private final AtomicLong seriesRefusedOfForgotten = new AtomicLong();
 
     public LogCacheStore(int maxPerSource, long budgetBytes, int maxSources) {
         this.maxPerSource = maxPerSource;
@@ -62,7 +63,7 @@ public final class LogCacheStore {
                     continue; // the pruner dropped it just now: write into a new one
                 }
                 bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
-                        envelope.originalBytes(), nowNanos));
+                        envelope.originalBytes(), nowNanos, SourceSeries.holdsSamples(kind) ? envelope.v2() : null));
             }
             stored.incrementAndGet();
             return;
@@ -79,6 +80,33 @@ public final class LogCacheStore {
         synchronized (log) {
             return log.read(start, end, limit, descending, kindMask, filter);
         }
+    }
+
+    /** The source's log, for {@link SeriesReads} (which locks it); null for an unknown source. */
+    SourceLog source(String sourceId) {
+        return sources.get(sourceId);
+    }
+
+    /** PromQL metric series held over every source. */
+    public long seriesHeld() {
+        long count = 0;
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series() == null ? 0 : log.series().seriesCount();
+            }
+        }
+        return count;
+    }
+
+    /** Samples not kept for PromQL because their source held {@code maxPerSource} series. */
+    public long seriesRefused() {
+        long count = seriesRefusedOfForgotten.get();
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series() == null ? 0 : log.series().refused();
+            }
+        }
+        return count;
     }
 
     /** Per source: count, expired, oldest and newest timestamp, as Log Cache's Meta answers. */
@@ -154,6 +182,7 @@ public final class LogCacheStore {
             synchronized (log) {
                 log.forget();
                 bytesHeld.addAndGet(-log.bytesHeld());
+                seriesRefusedOfForgotten.addAndGet(log.series() == null ? 0 : log.series().refused());
             }
             forgottenSources.incrementAndGet();
         }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that takes envelopes from the ingress buffer, records them in the store and
- * offers them to subscriptions. Everything it calls is non-blocking, so its pace is set by CPU
+ * offers them to subscriptions and syslog drains. Everything it calls is non-blocking, so its pace is set by CPU
  * alone and a slow subscriber cannot hold it up.
  */
 public final class Router {
@@ -26,6 +26,7 @@ public final class Router {
     private final Subscriptions subscriptions;
     private final ReplayRing replay;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final EnvelopeSink drains;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG);
     private final Thread thread;
     private volatile boolean running = true;
@@ -40,7 +41,7 @@ public final class Router {
      */
     public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions,
                   int replayEnvelopes, long replaySeconds, FairShare fairShare, OverloadNotices overloadNotices,
-                  LogRateLimits logRateLimits) {
+                  EnvelopeSink drains, LogRateLimits logRateLimits) {
         this.logRateLimits = logRateLimits;
         this.fairShare = fairShare;
         this.overloadNotices = overloadNotices;
@@ -49,6 +50,7 @@ public final class Router {
         this.logCache = logCache;
         this.subscriptions = subscriptions;
         this.replay = new ReplayRing(replayEnvelopes, TimeUnit.SECONDS.toNanos(replaySeconds));
+        this.drains = drains;
         this.thread = new Thread(this::run, "doppler-router");
     }
 
@@ -105,6 +107,7 @@ public final class Router {
             logCache.add(envelope, now);
         }
         subscriptions.dispatch(envelope);
+        drains.accept(envelope);
     }
 
     /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */

@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<Integer> RATES = List.of(10_000, 50_000, 100_000, 200_000, 350_000, 500_000, 750_000, 1_000_000);
     private static final Duration SCENARIO_BUDGET = Duration.ofSeconds(110);
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,noisy",
+    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains,noisy",
             description = "which scenarios to run (default: ${DEFAULT-VALUE})")
     List<String> scenarios;
 
@@ -69,11 +69,17 @@ public final class BenchCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Map<String, Object> machine = Machine.describe();
         System.out.println("machine: " + machine);
-        try (LoopbackDeployment deployment = LoopbackDeployment.in(runDir).buildIfNeeded()
+        LoopbackDeployment.Builder builder = LoopbackDeployment.in(runDir).buildIfNeeded()
                 .jvmArgs(List.of(javaOpts.trim().split("\\s+")))
                 .dopplers(1).trafficControllers(2).gatewayWithTls()
-                .doppler(NoisyNeighbourScenario.dopplerManifest())
-                .start()) {
+                .doppler(NoisyNeighbourScenario.dopplerManifest());
+        // The drains scenario binds drains through a binding provider in this JVM, polled every second.
+        BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
+        if (bindings != null) {
+            builder.doppler("syslog_drains: {allow_loopback: true, binding_provider: {url: '" + bindings.url()
+                    + "', poll_interval_seconds: 1}}");
+        }
+        try (bindings; LoopbackDeployment deployment = builder.start()) {
             SSLContext tls = DevCertificate.trusting(deployment.certificate());
             Thread.sleep(3000);
             ResultTable idle = memory(deployment, "idle (after start)");
@@ -96,6 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (scenarios.contains("memory")) {
                 results.add(memoryScenario(deployment, idle, tls));
+            }
+            if (bindings != null) {
+                results.add(new DrainScenario(deployment, bindings, direct, stepSeconds).run());
             }
         }
         for (ResultTable table : results) {

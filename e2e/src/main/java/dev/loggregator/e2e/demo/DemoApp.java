@@ -46,6 +46,11 @@ final class DemoApp {
         return new DemoApp(name, Kind.CRON, 1);
     }
 
+    /** The app's GUID, what drains are bound to. */
+    String appId() {
+        return appId;
+    }
+
     String name() {
         return name;
     }

@@ -61,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
                 new SetCookieEndpoint(systemDomain),
                 new ReadEndpoint(ledger, limits.streams(), policy, connector, metrics, v2),
                 logCache,
+                new DrainsEndpoint(policy, queries, metrics),
                 ui,
                 metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -37,9 +37,11 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final LogCacheEndpoint logCache;
     private final UiEndpoint ui;
     private final TrafficControllerMetrics metrics;
+    private final DrainsEndpoint drains;
 
     RequestRouter(StreamEndpoint streams, RecentEnvelopesEndpoint recent, SetCookieEndpoint setCookie, ReadEndpoint v2Read,
-                  LogCacheEndpoint logCache, UiEndpoint ui, TrafficControllerMetrics metrics) {
+                  LogCacheEndpoint logCache, DrainsEndpoint drains, UiEndpoint ui, TrafficControllerMetrics metrics) {
+        this.drains = drains;
         this.streams = streams;
         this.recent = recent;
         this.setCookie = setCookie;
@@ -101,6 +103,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case SET_COOKIE -> setCookie.handle(ctx, request);
                 case V2_READ -> v2Read.handle(ctx, request);
                 case LOG_CACHE -> logCache.handle(ctx, request);
+                case DRAINS -> drains.handle(ctx, request, route);
                 case UI -> ui.handle(ctx, request);
                 case NOT_FOUND -> HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.NOT_FOUND,
                         "404 page not found\n"), HttpUtil.isKeepAlive(request));

@@ -129,6 +129,32 @@ public final class AccessPolicy {
     }
 
     /**
+     * Operator views across apps (every app's syslog drains): a valid token with an admin scope
+     * ({@code auth.admin_scopes}); 401 without a valid token, 403 for a valid one without the scope.
+     */
+    public CompletableFuture<AccessDecision> operator(String authorization) {
+        if (disabled) {
+            return CompletableFuture.completedFuture(AccessDecision.allowed(null, "anonymous"));
+        }
+        if (authorization == null) {
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(NOT_PROVIDED));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                VerifiedToken token = verifier.verify(BearerToken.strip(authorization));
+                if (!token.hasAnyScope(adminScopes)) {
+                    LOG.info("operator view refused for {}: none of {}", token.user(), adminScopes);
+                    return AccessDecision.refused(HttpResponseStatus.FORBIDDEN);
+                }
+                return AccessDecision.allowed(token.expiresAt(), token.user());
+            } catch (InvalidTokenException e) {
+                LOG.info("operator view refused: {}", e.getMessage());
+                return AccessDecision.unauthorized(INVALID);
+            }
+        }, executor);
+    }
+
+    /**
      * The v2 APIs' rule (RLP gateway {@code cf_auth_middleware.go}): a token with
      * {@link #V2_ADMIN_SCOPES} reads anything, with or without source ids; any other token must name
      * at least one source id, each a GUID its holder may read (the log-access check). Every refusal

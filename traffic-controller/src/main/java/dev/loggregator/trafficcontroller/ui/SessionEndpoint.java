@@ -68,8 +68,12 @@ final class SessionEndpoint {
     }
 
     private static boolean expired(String authorization) {
+        String token = BearerToken.strip(authorization);
+        if (token == null) {
+            return false; // not a bearer token at all
+        }
         try {
-            Date exp = JWTParser.parse(BearerToken.strip(authorization)).getJWTClaimsSet().getExpirationTime();
+            Date exp = JWTParser.parse(token).getJWTClaimsSet().getExpirationTime();
             return exp != null && exp.toInstant().isBefore(Instant.now());
         } catch (ParseException e) {
             return false;

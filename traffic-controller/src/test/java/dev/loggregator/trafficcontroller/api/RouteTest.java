@@ -13,6 +13,8 @@ class RouteTest {
         assertEquals(Route.Kind.CONTAINER_METRICS, Route.of("/apps/g/containermetrics").kind());
         assertEquals(new Route(Route.Kind.FIREHOSE, null, "sub", "logs", null), Route.of("/firehose/sub?filter-type=logs"));
         assertEquals(Route.Kind.SET_COOKIE, Route.of("/set-cookie").kind());
+        assertEquals(new Route(Route.Kind.DRAINS, null, null, null, null), Route.of("/drains"));
+        assertEquals(new Route(Route.Kind.DRAINS, "a b", null, null, null), Route.of("/drains?app=a%20b"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.v2;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -68,15 +69,21 @@ class SlowSseReaderTest {
                 return fast.envelopes().stream().anyMatch(Envelope::hasEvent)
                         && Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_streams{endpoint=\"v2_read\"}") == 2;
             });
+            // Sent in steps the fast reader keeps pace with (a burst beyond its 500-envelope queue
+            // would cost it too: drop, never block), while the stalled one reads nothing at all.
             String padding = "p".repeat(2000);
-            List<Envelope> burst = new ArrayList<>();
-            for (int i = 0; i < 20_000; i++) {
-                burst.add(Envelope.newBuilder().setSourceId(source).setTimestamp(i + 1)
-                        .setLog(Log.newBuilder().setPayload(ByteString.copyFromUtf8("line " + i + padding))).build());
+            int total = 20_000;
+            for (int step = 0; step < total; step += 250) {
+                List<Envelope> burst = new ArrayList<>();
+                for (int i = step; i < step + 250; i++) {
+                    burst.add(Envelope.newBuilder().setSourceId(source).setTimestamp(i + 1)
+                            .setLog(Log.newBuilder().setPayload(ByteString.copyFromUtf8("line " + i + padding))).build());
+                }
+                sender.send(burst);
+                long sent = step + 250;
+                await().atMost(Duration.ofSeconds(30)).until(() -> logsRead(fast) >= sent);
             }
-            sender.send(burst);
-            await().atMost(Duration.ofSeconds(60)).until(() -> fast.envelopes().stream()
-                    .filter(e -> e.hasLog() && e.getTimestamp() > 0).count() == 20_000);
+            assertEquals(total, logsRead(fast), "the fast reader got every envelope once");
             assertTrue(Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_dropped_total{endpoint=\"v2_read\"}") > 0,
                     "the stalled reader lost envelopes");
 
@@ -100,5 +107,9 @@ class SlowSseReaderTest {
             assertTrue(text.contains("\"source_type\":\"LGR\"") && text.contains("TruncatingBuffer.DroppedMessages"),
                     "the v2 drop notice pair reached the stalled reader");
         }
+    }
+
+    private static long logsRead(SseClient reader) {
+        return reader.envelopes().stream().filter(e -> e.hasLog() && e.getTimestamp() > 0).count();
     }
 }
