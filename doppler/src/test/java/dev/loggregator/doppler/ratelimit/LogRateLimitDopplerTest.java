@@ -66,7 +66,8 @@ class LogRateLimitDopplerTest {
         await().atMost(WAIT).until(() -> lines(link, "quiet", "q-").size() == quiet);
 
         int delivered = lines(link, "noisy", "n-").size();
-        assertTrue(delivered >= 10 && delivered < noisy, "a second's worth passed, the rest did not: " + delivered);
+        // 1000 bytes a second, 102-byte lines: the bucket (less what the probes took) passes at most 9 at once
+        assertTrue(delivered > 0 && delivered < noisy / 2, "about a second's worth passed, the rest did not: " + delivered);
         assertEquals(noisy - delivered, doppler.metric("doppler_dropped_envelopes_total{reason=\"log_rate_limit\"}"));
         List<Envelope> notices = lines(link, "noisy", NOTICE);
         assertTrue(notices.size() >= 1, "the noisy app is told in its own stream");

@@ -24,6 +24,7 @@ final class NoisyNeighbourScenario {
     private static final int PAYLOAD_BYTES = LoadGenerator.PAYLOAD.size();
     /** Each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
     private static final List<Integer> FAIR_SHARES = List.of(2_000, 4_500);
+    private static final String FAIR_SHARE = "doppler_dropped_envelopes_total{reason=\"fair_share\"}";
     private static final String NOTICE_PREFIX = "app instance exceeded log rate limit (";
 
     private NoisyNeighbourScenario() {
@@ -98,6 +99,7 @@ final class NoisyNeighbourScenario {
         String droppedMetric = "doppler_log_rate_limit_dropped_total{app=\"" + noisy + "\"}";
         long droppedBefore = Math.max(0, ComponentMetrics.sum(dopplers, droppedMetric));
         long otherDopplerDrops = otherDopplerDrops(dopplers);
+        long fairShareDrops = Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE));
         long tcDrops = ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total");
         long sent;
         long t0 = System.nanoTime();
@@ -144,6 +146,7 @@ final class NoisyNeighbourScenario {
         row.put("noisy unaccounted", noisySent - noisyDelivered - dropped);
         row.put("notices", tally.count(e -> kind(e, noisy, quietPrefix), "notice"));
         row.put("other Doppler drops", otherDopplerDrops(dopplers) - otherDopplerDrops);
+        row.put("of which fair_share", Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE)) - fairShareDrops);
         row.put("TC drops", ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total") - tcDrops);
         if (!wholeBatches) {
             table.notes.add("fair share " + share + "/s: the generator stopped within a batch, so per-app sent counts are approximate");
