@@ -13,6 +13,8 @@ import dev.loggregator.doppler.metrics.SelfMetricsEmitter;
 import dev.loggregator.doppler.logcache.LogCacheMetrics;
 import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.logcache.LogCacheStore;
+import dev.loggregator.doppler.ratelimit.LogRateLimitMetrics;
+import dev.loggregator.doppler.ratelimit.LogRateLimits;
 import dev.loggregator.doppler.routing.FairShare;
 import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.OverloadNotices;
@@ -59,6 +61,7 @@ public final class Doppler {
     private final LogCacheStore logCache;
     private final IngressBuffer buffer;
     private final Router router;
+    private final LogRateLimits logRateLimits; // null: no app has a limit
     private final EnvelopeIntake intake;
     private final SyslogDrains drains;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -87,9 +90,10 @@ public final class Doppler {
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
                 instance.host() + ":" + instance.wsPort());
         boolean fair = config.fairShareFactor() > 0;
+        this.logRateLimits = config.logRateLimit().any() ? new LogRateLimits(config.logRateLimit(), metrics) : null;
         this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
                 fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
-                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, drains);
+                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, drains, logRateLimits);
     }
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
@@ -158,6 +162,10 @@ public final class Doppler {
             }
         }, interval, interval, TimeUnit.SECONDS);
 
+        if (logRateLimits != null) {
+            LOG.info("Log-rate limits on: {} bytes/s per app instance by default (-1: unlimited), {} app(s) with their own",
+                    config.logRateLimit().defaultBytesPerSecond(), config.logRateLimit().apps().size());
+        }
         status = HealthStatus.UP;
         LOG.info("Doppler {} of '{}' up on {}: egress ws {}, grpc {}, tcp {}, tls {}, udp {}, health {}",
                 index, manifest.name(), host, egress.port(), grpc == null ? "off" : grpc.port(),
@@ -179,6 +187,9 @@ public final class Doppler {
         metrics.gauge("v2_subscriptions", "Subscribed v2 egress connections", () -> subscriptions.sharedCount("v2"));
         metrics.gauge("v2_shard_groups", "Distinct v2 groups (shard id, selectors and format)", () -> subscriptions.sharedGroupCount("v2"));
         metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
+        if (logRateLimits != null) {
+            LogRateLimitMetrics.register(metrics, logRateLimits);
+        }
         Runtime runtime = Runtime.getRuntime();
         metrics.gauge("heap_used_bytes", "Java heap in use", () -> runtime.totalMemory() - runtime.freeMemory());
     }

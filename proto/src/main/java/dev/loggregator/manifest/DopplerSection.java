@@ -1,6 +1,9 @@
 package dev.loggregator.manifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code doppler:} section: every Doppler node and the settings they share. */
 public record DopplerSection(
@@ -20,6 +23,7 @@ public record DopplerSection(
         Integer replayBufferSize,
         Integer replaySeconds,
         Double fairShareFactor,
+        LogRateLimit logRateLimit,
         SyslogDrainsSection syslogDrains) {
 
     public DopplerSection {
@@ -38,11 +42,12 @@ public record DopplerSection(
         replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
         replaySeconds = replaySeconds == null ? 30 : replaySeconds;
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        logRateLimit = logRateLimit == null ? LogRateLimit.defaults() : logRateLimit;
         syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -77,6 +82,60 @@ public record DopplerSection(
             throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
         }
         syslogDrains.validate("doppler.syslog_drains");
+        logRateLimit.validate();
+    }
+
+    /**
+     * Per-app log-rate limits, as Cloud Foundry's {@code log_rate_limit_in_bytes_per_second}: each instance
+     * of an app may emit this many bytes of its own log output per second (a token bucket whose burst is
+     * one second's worth); -1 is unlimited, 0 drops every log. {@code apps} overrides the default per app
+     * GUID (source id); at most {@code maxInstances} instances are tracked at once, and the logs dropped are
+     * counted per app for at most {@code maxCountedApps} apps (the rest together).
+     */
+    public record LogRateLimit(Long defaultBytesPerSecond, Map<String, Long> apps, Integer maxInstances,
+                               Integer maxCountedApps) {
+        public static final long UNLIMITED = -1;
+        /** 1 TB/s: far above anything a log stream reaches, and safe for the bucket's 64-bit arithmetic. */
+        public static final long MAX_BYTES_PER_SECOND = 1_000_000_000_000L;
+
+        public LogRateLimit {
+            defaultBytesPerSecond = defaultBytesPerSecond == null ? UNLIMITED : defaultBytesPerSecond;
+            // a null value is kept for validate() to name; Map.copyOf would throw on it
+            apps = apps == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+            maxInstances = maxInstances == null ? 100_000 : maxInstances;
+            maxCountedApps = maxCountedApps == null ? 1_000 : maxCountedApps;
+        }
+
+        static LogRateLimit defaults() {
+            return new LogRateLimit(null, null, null, null);
+        }
+
+        /** Whether any app has a limit: when not, nothing is tracked or checked. */
+        public boolean any() {
+            return defaultBytesPerSecond != UNLIMITED || apps.values().stream().anyMatch(limit -> limit != UNLIMITED);
+        }
+
+        void validate() {
+            requireLimit("doppler.log_rate_limit.default_bytes_per_second", defaultBytesPerSecond);
+            apps.forEach((app, limit) -> {
+                if (app == null || app.isBlank()) {
+                    throw new InvalidManifestValue("doppler.log_rate_limit.apps", "an app GUID (source id) must not be empty");
+                }
+                requireLimit("doppler.log_rate_limit.apps." + app, limit);
+            });
+            InvalidManifestValue.requirePositive("doppler.log_rate_limit.max_instances", maxInstances);
+            InvalidManifestValue.requirePositive("doppler.log_rate_limit.max_counted_apps", maxCountedApps);
+        }
+
+        private static void requireLimit(String key, Long limit) {
+            if (limit == null) {
+                throw new InvalidManifestValue(key, "must be a number of bytes per second (-1: unlimited)");
+            }
+            if (limit < UNLIMITED || limit > MAX_BYTES_PER_SECOND) {
+                throw new InvalidManifestValue(key, "must be -1 (unlimited), 0 (no logs) or bytes per second up to "
+                        + MAX_BYTES_PER_SECOND + ", got " + limit);
+            }
+        }
     }
 
     /**

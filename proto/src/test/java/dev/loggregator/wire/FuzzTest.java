@@ -11,6 +11,7 @@ import dev.loggregator.wire.framing.EnvelopeBatch;
 import dev.loggregator.wire.framing.FrameTooLargeException;
 import dev.loggregator.wire.framing.LengthPrefix;
 import dev.loggregator.wire.framing.MalformedBatchException;
+import dev.loggregator.wire.routing.AppOutput;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.routing.EnvelopeRouting.Routing;
 import dev.loggregator.wire.signature.InvalidSignatureException;
@@ -198,7 +199,14 @@ class FuzzTest {
                 }
             }
         }
-        return new Routing(app.isEmpty() ? EnvelopeRouting.SYSTEM : app, envelope.getEventType());
+        String appId = app.isEmpty() ? EnvelopeRouting.SYSTEM : app;
+        if (envelope.getEventType() == EventType.LogMessage
+                && AppOutput.isAppSourceType(envelope.getLogMessage().getSourceType())) {
+            byte[] instance = envelope.getLogMessage().getSourceInstanceBytes().toByteArray();
+            return new Routing(appId, envelope.getEventType(), envelope.getLogMessage().getMessage().size(),
+                    AppOutput.instanceKey(instance, 0, instance.length));
+        }
+        return new Routing(appId, envelope.getEventType());
     }
 
     static String hex(byte[] bytes) {

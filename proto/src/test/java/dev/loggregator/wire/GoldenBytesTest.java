@@ -87,7 +87,7 @@ class GoldenBytesTest {
                         .setSourceInstance("0"))
                 .putTags("k", "v")
                 .build();
-        assertGolden(golden, envelope, new Routing(APP, EventType.LogMessage));
+        assertGolden(golden, envelope, new Routing(APP, EventType.LogMessage, 5, 0)); // "hello" from instance 0
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class EnvelopeIntake {
     private void route(byte[] bytes, IngressProtocol protocol) {
         EnvelopeRouting.Routing routing = EnvelopeRouting.read(bytes);
         metrics.ingress().increment(protocol);
-        buffer.offer(RoutedEnvelope.fromV1(routing.appId(), routing.eventType(), bytes));
+        buffer.offer(RoutedEnvelope.fromV1(routing, bytes));
     }
 
     /** Counts and logs an envelope that was refused; {@code detail} says why. */

@@ -15,7 +15,9 @@ public enum DropReason implements MetricLabel {
     /** A link came back after a break longer than the replay ring holds (an upper bound: not all were for it). */
     REPLAY_GAP("replay_gap"),
     /** Shed under overload because the app sent more than its fair share (FairShare). */
-    FAIR_SHARE("fair_share");
+    FAIR_SHARE("fair_share"),
+    /** An app instance's log over its doppler.log_rate_limit (or within the second after it went over). */
+    LOG_RATE_LIMIT("log_rate_limit");
 
     private final String label;
 

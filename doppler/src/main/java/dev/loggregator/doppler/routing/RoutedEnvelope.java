@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.routing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.routing.AppOutput;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.routing.EnvelopeTimestamp;
 import dev.loggregator.wire.v2.TagPreference;
@@ -32,20 +33,31 @@ public final class RoutedEnvelope {
     private volatile byte[] v2Preferred;
     private volatile byte[] v2Deprecated;
     private volatile byte[] json;
+    private final int appLogBytes;
+    private final long instanceKey;
     private long sequence; // set once by the router before anyone else sees the envelope
 
-    private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2) {
+    private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2,
+                           int appLogBytes, long instanceKey) {
         this.appId = appId;
         this.eventType = eventType;
         this.v1 = v1;
         this.kind = kind;
         this.v2Original = v2Original;
         this.v2 = v2;
+        this.appLogBytes = appLogBytes;
+        this.instanceKey = instanceKey;
     }
 
-    /** An envelope that arrived as v1 bytes, already validated, with the routing key read from them. */
+    /** An envelope that arrived as v1 bytes, already validated, with its routing read from them. */
+    public static RoutedEnvelope fromV1(EnvelopeRouting.Routing routing, byte[] bytes) {
+        return new RoutedEnvelope(routing.appId(), routing.eventType(), new byte[][] {bytes}, V2Kind.of(routing.eventType()),
+                null, null, routing.appLogBytes(), routing.instanceKey());
+    }
+
+    /** A v1 envelope this Doppler made (a notice, self-metrics): never charged to a log-rate limit. */
     public static RoutedEnvelope fromV1(String appId, EventType eventType, byte[] bytes) {
-        return new RoutedEnvelope(appId, eventType, new byte[][] {bytes}, V2Kind.of(eventType), null, null);
+        return new RoutedEnvelope(appId, eventType, new byte[][] {bytes}, V2Kind.of(eventType), null, null, -1, 0);
     }
 
     /**
@@ -54,7 +66,31 @@ public final class RoutedEnvelope {
      * and type (both null when there is no v1 form).
      */
     public static RoutedEnvelope fromV2(byte[] original, Envelope parsed, byte[][] v1, String appId, EventType eventType) {
-        return new RoutedEnvelope(appId, eventType, v1.length == 0 ? NONE : v1, V2Kind.of(parsed), original, parsed);
+        boolean appLog = parsed.hasLog() && AppOutput.isAppSourceType(sourceType(parsed));
+        return new RoutedEnvelope(appId, eventType, v1.length == 0 ? NONE : v1, V2Kind.of(parsed), original, parsed,
+                appLog ? parsed.getLog().getPayload().size() : -1, appLog ? AppOutput.instanceKey(parsed.getInstanceId()) : 0);
+    }
+
+    /** A v2 envelope's source type: its {@code source_type} tag, or the deprecated tag of old agents. */
+    private static String sourceType(Envelope v2) {
+        String tag = v2.getTagsOrDefault("source_type", null);
+        if (tag != null) {
+            return tag;
+        }
+        return v2.containsDeprecatedTags("source_type") ? v2.getDeprecatedTagsOrThrow("source_type").getText() : "";
+    }
+
+    /**
+     * For a log of an app's own output ({@link AppOutput}: source type {@code APP/...}) the length of its
+     * message, which a log-rate limit charges; -1 for anything else.
+     */
+    public int appLogBytes() {
+        return appLogBytes;
+    }
+
+    /** The {@link AppOutput#instanceKey} of the instance that wrote an app's own log ({@link #appLogBytes()} at least 0). */
+    public long instanceKey() {
+        return instanceKey;
     }
 
     /** The router's sequence number of this envelope (0 before routing): it numbers everything a Doppler handles, in order. */

@@ -2,6 +2,7 @@ package dev.loggregator.doppler.routing;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.logcache.LogCacheStore;
+import dev.loggregator.doppler.ratelimit.LogRateLimits;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +33,7 @@ public final class Router {
     private long sequence; // router thread only
     private final FairShare fairShare; // null: shed nobody in particular
     private final OverloadNotices overloadNotices;
+    private final LogRateLimits logRateLimits; // null: no app has a limit
 
     /**
      * {@code logCache} may be null (the Log Cache store is off); the last {@code replayEnvelopes}
@@ -39,7 +41,8 @@ public final class Router {
      */
     public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions,
                   int replayEnvelopes, long replaySeconds, FairShare fairShare, OverloadNotices overloadNotices,
-                  EnvelopeSink drains) {
+                  EnvelopeSink drains, LogRateLimits logRateLimits) {
+        this.logRateLimits = logRateLimits;
         this.fairShare = fairShare;
         this.overloadNotices = overloadNotices;
         this.buffer = buffer;
@@ -70,6 +73,10 @@ public final class Router {
     private void route(RoutedEnvelope envelope) {
         try {
             long now = System.nanoTime();
+            // An app's own limit first: what it may not send at all does not count against its fair share.
+            if (logRateLimits != null && !logRateLimits.admit(envelope, now, this::routeOwn)) {
+                return;
+            }
             if (fairShare != null) {
                 String app = envelope.appId() != null ? envelope.appId() : envelope.sourceId();
                 // Falling behind: shed the apps sending most before the buffer fills and sheds everyone.

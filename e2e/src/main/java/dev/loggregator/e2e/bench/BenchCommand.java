@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<Integer> RATES = List.of(10_000, 50_000, 100_000, 200_000, 350_000, 500_000, 750_000, 1_000_000);
     private static final Duration SCENARIO_BUDGET = Duration.ofSeconds(110);
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains,promql",
+    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains,promql,noisy",
             description = "which scenarios to run (default: ${DEFAULT-VALUE})")
     List<String> scenarios;
 
@@ -74,7 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("machine: " + machine);
         LoopbackDeployment.Builder builder = LoopbackDeployment.in(runDir).buildIfNeeded()
                 .jvmArgs(List.of(javaOpts.trim().split("\\s+")))
-                .dopplers(1).trafficControllers(2).gatewayWithTls();
+                .dopplers(1).trafficControllers(2).gatewayWithTls()
+                .doppler(NoisyNeighbourScenario.dopplerManifest());
         // The drains scenario binds drains through a binding provider in this JVM, polled every second.
         BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
         if (bindings != null) {
@@ -100,6 +101,9 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(throughput("3-through-gateway",
                         "as 1, with the firehose client reading through the gateway over wss:// (TLS)",
                         deployment, new LogEndpointClient(httpClient(tls), deployment.endpoint())));
+            }
+            if (scenarios.contains("noisy")) {
+                results.add(NoisyNeighbourScenario.run(deployment, direct, stepSeconds));
             }
             if (scenarios.contains("memory")) {
                 results.add(memoryScenario(deployment, idle, tls));

@@ -17,8 +17,16 @@ public final class EnvelopeRouting {
     private EnvelopeRouting() {
     }
 
-    /** An envelope's app id and event type. */
-    public record Routing(String appId, EventType eventType) {
+    /**
+     * An envelope's app id and event type; for a log of an app's own output ({@link AppOutput}) also the
+     * length of its message, which a log-rate limit charges, and its instance's {@link AppOutput} key
+     * ({@code appLogBytes} -1 and key 0 for anything else).
+     */
+    public record Routing(String appId, EventType eventType, int appLogBytes, long instanceKey) {
+        /** The routing of an envelope that is not an app's own log. */
+        public Routing(String appId, EventType eventType) {
+            this(appId, eventType, -1, 0);
+        }
     }
 
     /** @throws dev.loggregator.wire.MalformedEnvelopeException if the bytes are not a valid envelope */

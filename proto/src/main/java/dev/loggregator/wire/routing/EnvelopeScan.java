@@ -33,6 +33,9 @@ final class EnvelopeScan {
     private static final int CONTAINER_METRIC = 12;
     /** The string fields holding the app id: LogMessage.app_id and ContainerMetric.applicationId. */
     private static final int LOG_APP_ID = 4;
+    private static final int LOG_MESSAGE_BYTES = 1;
+    private static final int LOG_SOURCE_TYPE = 5;
+    private static final int LOG_SOURCE_INSTANCE = 6;
     private static final int CONTAINER_APPLICATION_ID = 1;
 
     /** Payload shapes by envelope field number. */
@@ -57,6 +60,11 @@ final class EnvelopeScan {
     private long seenErrorContainer;
     private int logAppOffset;
     private int logAppLength;
+    private int logMessageLength;
+    private int logSourceTypeOffset;
+    private int logSourceTypeLength;
+    private int logInstanceOffset;
+    private int logInstanceLength;
     private int containerAppOffset;
     private int containerAppLength;
     private long requestIdSeen;
@@ -108,7 +116,12 @@ final class EnvelopeScan {
         if (seen(payloadField) == 0) {
             throw new MalformedEnvelopeException(eventType + " envelope has no " + eventType + " payload");
         }
-        return new Routing(appId(eventType), eventType);
+        String appId = appId(eventType);
+        if (eventType == EventType.LogMessage && AppOutput.isAppSourceType(buffer, logSourceTypeOffset, logSourceTypeLength)) {
+            return new Routing(appId, eventType, logMessageLength,
+                    AppOutput.instanceKey(buffer, logInstanceOffset, logInstanceLength));
+        }
+        return new Routing(appId, eventType);
     }
 
     private long seen(int payloadField) {
@@ -144,9 +157,8 @@ final class EnvelopeScan {
                 int start = scanner.position();
                 scanner.skipBytes(size);
                 fields |= MessageShape.bit(number);
-                if (field == LOG_MESSAGE && number == LOG_APP_ID) {
-                    logAppOffset = start;
-                    logAppLength = size;
+                if (field == LOG_MESSAGE) {
+                    logField(number, start, size);
                 } else if (field == CONTAINER_METRIC && number == CONTAINER_APPLICATION_ID) {
                     containerAppOffset = start;
                     containerAppLength = size;
@@ -161,6 +173,27 @@ final class EnvelopeScan {
             }
         }
         addSeen(field, fields);
+    }
+
+    /** Keeps where the LogMessage's app id, source type and instance are, and its message's length (the last of each wins, as in protobuf-java). */
+    private void logField(int number, int offset, int length) {
+        switch (number) {
+            case LOG_APP_ID -> {
+                logAppOffset = offset;
+                logAppLength = length;
+            }
+            case LOG_MESSAGE_BYTES -> logMessageLength = length;
+            case LOG_SOURCE_TYPE -> {
+                logSourceTypeOffset = offset;
+                logSourceTypeLength = length;
+            }
+            case LOG_SOURCE_INSTANCE -> {
+                logInstanceOffset = offset;
+                logInstanceLength = length;
+            }
+            default -> {
+            }
+        }
     }
 
     /** Scans a UUID chunk; returns the fields it set, keeping the application id's values. */

@@ -1,0 +1,172 @@
+package dev.loggregator.e2e.bench;
+
+import dev.loggregator.e2e.client.EnvelopeStream;
+import dev.loggregator.e2e.client.LogEndpointClient;
+import dev.loggregator.e2e.deployment.LoopbackDeployment;
+import dev.loggregator.e2e.launcher.ManagedProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
+
+/**
+ * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps, all together at the
+ * rates where scenario 1 saturates; the noisy app has a log-rate limit of its fair share
+ * ({@code doppler.log_rate_limit}). The quiet apps must lose nothing, and the noisy app's loss must be
+ * accounted exactly: delivered + dropped by its limit (the Doppler's per-app counter) = sent.
+ * Every envelope is 200 bytes of payload; the firehose client counts what arrives per app.
+ */
+final class NoisyNeighbourScenario {
+    private static final int QUIET_APPS = 99;
+    private static final int NOISY_SHARES = 10;
+    private static final int PAYLOAD_BYTES = LoadGenerator.PAYLOAD.size();
+    /** Each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
+    private static final List<Integer> FAIR_SHARES = List.of(2_000, 4_500);
+    private static final String FAIR_SHARE = "doppler_dropped_envelopes_total{reason=\"fair_share\"}";
+    private static final String NOTICE_PREFIX = "app instance exceeded log rate limit (";
+
+    private NoisyNeighbourScenario() {
+    }
+
+    /** The noisy app of a step: a GUID, longer than the quiet apps' ids, so the firehose client tells them apart by length. */
+    static String noisyApp(int fairShare) {
+        return LoadGenerator.appId("noisy-neighbour", fairShare);
+    }
+
+    /** The Doppler's manifest lines that give each step's noisy app its fair share as its log-rate limit. */
+    static String dopplerManifest() {
+        StringBuilder apps = new StringBuilder();
+        for (int share : FAIR_SHARES) {
+            apps.append(apps.isEmpty() ? "" : ", ").append(noisyApp(share)).append(": ").append((long) share * PAYLOAD_BYTES);
+        }
+        return "log_rate_limit: {apps: {" + apps + "}}";
+    }
+
+    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds) {
+        ResultTable table = new ResultTable("6-noisy-neighbour",
+                "1 app at 10x its fair share (log-rate limit = its fair share) + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
+        List<ManagedProcess> dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
+        List<ManagedProcess> trafficControllers = deployment.system().processes().stream()
+                .filter(p -> p.name().startsWith("traffic-controller-")).toList();
+        long seconds = Math.max(2, Math.round(stepSeconds));
+        for (int share : FAIR_SHARES) {
+            // a client per step: it tells apps apart by frame length, and each step's apps have the same lengths
+            FrameTally tally = new FrameTally();
+            try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
+                    client.endpoint().resolve("/firehose/noisy-" + UUID.randomUUID() + "?filter-type=logs"), deployment.operator(), tally)) {
+                warmUp(deployment, tally);
+                step(table, deployment, tally, share, seconds, dopplers, trafficControllers);
+                if (!stream.isOpen()) {
+                    table.notes.add("the firehose stream was closed: " + stream.closed().getNow(null));
+                    break;
+                }
+            }
+        }
+        table.notes.add("quiet loss must be 0; noisy delivered + dropped by its limit must equal noisy sent (\"accounted\")");
+        return table;
+    }
+
+    /** Sends a few envelopes of an app of its own until the client gets them: the subscription reaches the Doppler. */
+    private static void warmUp(LoopbackDeployment deployment, FrameTally tally) {
+        String warm = "warm-up-" + UUID.randomUUID();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        try (LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0)), List.of(warm))) {
+            while (tally.count(e -> e.hasLogMessage() && e.getLogMessage().getAppId().equals(warm) ? "warm" : null, "warm") == 0
+                    && System.nanoTime() < deadline) {
+                generator.run(1_000, 0.1, 1);
+                LockSupport.parkNanos(100_000_000L);
+            }
+        }
+    }
+
+    private static void step(ResultTable table, LoopbackDeployment deployment, FrameTally tally, int share, long seconds,
+                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers) {
+        String noisy = noisyApp(share);
+        String quietPrefix = "q" + share + "-";
+        // 10 noisy entries spread among the 99 quiet ones: every batch of 109 carries each quiet app once, the noisy one 10 times
+        List<String> apps = new ArrayList<>();
+        for (int i = 0; i < QUIET_APPS; i++) {
+            apps.add(String.format("%s%02d", quietPrefix, i));
+            if (i % 10 == 9) {
+                apps.add(noisy);
+            }
+        }
+        apps.add(noisy);
+        int batch = apps.size();
+        int rate = share * batch;
+        String droppedMetric = "doppler_log_rate_limit_dropped_total{app=\"" + noisy + "\"}";
+        long droppedBefore = Math.max(0, ComponentMetrics.sum(dopplers, droppedMetric));
+        long otherDopplerDrops = otherDopplerDrops(dopplers);
+        long fairShareDrops = Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE));
+        long tcDrops = ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total");
+        long sent;
+        long t0 = System.nanoTime();
+        try (LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps)) {
+            sent = generator.run(rate, seconds, batch);
+        }
+        double sendSeconds = (System.nanoTime() - t0) / 1e9;
+        boolean wholeBatches = sent % batch == 0;
+        long noisySent = sent / batch * NOISY_SHARES;
+        long quietSent = sent / batch * QUIET_APPS;
+        // wait until everything is accounted for, or nothing moved for 2 s
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        long lastTotal = -1;
+        long lastChange = System.nanoTime();
+        long quiet;
+        long noisyDelivered;
+        long dropped;
+        while (true) {
+            quiet = tally.count(e -> kind(e, noisy, quietPrefix), "quiet");
+            noisyDelivered = tally.count(e -> kind(e, noisy, quietPrefix), "noisy");
+            dropped = Math.max(0, ComponentMetrics.sum(dopplers, droppedMetric)) - droppedBefore;
+            long total = quiet + noisyDelivered + dropped;
+            if ((quiet == quietSent && noisyDelivered + dropped == noisySent) || System.nanoTime() > deadline) {
+                break;
+            }
+            if (total != lastTotal) {
+                lastTotal = total;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 2_000_000_000L) {
+                break;
+            }
+            LockSupport.parkNanos(200_000_000L);
+        }
+        Map<String, Object> row = table.row();
+        row.put("fair share/s", (long) share);
+        row.put("limit B/s", (long) share * PAYLOAD_BYTES);
+        row.put("offered/s", sent / sendSeconds);
+        row.put("quiet sent", quietSent);
+        row.put("quiet delivered", quiet);
+        row.put("quiet loss", quietSent - quiet);
+        row.put("noisy sent", noisySent);
+        row.put("noisy delivered", noisyDelivered);
+        row.put("noisy dropped (counted)", dropped);
+        row.put("noisy unaccounted", noisySent - noisyDelivered - dropped);
+        row.put("notices", tally.count(e -> kind(e, noisy, quietPrefix), "notice"));
+        row.put("other Doppler drops", otherDopplerDrops(dopplers) - otherDopplerDrops);
+        row.put("of which fair_share", Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE)) - fairShareDrops);
+        row.put("TC drops", ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total") - tcDrops);
+        if (!wholeBatches) {
+            table.notes.add("fair share " + share + "/s: the generator stopped within a batch, so per-app sent counts are approximate");
+        }
+    }
+
+    /** Drops in the Doppler for any reason but the log-rate limit. */
+    private static long otherDopplerDrops(List<ManagedProcess> dopplers) {
+        return ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total")
+                - Math.max(0, ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total{reason=\"log_rate_limit\"}"));
+    }
+
+    private static String kind(Envelope envelope, String noisy, String quietPrefix) {
+        if (!envelope.hasLogMessage()) {
+            return null;
+        }
+        String app = envelope.getLogMessage().getAppId();
+        if (app.equals(noisy)) {
+            return envelope.getLogMessage().getMessage().toStringUtf8().startsWith(NOTICE_PREFIX) ? "notice" : "noisy";
+        }
+        return app.startsWith(quietPrefix) ? "quiet" : null;
+    }
+}
