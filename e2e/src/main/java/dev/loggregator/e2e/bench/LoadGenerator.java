@@ -14,27 +14,51 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 
 /**
- * Offers v2 log envelopes with 200-byte payloads at a fixed rate over one or more BatchSender
+ * Offers v2 log envelopes (200-byte payloads unless another shape is given) at a fixed rate over one or more BatchSender
  * streams (one sender thread each, like several agents), paced against the clock, spread
  * round-robin over a set of app ids. With batches of one, each envelope's timestamp is the
  * {@link BenchClock} time it was handed to gRPC, so a consumer in this JVM measures one-way
- * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending.
+ * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending,
+ * unless every envelope must have its own timestamp ({@link #distinctTimestamps()}: Log Cache reads
+ * never cut a run of equal timestamps, so a store full of one timestamp would answer every read whole).
  */
 final class LoadGenerator implements AutoCloseable {
     static final ByteString PAYLOAD = ByteString.copyFromUtf8("x".repeat(200));
 
+    /** The envelope the generator sends for an app at a time. */
+    @FunctionalInterface
+    interface Shape {
+        Envelope envelope(String app, long timestamp);
+    }
+
+    /** An app log with {@link #PAYLOAD}, as a Diego cell's agent sends it. */
+    static final Shape APP_LOG = (app, timestamp) -> V2Envelopes.log(app, "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp);
+
     private final List<V2IngressClient> senders;
     private final List<String> apps;
+    private final Shape shape;
     private final ExecutorService threads;
+    private volatile boolean distinctTimestamps;
 
     LoadGenerator(List<V2IngressClient> senders, List<String> apps) {
+        this(senders, apps, APP_LOG);
+    }
+
+    LoadGenerator(List<V2IngressClient> senders, List<String> apps, Shape shape) {
         this.senders = List.copyOf(senders);
         this.apps = List.copyOf(apps);
+        this.shape = shape;
         this.threads = Executors.newFixedThreadPool(senders.size(), r -> {
             Thread thread = new Thread(r, "load-generator");
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** From now on, builds every batch anew with one nanosecond between its envelopes' timestamps. */
+    LoadGenerator distinctTimestamps() {
+        distinctTimestamps = true;
+        return this;
     }
 
     /** Sends at {@code perSecond} in total for {@code seconds}; returns how many were sent (the achieved offered load). */
@@ -74,10 +98,10 @@ final class LoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             if (prebuilt != null && total - sent >= batchSize) {
-                sender.send(prebuilt);
+                sender.send(distinctTimestamps ? batch(batchSize, appOffset, BenchClock.now()) : prebuilt);
                 sent += batchSize;
             } else {
-                sender.send(V2Envelopes.log(apps.get(app), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, BenchClock.now()));
+                sender.send(shape.envelope(apps.get(app), BenchClock.now()));
                 app = app + 1 == apps.size() ? 0 : app + 1;
                 sent++;
             }
@@ -91,7 +115,7 @@ final class LoadGenerator implements AutoCloseable {
     private List<Envelope> batch(int size, int appOffset, long timestamp) {
         List<Envelope> batch = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            batch.add(V2Envelopes.log(apps.get((appOffset + i) % apps.size()), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp));
+            batch.add(shape.envelope(apps.get((appOffset + i) % apps.size()), distinctTimestamps ? timestamp + i : timestamp));
         }
         return batch;
     }
