@@ -1,6 +1,8 @@
 package dev.loggregator.doppler;
 
+import dev.loggregator.doppler.drains.SyslogDrains;
 import dev.loggregator.doppler.egress.EgressServer;
+import dev.loggregator.doppler.egress.InternalAddresses;
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
 import dev.loggregator.doppler.ingress.grpc.GrpcIngressServer;
 import dev.loggregator.doppler.ingress.tcp.StreamIngressServer;
@@ -20,6 +22,7 @@ import dev.loggregator.doppler.store.AppStore;
 import dev.loggregator.server.tls.TlsContexts;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -57,6 +60,7 @@ public final class Doppler {
     private final IngressBuffer buffer;
     private final Router router;
     private final EnvelopeIntake intake;
+    private final SyslogDrains drains;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("doppler-scheduler", true));
     private EventLoopGroup boss;
@@ -79,15 +83,18 @@ public final class Doppler {
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
+        this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+        this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
+                instance.host() + ":" + instance.wsPort());
         boolean fair = config.fairShareFactor() > 0;
         this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
                 fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
-                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null);
-        this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
+                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, drains);
     }
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
     public void start() throws Exception {
+        JulBridge.install();
         if (instance.tlsPort() > 0 && !config.tls().configured()) {
             throw new ManifestException("doppler.instances[" + index + "].tls_port is " + instance.tlsPort()
                     + " but doppler.tls.cert and doppler.tls.key are not set");
@@ -97,6 +104,7 @@ public final class Doppler {
             health = new HealthServer(host, instance.healthPort(), metrics.registry(), () -> status);
         }
         registerGauges();
+        drains.start(metrics);
         router.start();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
         workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -108,8 +116,11 @@ public final class Doppler {
             scheduler.scheduleWithFixedDelay(logCache::prune, 250, 250, TimeUnit.MILLISECONDS);
             reads = new LogCacheReads(logCache, LogCacheMetrics.register(metrics, logCache));
         }
-        egress = new EgressServer(new InetSocketAddress(host, instance.wsPort()), subscriptions, router, store, reads, metrics,
-                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle);
+        String secret = manifest.properties().internalSecret();
+        InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
+        InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
+        egress = new EgressServer(internal, subscriptions, router, store, reads, metrics,
+                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle, secret, drains::report);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
@@ -190,6 +201,7 @@ public final class Doppler {
                 udp.stop();
             }
             router.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
+            drains.stop(DRAIN_SECONDS, TimeUnit.SECONDS);
             if (egress != null) {
                 egress.stopAccepting();
                 egress.closeLinks(DRAIN_SECONDS, TimeUnit.SECONDS);

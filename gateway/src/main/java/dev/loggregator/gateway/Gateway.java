@@ -1,12 +1,13 @@
 package dev.loggregator.gateway;
 
 import dev.loggregator.gateway.admin.GatewayMetrics;
-import dev.loggregator.gateway.limits.ConnectionLimiter;
 import dev.loggregator.gateway.routing.BackendRegistry;
 import dev.loggregator.gateway.routing.RouteTable;
 import dev.loggregator.gateway.tls.SniCertificates;
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.limits.ConnectionLimits;
+import dev.loggregator.logging.JulBridge;
 import dev.loggregator.manifest.GatewaySection;
 import dev.loggregator.manifest.Manifest;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private boolean stopped;
 
     private Gateway(Manifest manifest, Path manifestFile) throws IOException, InterruptedException {
+        JulBridge.install();
         GatewaySection settings = manifest.gateway();
         Transport transport = Transport.select(settings.transport());
         workers = transport.newGroup(settings.threads());
@@ -56,14 +58,15 @@ public final class Gateway implements AutoCloseable {
         Mapping<String, SslContext> certificates = listeners.stream().anyMatch(ListenerSpec::tls)
                 ? SniCertificates.load(settings.tls()) : null;
         admin = settings.adminPort() == 0 ? null : new HealthServer(settings.host(), settings.adminPort(), metrics.registry(), () -> HealthStatus.valueOf(status));
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits().maxConnections());
+        ConnectionLimits limits = new ConnectionLimits(settings.limits().maxConnections(),
+                settings.limits().maxConnectionsPerAddress(), java.util.Set.of());
         try {
             for (ListenerSpec spec : listeners) {
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(workers, workers)
                         .channel(transport.serverChannel())
                         .option(io.netty.channel.ChannelOption.SO_BACKLOG, 1024)
-                        .childHandler(new ClientChannelInitializer(gw, spec, limiter, certificates));
+                        .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
                 ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
                 Channel server = bootstrap.bind(new InetSocketAddress(settings.host(), spec.port())).sync().channel();
                 serverChannels.add(server);

@@ -43,6 +43,8 @@ class FailureHandlingTest {
     static ScriptedBackend deleteKiller;
     static HttpBackend deleteLive;
     static ScriptedBackend keyedKiller;
+    static ScriptedBackend dropper;
+    static HttpBackend dropperPeer;
     static HttpBackend keyedLive;
     static final List<ScriptedBackend> killers = new ArrayList<>();
     static WsBackend ws;
@@ -63,6 +65,8 @@ class FailureHandlingTest {
         deleteLive = keep(new HttpBackend("delete-live"));
         keyedKiller = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
         keyedLive = keep(new HttpBackend("keyed-live"));
+        dropper = keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST));
+        dropperPeer = keep(new HttpBackend("dropper-peer"));
         for (int i = 0; i < 5; i++) {
             killers.add(keep(new ScriptedBackend(Behaviour.RESET_AFTER_REQUEST)));
         }
@@ -99,6 +103,8 @@ class FailureHandlingTest {
                 + "      backends: [" + deleteKiller.address() + ", " + deleteLive.address() + "]\n"
                 + "    - hosts: [keyed.test]\n"
                 + "      backends: [" + keyedKiller.address() + ", " + keyedLive.address() + "]\n"
+                + "    - hosts: [dropped.test]\n"
+                + "      backends: [" + dropper.address() + ", " + dropperPeer.address() + "]\n"
                 + "    - hosts: [five.test]\n"
                 + "      backends: [" + String.join(", ", killers.stream().map(ScriptedBackend::address).toList()) + "]\n"
                 + "    - hosts: ['*']\n"
@@ -164,6 +170,22 @@ class FailureHandlingTest {
             return !revived.received.isEmpty();
         });
         assertEquals(0.0, dead(deadPort.port()));
+    }
+
+    @Test
+    void aBackendThatDropsTheConnectionAfterReadingARequestIsNotMarkedDead() {
+        // A backend that resets or closes after reading a request may do so because of what the
+        // request holds (issue 15: one malformed path marked every Traffic Controller dead): one
+        // client's request must not take a backend out of service for everyone.
+        for (int i = 0; i < 3; i++) {
+            RawHttp.Response response = RawHttp.get(gateway.port(), "dropped.test", "/poison");
+            assertTrue(response.status() == 200 || response.status() == 502, "status " + response.status());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> dropper.requests.size() >= 2);
+        assertEquals(0.0, dead(dropper.port()), "dropped a connection after a request: not marked dead");
+        assertEquals(0.0, dead(dropperPeer.port()));
+        assertTrue(Metrics.value(gateway.adminPort(), "gateway_backend_failures_total{backend=\"127.0.0.1:" + dropper.port()
+                + "\",reason=\"backend_reset\"}") >= 2, "still counted as a backend failure");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.loggregator.cli;
 
+import dev.loggregator.cli.command.DrainsCommand;
 import dev.loggregator.cli.command.EmitCommand;
 import dev.loggregator.cli.command.FirehoseCommand;
 import dev.loggregator.cli.command.LoginCommand;
@@ -7,6 +8,7 @@ import dev.loggregator.cli.command.MetricsCommand;
 import dev.loggregator.cli.command.RecentCommand;
 import dev.loggregator.cli.command.TailCommand;
 import dev.loggregator.cli.command.TargetCommand;
+import dev.loggregator.cli.command.AppCommand;
 import dev.loggregator.cli.command.TokenCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -17,14 +19,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "logs",
         mixinStandardHelpOptions = true,
         versionProvider = LogsCommand.Version.class,
-        description = {"Stream and read Cloud Foundry Loggregator logs and metrics (v1 API), in the cf CLI's format.", ""},
+        description = {"Stream and read Cloud Foundry Loggregator logs and metrics (v1 API, v2 read API, Log Cache), in the cf CLI's format.", ""},
         subcommands = {
             TargetCommand.class,
             LoginCommand.class,
             TokenCommand.class,
+            AppCommand.class,
             TailCommand.class,
             RecentCommand.class,
             MetricsCommand.class,
+            DrainsCommand.class,
             FirehoseCommand.class,
             EmitCommand.class,
             AutoComplete.GenerateCompletion.class

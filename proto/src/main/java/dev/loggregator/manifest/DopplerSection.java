@@ -19,7 +19,8 @@ public record DopplerSection(
         LogCache logCache,
         Integer replayBufferSize,
         Integer replaySeconds,
-        Double fairShareFactor) {
+        Double fairShareFactor,
+        SyslogDrainsSection syslogDrains) {
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -37,10 +38,11 @@ public record DopplerSection(
         replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
         replaySeconds = replaySeconds == null ? 30 : replaySeconds;
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -74,6 +76,7 @@ public record DopplerSection(
         if (fairShareFactor != 0 && fairShareFactor < 1) {
             throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
         }
+        syslogDrains.validate("doppler.syslog_drains");
     }
 
     /**
@@ -121,10 +124,12 @@ public record DopplerSection(
             Integer tcpPort,
             Integer tlsPort,
             Integer udpPort,
-            Integer healthPort) {
+            Integer healthPort,
+            String internalHost) {
 
         public Instance {
             host = host == null ? "127.0.0.1" : host;
+            internalHost = internalHost == null ? host : internalHost;
             grpcPort = grpcPort == null ? 8082 : grpcPort;
             wsPort = wsPort == null ? 8081 : wsPort;
             tcpPort = tcpPort == null ? 3458 : tcpPort;
@@ -134,7 +139,7 @@ public record DopplerSection(
         }
 
         static Instance defaults() {
-            return new Instance(null, null, null, null, null, null, null);
+            return new Instance(null, null, null, null, null, null, null, null);
         }
 
         void validate(String key) {

@@ -206,20 +206,22 @@ public record GatewaySection(
             Integer halfCloseMs,
             Integer clientIdleMs,
             Integer backendIdleMs,
-            Integer proxyProtocolHeaderMs) {
+            Integer proxyProtocolHeaderMs,
+            Integer httpRequestMs) {
 
         public Timeouts {
             connectMs = connectMs == null ? 5_000 : connectMs;
             responseHeaderMs = responseHeaderMs == null ? 60_000 : responseHeaderMs;
             tunnelIdleMs = tunnelIdleMs == null ? 3_600_000 : tunnelIdleMs;
             halfCloseMs = halfCloseMs == null ? 30_000 : halfCloseMs;
-            clientIdleMs = clientIdleMs == null ? 900_000 : clientIdleMs;
+            clientIdleMs = clientIdleMs == null ? 60_000 : clientIdleMs;
             backendIdleMs = backendIdleMs == null ? 60_000 : backendIdleMs;
             proxyProtocolHeaderMs = proxyProtocolHeaderMs == null ? 5_000 : proxyProtocolHeaderMs;
+            httpRequestMs = httpRequestMs == null ? 10_000 : httpRequestMs;
         }
 
         static Timeouts defaults() {
-            return new Timeouts(null, null, null, null, null, null, null);
+            return new Timeouts(null, null, null, null, null, null, null, null);
         }
 
         void validate() {
@@ -230,11 +232,13 @@ public record GatewaySection(
             InvalidManifestValue.requirePositive("gateway.timeouts.client_idle_ms", clientIdleMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.backend_idle_ms", backendIdleMs);
             InvalidManifestValue.requirePositive("gateway.timeouts.proxy_protocol_header_ms", proxyProtocolHeaderMs);
+            InvalidManifestValue.requirePositive("gateway.timeouts.http_request_ms", httpRequestMs);
         }
     }
 
     public record Limits(
             Integer maxConnections,
+            Integer maxConnectionsPerAddress,
             Integer maxHeaderBytes,
             Integer maxRequestLineBytes,
             Integer maxAttempts,
@@ -242,6 +246,7 @@ public record GatewaySection(
 
         public Limits {
             maxConnections = maxConnections == null ? 10_000 : maxConnections;
+            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
             maxHeaderBytes = maxHeaderBytes == null ? 16_384 : maxHeaderBytes;
             maxRequestLineBytes = maxRequestLineBytes == null ? 8_192 : maxRequestLineBytes;
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
@@ -249,11 +254,12 @@ public record GatewaySection(
         }
 
         static Limits defaults() {
-            return new Limits(null, null, null, null, null);
+            return new Limits(null, null, null, null, null, null);
         }
 
         void validate() {
             InvalidManifestValue.requirePositive("gateway.limits.max_connections", maxConnections);
+            InvalidManifestValue.requirePositive("gateway.limits.max_connections_per_address", maxConnectionsPerAddress);
             InvalidManifestValue.requirePositive("gateway.limits.max_header_bytes", maxHeaderBytes);
             InvalidManifestValue.requirePositive("gateway.limits.max_request_line_bytes", maxRequestLineBytes);
             InvalidManifestValue.requirePositive("gateway.limits.max_attempts", maxAttempts);

@@ -12,7 +12,10 @@ public record TrafficControllerSection(
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
-        V2 v2) {
+        V2 v2,
+        Ui ui,
+        Limits limits,
+        PromQL promql) {
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
@@ -27,10 +30,13 @@ public record TrafficControllerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         v2 = v2 == null ? V2.defaults() : v2;
+        ui = ui == null ? Ui.defaults() : ui;
+        limits = limits == null ? Limits.defaults() : limits;
+        promql = promql == null ? PromQL.defaults() : promql;
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -58,6 +64,9 @@ public record TrafficControllerSection(
         auth.validate();
         tls.validate("traffic_controller.tls");
         v2.validate();
+        ui.validate();
+        limits.validate();
+        promql.validate();
     }
 
     /**
@@ -105,6 +114,65 @@ public record TrafficControllerSection(
     }
 
     /**
+     * The web log viewer served under {@code /ui/}: whether it is served, how many lines a page keeps
+     * (shown, and held while paused), and the UAA a person may sign in with by password or client
+     * credentials (none: the page only takes a pasted token).
+     */
+    public record Ui(Boolean enabled, Integer bufferLines, Integer pauseBufferLines, Login login) {
+        public Ui {
+            enabled = enabled == null || enabled;
+            bufferLines = bufferLines == null ? 20_000 : bufferLines;
+            pauseBufferLines = pauseBufferLines == null ? 20_000 : pauseBufferLines;
+            login = login == null ? new Login(null, null, null) : login;
+        }
+
+        static Ui defaults() {
+            return new Ui(null, null, null, null);
+        }
+
+        void validate() {
+            InvalidManifestValue.requirePositive("traffic_controller.ui.buffer_lines", bufferLines);
+            InvalidManifestValue.requirePositive("traffic_controller.ui.pause_buffer_lines", pauseBufferLines);
+            if (bufferLines > 1_000_000 || pauseBufferLines > 1_000_000) {
+                throw new InvalidManifestValue("traffic_controller.ui.buffer_lines",
+                        "a page holds at most 1000000 lines (buffer_lines and pause_buffer_lines)");
+            }
+        }
+    }
+
+    /** The UAA the web viewer signs people in with ({@code POST {uaa_url}/oauth/token}), as the cf CLI does with client {@code cf}. */
+    public record Login(String uaaUrl, String clientId, String clientSecret) {
+        public Login {
+            clientId = clientId == null ? "cf" : clientId;
+            clientSecret = clientSecret == null ? "" : clientSecret;
+        }
+    }
+
+    /**
+     * Log Cache's PromQL API ({@code /api/v1/query}, {@code /api/v1/query_range}, gRPC {@code PromQLQuerier}):
+     * off answers the HTTP paths 501 as Log Cache's {@code PROMQL_UNIMPLEMENTED}; the most samples one query
+     * may load; how long one query may take.
+     */
+    public record PromQL(Boolean enabled, Long maxSamples, Integer queryTimeoutSeconds) {
+        public PromQL {
+            enabled = enabled == null || enabled;
+            maxSamples = maxSamples == null ? 5_000_000L : maxSamples;
+            queryTimeoutSeconds = queryTimeoutSeconds == null ? 10 : queryTimeoutSeconds;
+        }
+
+        static PromQL defaults() {
+            return new PromQL(null, null, null);
+        }
+
+        void validate() {
+            if (maxSamples <= 0) {
+                throw new InvalidManifestValue("traffic_controller.promql.max_samples", "must be positive");
+            }
+            InvalidManifestValue.requirePositive("traffic_controller.promql.query_timeout_seconds", queryTimeoutSeconds);
+        }
+    }
+
+    /**
      * How clients are authorised. Tokens are JWTs verified locally (one of {@code jwt}'s keys)
      * unless {@code uaa.url} is set, which switches to UAA {@code check_token}.
      */
@@ -117,7 +185,7 @@ public record TrafficControllerSection(
 
         public Auth {
             disableAccessControl = disableAccessControl != null && disableAccessControl;
-            jwt = jwt == null ? new Jwt(null, null, null) : jwt;
+            jwt = jwt == null ? new Jwt(null, null, null, null, null, null) : jwt;
             uaa = uaa == null ? new Uaa(null, null, null) : uaa;
             cloudController = cloudController == null ? new CloudController(null, null) : cloudController;
             adminScopes = adminScopes == null ? List.of("doppler.admin", "cloud_controller.admin") : List.copyOf(adminScopes);
@@ -134,11 +202,82 @@ public record TrafficControllerSection(
                         "access control is on but no token verifier is configured: set jwt.hs256_secret, "
                                 + "jwt.public_key_pem, jwt.jwks_url or uaa.url (or disable_access_control: true for development)");
             }
+            jwt.validate();
         }
     }
 
-    /** Local JWT verification: HS256 with a shared secret, RS256 with a PEM public key or a JWKS URL. */
-    public record Jwt(String hs256Secret, String publicKeyPem, String jwksUrl) {
+    /**
+     * Local JWT verification: HS256 with a shared secret, RS256 with a PEM public key or a JWKS URL.
+     * {@code issuer} and {@code audience}, when set, must be the token's {@code iss} and among its
+     * {@code aud}; {@code iat} and {@code nbf} may lie at most {@code clock_skew_seconds} in the future.
+     */
+    public record Jwt(String hs256Secret, String publicKeyPem, String jwksUrl, String issuer, String audience,
+                      Integer clockSkewSeconds) {
+        public Jwt {
+            clockSkewSeconds = clockSkewSeconds == null ? 30 : clockSkewSeconds;
+        }
+
+        void validate() {
+            if (clockSkewSeconds < 0 || clockSkewSeconds > 300) {
+                throw new InvalidManifestValue("traffic_controller.auth.jwt.clock_skew_seconds",
+                        "must be between 0 and 300, got " + clockSkewSeconds);
+            }
+            if (issuer != null && issuer.isBlank()) {
+                throw new InvalidManifestValue("traffic_controller.auth.jwt.issuer", "must not be empty");
+            }
+            if (audience != null && audience.isBlank()) {
+                throw new InvalidManifestValue("traffic_controller.auth.jwt.audience", "must not be empty");
+            }
+        }
+    }
+
+    /**
+     * What one client may hold of a Traffic Controller. {@code proxy_addresses} (the gateway's
+     * host is added when a gateway is enabled) count only against {@code max_connections}: they
+     * carry many clients. A request (head and body) must arrive within {@code request_timeout_seconds}
+     * of the connection opening or of its first byte; a keep-alive connection may wait
+     * {@code idle_timeout_seconds} for the next request. One token may hold
+     * {@code max_streams_per_token} firehose and {@code /v2/read} streams, and one firehose
+     * subscription id or v2 shard id {@code max_streams_per_subscription}.
+     */
+    public record Limits(
+            Integer maxConnections,
+            Integer maxConnectionsPerAddress,
+            Integer requestTimeoutSeconds,
+            Integer idleTimeoutSeconds,
+            List<String> proxyAddresses,
+            Integer maxStreamsPerToken,
+            Integer maxStreamsPerSubscription) {
+
+        public Limits {
+            maxConnections = maxConnections == null ? 10_000 : maxConnections;
+            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
+            requestTimeoutSeconds = requestTimeoutSeconds == null ? 10 : requestTimeoutSeconds;
+            idleTimeoutSeconds = idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds;
+            proxyAddresses = proxyAddresses == null ? List.of() : List.copyOf(proxyAddresses);
+            maxStreamsPerToken = maxStreamsPerToken == null ? 100 : maxStreamsPerToken;
+            maxStreamsPerSubscription = maxStreamsPerSubscription == null ? 100 : maxStreamsPerSubscription;
+        }
+
+        static Limits defaults() {
+            return new Limits(null, null, null, null, null, null, null);
+        }
+
+        void validate() {
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_connections", maxConnections);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_connections_per_address", maxConnectionsPerAddress);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.request_timeout_seconds", requestTimeoutSeconds);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.idle_timeout_seconds", idleTimeoutSeconds);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_streams_per_token", maxStreamsPerToken);
+            InvalidManifestValue.requirePositive("traffic_controller.limits.max_streams_per_subscription",
+                    maxStreamsPerSubscription);
+            for (int i = 0; i < proxyAddresses.size(); i++) {
+                if (!IpLiterals.isIpLiteral(proxyAddresses.get(i))) {
+                    throw new InvalidManifestValue("traffic_controller.limits.proxy_addresses[" + i + "]",
+                            "must be an IP address, got '" + proxyAddresses.get(i) + "'");
+                }
+            }
+        }
     }
 
     /** UAA {@code check_token} mode (the original Traffic Controller's firehose check). */

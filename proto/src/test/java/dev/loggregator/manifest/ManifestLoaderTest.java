@@ -51,6 +51,28 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void syslogDrainsHaveTheAgentsDefaultsAndCheckTheirKeys() {
+        SyslogDrainsSection none = ManifestLoader.parse(MINIMAL, "m.yml").doppler().syslogDrains();
+        assertTrue(none.unused());
+        assertEquals(5, none.maxDrainsPerApp());
+        assertEquals(10_000, none.bufferSize());
+        assertEquals(22, none.maxRetries());
+        assertEquals(SyslogDrainsSection.DEFAULT_DENY_LIST, none.denyList());
+        SyslogDrainsSection drains = ManifestLoader.parse(MINIMAL + "doppler:\n  syslog_drains:\n"
+                + "    bindings: [{app_id: a, url: 'syslog://h:514'}]\n"
+                + "    binding_provider: {url: 'https://cc:9023', tls: {cert: c.pem, key: k.pem}}\n", "m.yml").doppler().syslogDrains();
+        assertFalse(drains.unused());
+        assertEquals(1000, drains.bindingProvider().batchSize());
+        assertEquals(60, drains.bindingProvider().pollIntervalSeconds());
+        ManifestException badRange = assertThrows(ManifestException.class, () -> ManifestLoader.parse(MINIMAL
+                + "doppler: {syslog_drains: {deny_list: [10.0.0.0/8, metadata.internal]}}", "m.yml"));
+        assertTrue(badRange.getMessage().contains("'doppler.syslog_drains.deny_list[1]'"), badRange.getMessage());
+        ManifestException noApp = assertThrows(ManifestException.class, () -> ManifestLoader.parse(MINIMAL
+                + "doppler: {syslog_drains: {bindings: [{url: 'syslog://h:1'}]}}", "m.yml"));
+        assertTrue(noApp.getMessage().contains("'doppler.syslog_drains.bindings[0].app_id': is required"), noApp.getMessage());
+    }
+
+    @Test
     void unknownKeyNamesTheKeyAndTheFile() {
         ManifestException e = assertThrows(ManifestException.class,
                 () -> ManifestLoader.parse(MINIMAL + "doppler:\n  instances:\n    - grcp_port: 1\n", "deploy/x.yml"));

@@ -51,6 +51,7 @@ public final class DopplerNode implements AutoCloseable {
     /** Builds the manifest and starts the Doppler. */
     public static final class Builder {
         private final Map<String, Object> dopplerKeys = new LinkedHashMap<>();
+        private final Map<String, Object> propertyKeys = new LinkedHashMap<>();
         private final Map<String, Integer> ports = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private String name = "doppler";
@@ -65,6 +66,12 @@ public final class DopplerNode implements AutoCloseable {
         /** A key of the {@code doppler:} section, e.g. {@code set("max_apps", 10)}; the value is written as YAML. */
         public Builder set(String key, Object yamlValue) {
             dopplerKeys.put(key, yamlValue);
+            return this;
+        }
+
+        /** A key of the shared {@code properties:} section, e.g. {@code property("internal_secret", "...")}. */
+        public Builder property(String key, Object yamlValue) {
+            propertyKeys.put(key, yamlValue);
             return this;
         }
 
@@ -105,7 +112,9 @@ public final class DopplerNode implements AutoCloseable {
             StringBuilder yaml = new StringBuilder()
                     .append("name: test-").append(name).append('\n')
                     .append("properties:\n")
-                    .append("  shared_secret: ").append(SHARED_SECRET).append('\n')
+                    .append("  shared_secret: ").append(SHARED_SECRET).append('\n');
+            propertyKeys.forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
+            yaml
                     .append("doppler:\n")
                     .append("  instances:\n")
                     .append("    - host: 127.0.0.1\n");

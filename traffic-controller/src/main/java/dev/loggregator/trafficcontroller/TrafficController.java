@@ -2,7 +2,10 @@ package dev.loggregator.trafficcontroller;
 
 import dev.loggregator.health.HealthServer;
 import dev.loggregator.health.HealthStatus;
+import dev.loggregator.logging.JulBridge;
+import dev.loggregator.limits.ConnectionLimits;
 import dev.loggregator.manifest.DopplerSection;
+import dev.loggregator.manifest.IpLiterals;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.TrafficControllerSection;
 import dev.loggregator.trafficcontroller.api.ApiServer;
@@ -12,17 +15,26 @@ import dev.loggregator.trafficcontroller.auth.CapiClient;
 import dev.loggregator.trafficcontroller.logcache.LogCacheAccess;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
 import dev.loggregator.trafficcontroller.logcache.LogCacheQueries;
+import dev.loggregator.trafficcontroller.auth.ClaimRules;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLEndpoint;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLGrpcService;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLQueries;
 import dev.loggregator.trafficcontroller.auth.JwtTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.LogAccessChecker;
 import dev.loggregator.trafficcontroller.auth.TokenVerifier;
 import dev.loggregator.trafficcontroller.auth.UaaTokenVerifier;
+import dev.loggregator.trafficcontroller.connections.ClientLimits;
+import dev.loggregator.trafficcontroller.connections.ConnectionGate;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
+import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
 import dev.loggregator.trafficcontroller.grpc.GrpcApiServer;
 import dev.loggregator.trafficcontroller.logcache.LogCacheGrpcService;
@@ -33,6 +45,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -67,6 +80,7 @@ public final class TrafficController implements AutoCloseable {
     private SelfMetricsEmitter selfMetrics;
     private GrpcApiServer grpcApi;
     private ExecutorService grpcDrains;
+    private PromQLQueries promql;
 
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
@@ -74,6 +88,7 @@ public final class TrafficController implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
+        JulBridge.install();
         TrafficControllerSection section = manifest.trafficController();
         TrafficControllerSection.Instance instance = section.instance(index);
         if (instance.healthPort() > 0) {
@@ -90,10 +105,13 @@ public final class TrafficController implements AutoCloseable {
 
         DopplerSection dopplers = manifest.doppler();
         DopplerDirectory directory = directory(dopplers);
-        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS);
+        DopplerCredentials credentials = DopplerCredentials.of(manifest.properties().internalSecret());
+        connector = new DopplerConnector(directory, scheduler, metrics, dopplers.maxEnvelopeBytes(), DOPPLER_PING_SECONDS,
+                credentials);
         metrics.dopplerLinks(connector::openLinks);
         AppStreamHub appStreams = new AppStreamHub(connector);
-        DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5));
+        DopplerQueries queries = new DopplerQueries(directory, http, dopplers.maxEnvelopeBytes(), Duration.ofSeconds(5),
+                credentials);
 
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
@@ -101,10 +119,22 @@ public final class TrafficController implements AutoCloseable {
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
                 section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
         int port = manifest.trafficControllerPort(index);
+        TrafficControllerSection.Limits limits = section.limits();
+        ConnectionLimits connectionLimits = new ConnectionLimits(limits.maxConnections(),
+                limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
+        metrics.clientConnections(connectionLimits::total);
+        ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
         LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5));
-        LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics);
+        TrafficControllerSection.PromQL promqlSettings = section.promql();
+        promql = new PromQLQueries(directory, http, promqlSettings.maxSamples(),
+                Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
+        LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics,
+                new PromQLEndpoint(promqlSettings.enabled(), auth.disableAccessControl(), logCacheAccess, promql));
         api.start(instance.host(), port, tls(section), section.proxyProtocol(), policy, connector, appStreams,
-                queries, metrics, settings, v2, logCache, manifest.properties().systemDomain());
+                queries, metrics, settings, v2, logCache, manifest.properties().systemDomain(),
+                new UiEndpoint(section.ui(), policy, http, manifest.properties().systemDomain()),
+                new ClientLimits(gate, limits.requestTimeoutSeconds() * 1000L, limits.idleTimeoutSeconds() * 1000L,
+                        new StreamQuota(limits.maxStreamsPerToken(), limits.maxStreamsPerSubscription())));
 
         if (instance.grpcPort() > 0) {
             TlsFiles grpcTls = section.v2().grpcTls();
@@ -113,9 +143,10 @@ public final class TrafficController implements AutoCloseable {
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
                     List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(),
                                     section.v2().maxGrpcStreams()).definition(),
-                            new LogCacheGrpcService(logCacheQueries).bindService()));
+                            new LogCacheGrpcService(logCacheQueries).bindService(),
+                            new PromQLGrpcService(promql).bindService()));
             grpcApi.start();
-            LOG.info("Traffic Controller {} serving loggregator.v2.Egress and logcache.v1 on {}:{}{}", index,
+            LOG.info("Traffic Controller {} serving loggregator.v2.Egress, logcache.v1.Egress and PromQLQuerier on {}:{}{}", index,
                     instance.host(), grpcApi.port(), grpcTls.configured() ? " (TLS)" : "");
         }
         selfMetrics = new SelfMetricsEmitter(metrics, () -> ingressTargets(dopplers, directory), manifest.name(), index,
@@ -136,7 +167,26 @@ public final class TrafficController implements AutoCloseable {
         }
         RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
                 : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
-        return new JwtTokenVerifier(auth.jwt().hs256Secret(), pem, auth.jwt().jwksUrl());
+        TrafficControllerSection.Jwt jwt = auth.jwt();
+        return new JwtTokenVerifier(jwt.hs256Secret(), pem, jwt.jwksUrl(),
+                ClaimRules.of(jwt.issuer(), jwt.audience(), Duration.ofSeconds(jwt.clockSkewSeconds())));
+    }
+
+    /**
+     * Proxies whose connections carry many clients: {@code limits.proxy_addresses}, and the
+     * gateway's address when one is deployed (a wildcard bind address names no source address).
+     */
+    private static Set<InetAddress> proxyAddresses(Manifest manifest) {
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        manifest.trafficController().limits().proxyAddresses().forEach(a -> addresses.add(IpLiterals.parse(a)));
+        String gatewayHost = manifest.gateway().host();
+        if (manifest.gateway().enabled() && IpLiterals.isIpLiteral(gatewayHost)) {
+            InetAddress gateway = IpLiterals.parse(gatewayHost);
+            if (!gateway.isAnyLocalAddress()) {
+                addresses.add(gateway);
+            }
+        }
+        return addresses;
     }
 
     private AccessPolicy accessPolicy(TrafficControllerSection.Auth auth, TokenVerifier verifier, HttpClient http) {
@@ -163,7 +213,7 @@ public final class TrafficController implements AutoCloseable {
         }
         Set<DopplerAddress> addresses = new LinkedHashSet<>();
         for (DopplerSection.Instance doppler : dopplers.instances()) {
-            addresses.add(new DopplerAddress(doppler.host(), doppler.wsPort()));
+            addresses.add(new DopplerAddress(doppler.internalHost(), doppler.wsPort()));
         }
         return DopplerDirectory.fixed(addresses);
     }
@@ -207,6 +257,9 @@ public final class TrafficController implements AutoCloseable {
         }
         if (connector != null) {
             connector.close();
+        }
+        if (promql != null) {
+            promql.close();
         }
         api.close();
         scheduler.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,11 +51,11 @@ class TrafficControllerProcessTest {
         // while 127.0.0.1 serves, and recent logs still answer from the Doppler that is there.
         try (Cluster cluster = Cluster.start(1, 1, "auth: {disable_access_control: true}",
                 "dns: {name: localhost, ws_port: ${DOPPLER0_WS_PORT}, refresh_seconds: 1}")) {
-            StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/dns-app/stream", null);
-            Probes.awaitFlowing(cluster, "dns-app", client);
-            cluster.emit(0, Envelopes.log("dns-app", "via-dns"));
+            StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("dns-app") + "/stream", null);
+            Probes.awaitFlowing(cluster, guid("dns-app"), client);
+            cluster.emit(0, Envelopes.log(guid("dns-app"), "via-dns"));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("via-dns"));
-            assertEquals(200, Cluster.get(cluster.http(0) + "/apps/dns-app/recentlogs").statusCode());
+            assertEquals(200, Cluster.get(cluster.http(0) + "/apps/" + guid("dns-app") + "/recentlogs").statusCode());
 
             assertEquals(0, cluster.trafficController(0).terminate(30));
             await().atMost(Duration.ofSeconds(10)).until(() -> client.closeCode() != -2);

@@ -5,9 +5,7 @@ import dev.loggregator.doppler.metrics.RefusedConnectionReason;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscription requests of a multiplexed app-stream link ({@code +<app>}, {@code -<app>}
  * text frames; docs/internal-protocol.md): follows and unfollows apps, and unfollows them all
- * when the link closes. A request that cannot be read closes the link with 1003 (it is counted).
+ * when the link closes. A request that cannot be read is refused alone (counted and logged); the
+ * link and its other apps go on.
  */
 final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(AppStreamControlHandler.class);
@@ -41,10 +40,11 @@ final class AppStreamControlHandler extends SimpleChannelInboundHandler<TextWebS
         try {
             request = AppStreamMultiplex.parse(frame.text());
         } catch (IllegalArgumentException e) {
+            // Only this request is refused: the link carries every other app stream of its Traffic
+            // Controller, and closing it for one bad id would stop them all (the TC would re-dial
+            // and send the same id again).
             context.metrics().refusedConnections().increment(RefusedConnectionReason.BAD_REQUEST);
-            BAD_REQUEST_LOG.warn("Closing app-stream link from {}: bad request: {}", ctx.channel().remoteAddress(), e.getMessage());
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, e.getMessage()))
-                    .addListener(f -> ctx.close());
+            BAD_REQUEST_LOG.warn("Refused a request on the app-stream link from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
             return;
         }
         String app = request.appId();

@@ -9,6 +9,7 @@ import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
@@ -26,10 +27,12 @@ final class EgressContext {
     private final double fairShareFactor;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     private final IdleConnectionCloser silentLinkCloser;
+    private final Function<String, byte[]> drainReport;
 
     EgressContext(Subscriptions subscriptions, Router router, AppStore store, LogCacheReads logCache, DopplerMetrics metrics,
-                  int queueSize, double fairShareFactor) {
+                  int queueSize, double fairShareFactor, Function<String, byte[]> drainReport) {
         this.fairShareFactor = fairShareFactor;
+        this.drainReport = drainReport;
         this.subscriptions = subscriptions;
         this.router = router;
         this.store = store;
@@ -75,6 +78,11 @@ final class EgressContext {
 
     Set<Subscriber> links() {
         return links;
+    }
+
+    /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */
+    Function<String, byte[]> drainReport() {
+        return drainReport;
     }
 
     IdleConnectionCloser silentLinkCloser() {

@@ -48,6 +48,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private static final Logger LOG = LoggerFactory.getLogger(EgressRequestHandler.class);
     private static final RateLimitedLog BAD_REQUEST_LOG = new RateLimitedLog(LOG);
     static final String BATCH_CONTENT_TYPE = "application/x-loggregator-batch";
+    /** The syslog drains in force on this Doppler and their state, as JSON ({@code ?app=ID} for one app). */
+    static final String DRAINS_PATH = "/drains";
     /** Frames from subscribers are pings and closes; nothing big is expected. */
     private static final int MAX_INBOUND_FRAME = 64 * 1024;
 
@@ -101,12 +103,21 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             subscribeMultiplexed(ctx, request);
         } else if (uri.rawPath().equals(LogCacheLink.READ_PATH) || uri.rawPath().equals(LogCacheLink.META_PATH)) {
             answerLogCache(ctx, request, uri, get);
+        } else if (uri.rawPath().equals(LogCacheLink.SERIES_PATH)) {
+            answerSeries(ctx, request, uri);
         } else if (uri.rawPath().equals(V2Subscription.PATH)) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
                 return;
             }
             subscribeV2(ctx, request, uri);
+        } else if (uri.rawPath().equals(DRAINS_PATH)) {
+            if (!get) {
+                badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+                return;
+            }
+            List<String> app = uri.parameters().get("app");
+            answerJson(ctx, request, context.drainReport().apply(app == null || app.isEmpty() ? null : app.get(0)));
         } else if (path.size() == 2 && path.get(0).equals("firehose") && !path.get(1).isEmpty()) {
             if (!get) {
                 badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
@@ -129,14 +140,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private void subscribe(ChannelHandlerContext ctx, FullHttpRequest request, EgressEndpoint endpoint,
                            String app, String subscriptionId, EnvelopeFilter filter) {
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
                 LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
@@ -160,21 +169,27 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     /**
-     * A re-dialled link's {@code resume=<incarnation>:<sequence>}: the sequence number after which it
-     * missed envelopes (0 when this Doppler restarted since), -1 for a new link; null when the value
-     * was malformed (the request is answered with 400).
+     * A link's handshake and, for a re-dialled link's {@code resume=<incarnation>:<sequence>}, the
+     * sequence number after which it missed envelopes (0 when this Doppler restarted since); -1 for a
+     * new link.
      */
-    private Long resumeAfter(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private record LinkRequest(WebSocketServerHandshaker handshaker, long resumeAfter) {
+    }
+
+    /** The link request, or null when it was refused (and answered): not a handshake, or a malformed resume. */
+    private LinkRequest linkRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
         List<String> resume = new QueryStringDecoder(request.uri()).parameters().get(LinkSequence.RESUME_PARAMETER);
-        if (resume == null || resume.isEmpty()) {
-            return -1L;
+        long resumeAfter = -1;
+        if (resume != null && !resume.isEmpty()) {
+            try {
+                resumeAfter = LinkSequence.replayAfter(resume.get(0), context.incarnation());
+            } catch (IllegalArgumentException e) {
+                badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+                return null;
+            }
         }
-        try {
-            return LinkSequence.replayAfter(resume.get(0), context.incarnation());
-        } catch (IllegalArgumentException e) {
-            badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
-            return null;
-        }
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        return handshaker == null ? null : new LinkRequest(handshaker, resumeAfter);
     }
 
     /** A v2 egress subscription: the request's selectors and shard id, records in the asked format. */
@@ -186,14 +201,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             badRequest(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
                 context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
                 context.fairShareFactor());
@@ -208,14 +221,12 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     /** The multiplexed app-stream link: apps are followed as the link asks (AppStreamControlHandler). */
     private void subscribeMultiplexed(ChannelHandlerContext ctx, FullHttpRequest request) {
-        Long resumeAfter = resumeAfter(ctx, request);
-        if (resumeAfter == null) {
+        LinkRequest link = linkRequest(ctx, request);
+        if (link == null) {
             return;
         }
-        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
-        if (handshaker == null) {
-            return;
-        }
+        long resumeAfter = link.resumeAfter();
+        WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
                 context.subscriptions()::lastDispatched, context.fairShareFactor());
         openLink(ctx, request, handshaker, subscriber, new AppStreamControlHandler(subscriber, context, resumeAfter));
@@ -276,6 +287,25 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         LogCacheRequests logCache = new LogCacheRequests(context.logCache());
         respond(ctx, request, uri.rawPath().equals(LogCacheLink.META_PATH) ? logCache.meta()
                 : logCache.read(ctx.alloc(), uri.parameters()));
+    }
+
+    private static void answerJson(ChannelHandlerContext ctx, FullHttpRequest request, byte[] json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(json));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        respond(ctx, request, response);
+    }
+
+    private void answerSeries(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            badRequest(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + uri.rawPath());
+            return;
+        }
+        if (context.logCache() == null) {
+            badRequest(ctx, request, HttpResponseStatus.NOT_FOUND, "the Log Cache store is off (doppler.log_cache.enabled)");
+            return;
+        }
+        respond(ctx, request, new LogCacheRequests(context.logCache()).series(request.content()));
     }
 
     private void badRequest(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String detail) {

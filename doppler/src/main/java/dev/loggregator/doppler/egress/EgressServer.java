@@ -24,6 +24,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The egress port: a Netty HTTP/WebSocket server that Traffic Controllers subscribe to
@@ -31,20 +32,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EgressServer {
     private static final int MAX_REQUEST_BYTES = 8192;
+    /** A PromQL query's {@code /logcache/series} request may name many source ids. */
+    private static final int MAX_BODY_BYTES = 1 << 20;
 
     private final ServerBootstrap bootstrap;
     private final InetSocketAddress address;
     private final EgressContext context;
     private Channel channel;
 
+    /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
-                        LogCacheReads logCache,
-                        DopplerMetrics metrics,
-                        int queueSize, double fairShareFactor, EventLoopGroup boss, EventLoopGroup workers,
-                        int requestIdleSeconds) {
+                        LogCacheReads logCache, DopplerMetrics metrics, int queueSize, double fairShareFactor,
+                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret,
+                        Function<String, byte[]> drainReport) {
         this.address = address;
-        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor);
+        this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, fairShareFactor, drainReport);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
+        EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -57,8 +61,11 @@ public final class EgressServer {
                                 .addLast("idle", new IdleStateHandler(requestIdleSeconds, 0, 0))
                                 .addLast("idle-closer", idleCloser)
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("request", new EgressRequestHandler(context));
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+                        if (credentials != null) {
+                            ch.pipeline().addLast("credentials", credentials);
+                        }
+                        ch.pipeline().addLast("request", new EgressRequestHandler(context));
                     }
                 });
     }

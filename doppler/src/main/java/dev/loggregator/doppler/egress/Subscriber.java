@@ -131,10 +131,11 @@ final class Subscriber implements EnvelopeSubscriber {
     @Override
     public boolean offer(RoutedEnvelope envelope) {
         if (fairShare != null) {
-            boolean pressure = queue.size() > capacity / 2;
+            int size = queue.size();
+            boolean pressure = size > capacity / 2;
             if ((pressure || !fairShare.idle())
                     && !fairShare.admit(envelope.appId() != null ? envelope.appId() : envelope.sourceId(), pressure,
-                            System.nanoTime())) {
+                            size > capacity - capacity / 8, System.nanoTime())) {
                 return false; // the app sending most loses first; the caller counts and notices the drop
             }
         }

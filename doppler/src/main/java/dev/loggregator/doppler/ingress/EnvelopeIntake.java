@@ -68,6 +68,10 @@ public final class EnvelopeIntake {
             return;
         }
         metrics.ingress().increment(IngressProtocol.GRPC_V2);
+        offerV2(v2, original, peer);
+    }
+
+    private void offerV2(LoggregatorEnvelope.Envelope v2, byte[] original, Object peer) {
         V2LogToV1Bytes.Result log = V2LogToV1Bytes.transcode(v2);
         if (log != null) {
             byte[][] v1 = withinLimit(log.envelope(), peer) ? new byte[][] {log.envelope()} : NO_V1;
@@ -125,6 +129,11 @@ public final class EnvelopeIntake {
         byte[] bytes = envelope.toByteArray();
         EnvelopeRouting.Routing routing = EnvelopeRouting.read(bytes);
         buffer.offer(RoutedEnvelope.fromV1(routing.appId(), routing.eventType(), bytes));
+    }
+
+    /** Puts a v2 envelope this Doppler made itself (a syslog drain notice to an app) into its own stream. */
+    public void acceptOwn(LoggregatorEnvelope.Envelope envelope) {
+        offerV2(envelope, envelope.toByteArray(), "this Doppler");
     }
 
     public int maxEnvelopeBytes() {

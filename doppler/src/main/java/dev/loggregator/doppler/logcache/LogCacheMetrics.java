@@ -26,6 +26,9 @@ public final class LogCacheMetrics {
                 store::expiredByBudget);
         metrics.gauge("log_cache_refused_sources_total", "Envelopes not stored because too many sources were held",
                 store::refusedSources);
+        metrics.gauge("log_cache_series", "PromQL metric series held (name and labels) over every source", store::seriesHeld);
+        metrics.gauge("log_cache_series_refused_total",
+                "Metric samples not kept for PromQL because their source held max_per_source series", store::seriesRefused);
         metrics.gauge("log_cache_forgotten_sources_total", "Sources forgotten whole beyond max_sources", store::forgottenSources);
         GaugeWithCallback.builder()
                 .name("doppler_log_cache_sources_by_size")

@@ -29,6 +29,7 @@ public final class LogCacheStore {
     private final AtomicLong expiredByBudget = new AtomicLong();
     private final AtomicLong refusedSources = new AtomicLong();
     private final AtomicLong forgottenSources = new AtomicLong();
+    private final AtomicLong seriesRefusedOfForgotten = new AtomicLong();
 
     public LogCacheStore(int maxPerSource, long budgetBytes, int maxSources) {
         this.maxPerSource = maxPerSource;
@@ -50,14 +51,19 @@ public final class LogCacheStore {
                     refusedSources.incrementAndGet();
                     return;
                 }
-                log = sources.computeIfAbsent(sourceId, id -> new SourceLog(id, maxPerSource));
+                SourceLog created = new SourceLog(sourceId, maxPerSource);
+                log = sources.putIfAbsent(sourceId, created);
+                if (log == null) {
+                    log = created;
+                    bytesHeld.addAndGet(SourceLog.SOURCE_OVERHEAD);
+                }
             }
             synchronized (log) {
                 if (log.forgotten()) {
                     continue; // the pruner dropped it just now: write into a new one
                 }
                 bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
-                        envelope.originalBytes(), nowNanos));
+                        envelope.originalBytes(), nowNanos, SourceSeries.holdsSamples(kind) ? envelope.v2() : null));
             }
             stored.incrementAndGet();
             return;
@@ -74,6 +80,33 @@ public final class LogCacheStore {
         synchronized (log) {
             return log.read(start, end, limit, descending, kindMask, filter);
         }
+    }
+
+    /** The source's log, for {@link SeriesReads} (which locks it); null for an unknown source. */
+    SourceLog source(String sourceId) {
+        return sources.get(sourceId);
+    }
+
+    /** PromQL metric series held over every source. */
+    public long seriesHeld() {
+        long count = 0;
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series() == null ? 0 : log.series().seriesCount();
+            }
+        }
+        return count;
+    }
+
+    /** Samples not kept for PromQL because their source held {@code maxPerSource} series. */
+    public long seriesRefused() {
+        long count = seriesRefusedOfForgotten.get();
+        for (SourceLog log : sources.values()) {
+            synchronized (log) {
+                count += log.series() == null ? 0 : log.series().refused();
+            }
+        }
+        return count;
     }
 
     /** Per source: count, expired, oldest and newest timestamp, as Log Cache's Meta answers. */
@@ -130,6 +163,11 @@ public final class LogCacheStore {
                 expiredByBudget.incrementAndGet();
                 if (log.size() > 0) {
                     byAge.add(new Oldest(log.oldest(), log));
+                } else {
+                    // Nothing left: the source itself goes too (its expired count with it).
+                    sources.remove(log.sourceId(), log);
+                    log.forget();
+                    bytesHeld.addAndGet(-SourceLog.SOURCE_OVERHEAD);
                 }
             }
         }
@@ -144,6 +182,7 @@ public final class LogCacheStore {
             synchronized (log) {
                 log.forget();
                 bytesHeld.addAndGet(-log.bytesHeld());
+                seriesRefusedOfForgotten.addAndGet(log.series() == null ? 0 : log.series().refused());
             }
             forgottenSources.incrementAndGet();
         }

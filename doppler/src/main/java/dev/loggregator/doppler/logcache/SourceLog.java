@@ -2,6 +2,7 @@ package dev.loggregator.doppler.logcache;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * One source's envelopes ordered by timestamp, in a circular array that grows to the per-source cap:
@@ -15,7 +16,10 @@ import java.util.List;
 final class SourceLog {
     /** Heap an entry costs besides its bytes: array header, timestamp, reference and kind. */
     static final int ENTRY_OVERHEAD = 40;
-    private static final int INITIAL_CAPACITY = 16;
+    /** Heap a source costs besides its entries: this object, its arrays' headers, the map entry and the id. */
+    static final int SOURCE_OVERHEAD = 400;
+    /** Small: a flood of distinct source ids costs little each; busy sources grow by doubling. */
+    private static final int INITIAL_CAPACITY = 4;
 
     /** One entry as a read returns it. */
     record Entry(long timestamp, byte kind, byte[] bytes) {
@@ -26,6 +30,12 @@ final class SourceLog {
     private long[] timestamps = new long[INITIAL_CAPACITY];
     private byte[][] envelopes = new byte[INITIAL_CAPACITY][];
     private byte[] kinds = new byte[INITIAL_CAPACITY];
+    /**
+     * Per entry, the metric samples PromQL reads (null for logs and events); see {@link SourceSeries}. Both
+     * are made with the source's first gauge, counter or timer, so a source of logs only costs nothing more.
+     */
+    private MetricPoint[] points;
+    private SourceSeries series;
     private int head;
     private int size;
     private long expired;
@@ -36,6 +46,11 @@ final class SourceLog {
     SourceLog(String sourceId, int maxEntries) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
+    }
+
+    /** The metric series of this source's gauges, counters and timers; null before the first of them. */
+    SourceSeries series() {
+        return series;
     }
 
     String sourceId() {
@@ -53,11 +68,30 @@ final class SourceLog {
 
     /** Stores an envelope; returns the change in bytes held (an eviction at the cap makes it smaller). */
     long add(long timestamp, byte kind, byte[] bytes, long nowNanos) {
+        return add(timestamp, kind, bytes, nowNanos, null);
+    }
+
+    /**
+     * Stores an envelope and, for a gauge, counter or timer ({@code metric} is its v2 form, else null),
+     * its samples for PromQL; returns the change in bytes held.
+     */
+    long add(long timestamp, byte kind, byte[] bytes, long nowNanos, Envelope metric) {
         long freed = 0;
         if (size == maxEntries) {
             freed = evictOldest();
         } else if (size == timestamps.length) {
             grow();
+        }
+        MetricPoint point = null;
+        long added = 0;
+        if (metric != null) {
+            if (series == null) {
+                series = new SourceSeries(maxEntries);
+                points = new MetricPoint[timestamps.length];
+            }
+            long seriesBytes = series.bytes();
+            point = series.point(metric);
+            added = series.bytes() - seriesBytes;
         }
         int position = size == 0 || timestamp >= timestampAt(size - 1) ? size : upperBound(timestamp);
         for (int i = size; i > position; i--) {
@@ -66,25 +100,39 @@ final class SourceLog {
             timestamps[to] = timestamps[from];
             envelopes[to] = envelopes[from];
             kinds[to] = kinds[from];
+            if (points != null) {
+                points[to] = points[from];
+            }
         }
         int at = physical(position);
         timestamps[at] = timestamp;
         envelopes[at] = bytes;
         kinds[at] = kind;
+        if (points != null) {
+            points[at] = point;
+        }
         size++;
         newest = Math.max(newest, timestamp);
         lastWriteNanos = nowNanos;
-        return bytes.length + ENTRY_OVERHEAD - freed;
+        return bytes.length + ENTRY_OVERHEAD + added - freed;
     }
 
     /** Drops the oldest entry, counted as expired; returns the bytes it held. */
     long evictOldest() {
         byte[] bytes = envelopes[head];
         envelopes[head] = null;
+        long freed = bytes.length + ENTRY_OVERHEAD;
+        MetricPoint point = points == null ? null : points[head];
+        if (point != null) {
+            points[head] = null;
+            long seriesBytes = series.bytes();
+            series.release(point);
+            freed += seriesBytes - series.bytes();
+        }
         head = (head + 1) % timestamps.length;
         size--;
         expired++;
-        return bytes.length + ENTRY_OVERHEAD;
+        return freed;
     }
 
     /**
@@ -140,13 +188,38 @@ final class SourceLog {
         return lastWriteNanos;
     }
 
-    /** Bytes held by every entry, for a source forgotten whole. */
+    /** Bytes held by the source and every entry, for a source forgotten whole. */
     long bytesHeld() {
-        long bytes = 0;
+        long bytes = SOURCE_OVERHEAD + (series == null ? 0 : series.bytes());
         for (int i = 0; i < size; i++) {
             bytes += envelopes[physical(i)].length + ENTRY_OVERHEAD;
         }
         return bytes;
+    }
+
+    /**
+     * Visits the metric samples of entries in [start, end), oldest first or newest first, until the
+     * visitor returns false.
+     */
+    void forEachPoint(long start, long end, boolean newestFirst, PointVisitor visitor) {
+        if (points == null) {
+            return;
+        }
+        int from = lowerBound(start);
+        int to = lowerBound(end);
+        for (int n = 0; n < to - from; n++) {
+            int at = physical(newestFirst ? to - 1 - n : from + n);
+            MetricPoint point = points[at];
+            if (point != null && !visitor.visit(timestamps[at], point)) {
+                return;
+            }
+        }
+    }
+
+    /** One entry's metric samples, for {@link #forEachPoint}. */
+    @FunctionalInterface
+    interface PointVisitor {
+        boolean visit(long timestamp, MetricPoint point);
     }
 
     private long timestampAt(int logical) {
@@ -193,15 +266,20 @@ final class SourceLog {
         long[] newTimestamps = new long[capacity];
         byte[][] newEnvelopes = new byte[capacity][];
         byte[] newKinds = new byte[capacity];
+        MetricPoint[] newPoints = points == null ? null : new MetricPoint[capacity];
         for (int i = 0; i < size; i++) {
             int at = physical(i);
             newTimestamps[i] = timestamps[at];
             newEnvelopes[i] = envelopes[at];
             newKinds[i] = kinds[at];
+            if (newPoints != null) {
+                newPoints[i] = points[at];
+            }
         }
         timestamps = newTimestamps;
         envelopes = newEnvelopes;
         kinds = newKinds;
+        points = newPoints;
         head = 0;
     }
 

@@ -16,8 +16,12 @@ public enum RefusedConnectionReason implements MetricLabel {
      * hung up first. gRPC does not say which.
      */
     GRPC_HANDSHAKE("grpc_handshake"),
+    /** A gRPC connection closed for an HTTP/2 connection error (an oversized frame, a protocol violation). */
+    HTTP2_ERROR("http2_error"),
     /** A subscriber link sent nothing (not even a ping) for the liveness timeout. */
-    SUBSCRIBER_SILENT("subscriber_silent");
+    SUBSCRIBER_SILENT("subscriber_silent"),
+    /** An egress request without the internal credential (properties.internal_secret). */
+    UNAUTHORIZED("unauthorized");
 
     private final String label;
 

@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * Who to shed when a queue is under pressure: the apps sending most. While pressure lasts, counts what
  * each app offered in short windows; an app that has offered more than {@code factor} times the
- * average of the apps seen in the window is refused, so a quiet app loses nothing while a noisy one is
- * throttled to its share. Without pressure it costs nothing and counts nothing. One thread only
- * (the router thread).
+ * average of the other apps seen in the window is refused, so a quiet app loses nothing while a noisy
+ * one is held near the others' pace (with two apps as with a hundred). A lone app is never refused
+ * here: the queue's own bound is its limit. Without pressure it costs nothing and counts nothing.
+ * One thread only (the router thread).
  */
 public final class FairShare {
     private static final long WINDOW_NANOS = 100_000_000L;
@@ -29,6 +30,14 @@ public final class FairShare {
 
     /** Whether {@code app}'s envelope may go in; {@code pressure} says whether the queue is filling up. */
     public boolean admit(String app, boolean pressure, long nowNanos) {
+        return admit(app, pressure, false, nowNanos);
+    }
+
+    /**
+     * As {@link #admit(String, boolean, long)}; {@code nearlyFull} makes the rule strict (no slack, no
+     * more than the others' average), so the last room of the queue is kept for the apps sending least.
+     */
+    public boolean admit(String app, boolean pressure, boolean nearlyFull, long nowNanos) {
         if (!pressure) {
             if (total > 0 && nowNanos - windowStart > WINDOW_NANOS) {
                 reset(nowNanos);
@@ -48,7 +57,13 @@ public final class FairShare {
         }
         count[0]++;
         total++;
-        return count[0] <= SLACK || count[0] <= factor * total / offered.size();
+        int others = offered.size() - 1;
+        if (others == 0) {
+            return true;
+        }
+        double othersAverage = (double) (total - count[0]) / others;
+        return nearlyFull ? count[0] <= Math.max(1, othersAverage)
+                : count[0] <= SLACK || count[0] <= factor * othersAverage;
     }
 
     /** True when nothing is being counted (no pressure lately): callers may skip reading the clock. */

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that takes envelopes from the ingress buffer, records them in the store and
- * offers them to subscriptions. Everything it calls is non-blocking, so its pace is set by CPU
+ * offers them to subscriptions and syslog drains. Everything it calls is non-blocking, so its pace is set by CPU
  * alone and a slow subscriber cannot hold it up.
  */
 public final class Router {
@@ -25,6 +25,7 @@ public final class Router {
     private final Subscriptions subscriptions;
     private final ReplayRing replay;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final EnvelopeSink drains;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG);
     private final Thread thread;
     private volatile boolean running = true;
@@ -37,7 +38,8 @@ public final class Router {
      * envelopes (at most {@code replaySeconds} old) are kept for links that come back.
      */
     public Router(IngressBuffer buffer, AppStore store, LogCacheStore logCache, Subscriptions subscriptions,
-                  int replayEnvelopes, long replaySeconds, FairShare fairShare, OverloadNotices overloadNotices) {
+                  int replayEnvelopes, long replaySeconds, FairShare fairShare, OverloadNotices overloadNotices,
+                  EnvelopeSink drains) {
         this.fairShare = fairShare;
         this.overloadNotices = overloadNotices;
         this.buffer = buffer;
@@ -45,6 +47,7 @@ public final class Router {
         this.logCache = logCache;
         this.subscriptions = subscriptions;
         this.replay = new ReplayRing(replayEnvelopes, TimeUnit.SECONDS.toNanos(replaySeconds));
+        this.drains = drains;
         this.thread = new Thread(this::run, "doppler-router");
     }
 
@@ -97,6 +100,7 @@ public final class Router {
             logCache.add(envelope, now);
         }
         subscriptions.dispatch(envelope);
+        drains.accept(envelope);
     }
 
     /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */

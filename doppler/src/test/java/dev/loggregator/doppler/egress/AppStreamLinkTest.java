@@ -72,13 +72,21 @@ class AppStreamLinkTest {
     }
 
     @Test
-    void aBadRequestClosesTheLinkWith1003() throws Exception {
+    void aBadRequestIsRefusedAloneAndTheLinkKeepsCarryingItsOtherApps() throws Exception {
         try (DopplerNode doppler = DopplerNode.builder().name("app-stream-link-bad").start()) {
+            String app = UUID.randomUUID().toString();
             BatchSubscriber link = BatchSubscriber.connectMultiplexed(doppler.wsUrl(AppStreamMultiplex.PATH));
+            link.send(AppStreamMultiplex.subscribe(app));
+            awaitFollowed(doppler, 1);
             link.send("subscribe me");
-            await().atMost(WAIT).until(() -> link.closeCode() != -1);
-            assertEquals(1003, link.closeCode());
-            assertTrue(doppler.metric("doppler_refused_connections_total{reason=\"bad_request\"}") >= 1);
+            link.send("+" + "x".repeat(AppStreamMultiplex.MAX_APP_ID_BYTES + 1));
+            await().atMost(WAIT).until(() -> doppler.metric("doppler_refused_connections_total{reason=\"bad_request\"}") >= 2);
+            try (TcpSender tcp = TcpSender.connect(doppler.tcpPort())) {
+                tcp.send(Envelopes.v1Log(app, "after the bad requests")).flush();
+            }
+            await().atMost(WAIT).until(() -> link.envelopesTagged(app).size() == 1);
+            assertEquals(-1, link.closeCode(), "the link stays open");
+            assertEquals(1, doppler.metric("doppler_app_streams"), "the refused id is not followed");
         }
     }
 

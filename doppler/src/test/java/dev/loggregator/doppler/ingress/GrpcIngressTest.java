@@ -151,16 +151,35 @@ class GrpcIngressTest {
     }
 
     @Test
-    void aMessageThatIsNotProtobufFailsItsCallIsCountedAndOtherCallsWork() {
+    void aMessageThatIsNotProtobufFailsItsCallWithInternalIsCountedAndOtherCallsWork() {
         double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
+        String internal = grpcErrors("INTERNAL", "loggregator.v2.Ingress/Send");
+        double internalBefore = doppler.metric(internal);
         // Field 1 (batch) claims 16 bytes; one follows.
         byte[] truncated = {0x0A, 0x10, 0x01};
-        assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", truncated));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", truncated));
+        assertEquals(Status.Code.INTERNAL, refused.getStatus().getCode(), refused.toString());
         await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}") == before + 1);
+        await().atMost(WAIT).until(() -> doppler.metric(internal) == internalBefore + 1);
 
         String marker = UUID.randomUUID().toString();
         grpc.send(logs("app", marker, 0, 1));
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
+    }
+
+    @Test
+    void aFloodOfMalformedMessagesWritesAtMostALineOrTwoToTheLog() {
+        // Issue 15, finding 5: gRPC's own logger wrote a SEVERE entry with a stack trace per message.
+        double before = doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}");
+        int logLinesBefore = doppler.process().output().split("\n").length;
+        for (int i = 0; i < 50; i++) {
+            assertThrows(StatusRuntimeException.class, () -> rawUnaryCall(grpc, "loggregator.v2.Ingress/Send", new byte[] {0x0A, 0x10, 0x01}));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric("doppler_dropped_envelopes_total{reason=\"malformed\"}") == before + 50);
+        String[] lines = doppler.process().output().split("\n");
+        List<String> added = List.of(lines).subList(Math.min(logLinesBefore, lines.length), lines.length);
+        assertTrue(added.size() <= 3, "at most one line per kind every 10 s, got:\n" + String.join("\n", added));
     }
 
     @Test
@@ -211,6 +230,25 @@ class GrpcIngressTest {
         String marker = UUID.randomUUID().toString();
         grpc.send(logs("app", marker, 0, 1));
         await().atMost(WAIT).until(() -> logTexts(marker).size() == 1);
+    }
+
+    @Test
+    void aConnectionSendingAnOversizedHttp2FrameIsClosedAndCounted() throws Exception {
+        // Issue 15, finding 10: these closes were counted nowhere.
+        String sample = "doppler_refused_connections_total{reason=\"http2_error\"}";
+        double before = doppler.metric(sample);
+        try (Socket socket = new Socket("127.0.0.1", doppler.grpcPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 0x4, 0, 0, 0, 0, 0}); // empty SETTINGS
+            // A DATA frame header announcing 65,536 bytes: above the default 16,384 frame size.
+            out.write(new byte[] {0x01, 0x00, 0x00, 0x0, 0x0, 0, 0, 0, 1});
+            out.write(new byte[1024]);
+            out.flush();
+            assertTrue(closedByServer(socket));
+        }
+        await().atMost(WAIT).until(() -> doppler.metric(sample) == before + 1);
     }
 
     private static String grpcErrors(String code, String method) {

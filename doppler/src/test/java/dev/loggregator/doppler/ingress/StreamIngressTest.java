@@ -95,6 +95,24 @@ class StreamIngressTest {
     }
 
     @Test
+    void anEnvelopeOfExactlyTheMaximumSizeIsAccepted() throws Exception {
+        // max_envelope_bytes is the envelope's size; the 4-byte length prefix does not count against it.
+        String marker = UUID.randomUUID().toString();
+        int overhead = Envelopes.v1Log("app", marker + " ").toByteArray().length;
+        int padding = 4096 - overhead;
+        org.cloudfoundry.dropsonde.events.EventFactory.Envelope largest = Envelopes.v1Log("app", marker + " " + "x".repeat(padding));
+        for (int i = 0; largest.toByteArray().length > 4096 && i < 10; i++) {
+            padding--;
+            largest = Envelopes.v1Log("app", marker + " " + "x".repeat(padding));
+        }
+        assertEquals(4096, largest.toByteArray().length, "the test envelope is exactly max_envelope_bytes");
+        try (TcpSender tcp = TcpSender.connect(doppler.tcpPort())) {
+            tcp.send(largest).flush();
+            await().atMost(WAIT).until(() -> logs(marker) == 1);
+        }
+    }
+
+    @Test
     void aLengthPrefixAboveTheMaximumClosesTheConnection() throws Exception {
         double before = metric("doppler_refused_connections_total{reason=\"oversize_frame\"}");
         try (TcpSender tcp = TcpSender.connect(doppler.tcpPort())) {

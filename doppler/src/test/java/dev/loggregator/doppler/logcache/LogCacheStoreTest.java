@@ -45,7 +45,7 @@ class LogCacheStoreTest {
         assertEquals(1500 - expiredA, meta.get("a").getCount());
         assertEquals(expiredA, meta.get("a").getOldestTimestamp(), "a lost exactly its oldest");
         assertEquals(store.expiredByBudget(), expiredA);
-        long expected = 0;
+        long expected = 2 * SourceLog.SOURCE_OVERHEAD;
         for (long i = expiredA; i < 1500; i++) {
             expected += v2Log("a", i, 200).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
         }
@@ -84,7 +84,7 @@ class LogCacheStoreTest {
         assertEquals(10, store.sourceCount());
         assertEquals(10, store.forgottenSources());
         assertTrue(store.meta().containsKey("s19") && !store.meta().containsKey("s0"));
-        long expected = 0;
+        long expected = 10L * SourceLog.SOURCE_OVERHEAD;
         for (int i = 10; i < 20; i++) {
             expected += v2Log("s" + i, i, 10).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
         }

@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures throughput, loss, latency, fan-out and memory of the whole system on this machine.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> SCENARIOS = List.of("ingress", "fanout", "gateway", "memory", "v2read", "grpc", "logcache");
-    private static final Set<String> MAIN_DEPLOYMENT = Set.of("ingress", "fanout", "gateway", "memory", "v2read", "grpc");
+    static final List<String> SCENARIOS = List.of("ingress", "fanout", "gateway", "memory", "drains", "v2read", "grpc",
+            "logcache");
+    private static final Set<String> MAIN_DEPLOYMENT = Set.of("ingress", "fanout", "gateway", "memory", "drains", "v2read", "grpc");
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,v2read,grpc,logcache",
+    @Option(names = "--scenarios", split = ",", defaultValue = "ingress,fanout,gateway,memory,drains,v2read,grpc,logcache",
             description = "which scenarios to run, of ${DEFAULT-VALUE} (the default: all); v2read and grpc run ingress"
                     + " too, as their baseline")
     List<String> scenarios;
@@ -81,10 +82,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<ResultTable> onMainDeployment(BenchContext context, Path dir) throws Exception {
         List<ResultTable> results = new ArrayList<>();
-        try (LoopbackDeployment deployment = LoopbackDeployment.in(dir).buildIfNeeded()
+        LoopbackDeployment.Builder builder = LoopbackDeployment.in(dir).buildIfNeeded()
                 .jvmArgs(context.componentJvmArgs)
-                .dopplers(1).trafficControllers(2).trafficControllerGrpc().gatewayWithTls()
-                .start()) {
+                .dopplers(1).trafficControllers(2).trafficControllerGrpc().gatewayWithTls();
+        // The drains scenario binds drains through a binding provider in this JVM, polled every second.
+        BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
+        if (bindings != null) {
+            builder.doppler("syslog_drains: {allow_loopback: true, binding_provider: {url: '" + bindings.url()
+                    + "', poll_interval_seconds: 1}}");
+        }
+        try (bindings; LoopbackDeployment deployment = builder.start()) {
             SSLContext tls = DevCertificate.trusting(deployment.certificate());
             Thread.sleep(3000);
             ResultTable idle = MemoryScenario.snapshot(deployment, "idle (after start)");
@@ -112,6 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (scenarios.contains("memory")) {
                 results.add(MemoryScenario.run(context, deployment, idle, tls, idleStreams));
+            }
+            if (bindings != null) {
+                results.add(new DrainScenario(deployment, bindings, direct, context.stepSeconds).run());
             }
         }
         return results;

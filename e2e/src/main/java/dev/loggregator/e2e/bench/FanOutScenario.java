@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +21,7 @@ final class FanOutScenario {
     static ResultTable run(BenchContext context, LoopbackDeployment deployment, SSLContext tls) throws Exception {
         ResultTable table = new ResultTable("2-fan-out",
                 "1,000 app stream clients over 100 apps (10 each) + 2 firehose subscriptions, on one Traffic Controller");
-        String prefix = "fanout-" + UUID.randomUUID();
+        String prefix = LoadGenerator.newAppPrefix();
         List<String> apps = LoadGenerator.apps(prefix, 100);
         DeliveryCounter streams = new DeliveryCounter(prefix);
         DeliveryCounter firehoseA = new DeliveryCounter(prefix);
@@ -44,9 +43,9 @@ final class FanOutScenario {
                         deployment.operator(), streams)));
             }
             // Each firehose consumer has its own client (selector thread), as a nozzle would.
-            open.add(EnvelopeStream.open(BenchContext.httpClient(tls), tc.resolve("/firehose/" + prefix + "-a?filter-type=logs"),
+            open.add(EnvelopeStream.open(BenchContext.httpClient(tls), tc.resolve("/firehose/" + prefix + "a?filter-type=logs"),
                     deployment.operator(), firehoseA));
-            open.add(EnvelopeStream.open(BenchContext.httpClient(tls), tc.resolve("/firehose/" + prefix + "-b?filter-type=logs"),
+            open.add(EnvelopeStream.open(BenchContext.httpClient(tls), tc.resolve("/firehose/" + prefix + "b?filter-type=logs"),
                     deployment.operator(), firehoseB));
             for (Future<EnvelopeStream> f : pending) {
                 open.add(f.get());

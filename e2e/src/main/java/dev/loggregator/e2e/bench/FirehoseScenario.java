@@ -26,9 +26,9 @@ final class FirehoseScenario {
     static Result run(BenchContext context, LoopbackDeployment deployment, String name, String description,
                       HttpClient http, URI endpoint, int apps, boolean latency) {
         ResultTable table = new ResultTable(name, description);
-        String prefix = "bench-" + UUID.randomUUID();
-        List<String> appIds = apps == 1 ? List.of(prefix) : LoadGenerator.apps(prefix, apps);
-        try (BenchReader reader = new V1FirehoseReader(http, endpoint.resolve("/firehose/" + prefix + "?filter-type=logs"),
+        String prefix = LoadGenerator.newAppPrefix();
+        List<String> appIds = LoadGenerator.apps(prefix, apps);
+        try (BenchReader reader = new V1FirehoseReader(http, endpoint.resolve("/firehose/bench-" + UUID.randomUUID() + "?filter-type=logs"),
                 deployment.operator(), prefix);
              LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), appIds)) {
             double ceiling = new CeilingSearch(context, deployment, reader, generator, table).run(latency);

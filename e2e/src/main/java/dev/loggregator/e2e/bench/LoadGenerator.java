@@ -5,6 +5,7 @@ import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.wire.ingress.V2IngressClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,9 +124,25 @@ final class LoadGenerator implements AutoCloseable {
     static List<String> apps(String prefix, int n) {
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ids.add(prefix + "-" + i);
+            ids.add(appId(prefix, i));
         }
         return ids;
+    }
+
+    /** A fresh prefix for a run's app ids: the first four groups of a random GUID ({@code 8-4-4-4-}). */
+    static String newAppPrefix() {
+        return UUID.randomUUID().toString().substring(0, 24);
+    }
+
+    /**
+     * App {@code i} of a run: a GUID (the Traffic Controller refuses other app ids) that starts with the
+     * run's {@link #newAppPrefix()}, so that consumers recognise the run's envelopes by that prefix.
+     */
+    static String appId(String prefix, int i) {
+        if (prefix.length() != 24 || prefix.charAt(23) != '-') {
+            throw new IllegalArgumentException("not a prefix from newAppPrefix(): " + prefix);
+        }
+        return prefix + String.format("%012x", i);
     }
 
     @Override

@@ -50,7 +50,7 @@ final class LogCacheHeap {
 
     /** Fills the store ({@link #sources} then hold {@link #PER_SOURCE} each) and reports what a stored envelope costs. */
     ResultTable measure(LoopbackDeployment deployment) {
-        ResultTable table = new ResultTable("7c-log-cache-heap",
+        ResultTable table = new ResultTable("8c-log-cache-heap",
                 "heap per stored log envelope of " + ENVELOPE_BYTES + " bytes (marshalled v2), Doppler with default settings");
         List<ManagedProcess> dopplers = BenchContext.dopplers(deployment);
         long pid = dopplers.get(0).pid();

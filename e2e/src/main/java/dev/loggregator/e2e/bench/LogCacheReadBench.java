@@ -45,7 +45,7 @@ final class LogCacheReadBench {
      * 50,000/s are ingested over {@code ingestApps} (which include the source).
      */
     ResultTable latency(String source, List<String> ingestApps, LoadGenerator.Shape shape, double seconds) {
-        ResultTable table = new ResultTable("7d-log-cache-read-latency",
+        ResultTable table = new ResultTable("8d-log-cache-read-latency",
                 "one client reading 1,000 envelopes per request from a source holding 100,000 (its cap): idle, then while "
                         + "50,000 envelopes/s are ingested over " + ingestApps.size() + " sources including that one");
         HttpClient http = BenchContext.httpClient(null);
@@ -87,7 +87,7 @@ final class LogCacheReadBench {
 
     /** {@code clients} threads each sending the {@code --recent} request in a loop for {@code seconds}. */
     ResultTable concurrentRecent(List<String> sources, int clients, double seconds) throws InterruptedException {
-        ResultTable table = new ResultTable("7e-log-cache-concurrent-recent",
+        ResultTable table = new ResultTable("8e-log-cache-concurrent-recent",
                 clients + " clients each sending cf CLI's --recent request (" + RECENT_QUERY + ") in a loop, over "
                         + sources.size() + " sources holding 100,000 each");
         List<HttpClient> https = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scenario 7, Log Cache (issue 14), on deployments of its own (one Doppler, one Traffic Controller,
+ * Scenario 8, Log Cache (issue 14), on deployments of its own (one Doppler, one Traffic Controller,
  * started after the main one has stopped): the ingress loss-free ceiling (as scenario 1, over 100 apps
  * so that the store reaches its memory budget and expires) with {@code doppler.log_cache.enabled: false}
  * and then with the store on; on the store-on deployment, first the heap per stored envelope, read
@@ -24,7 +24,7 @@ final class LogCacheScenario {
         List<ResultTable> tables = new ArrayList<>();
         FirehoseScenario.Result off;
         try (LoopbackDeployment deployment = start(context, runDir.resolve("log-cache-off"), false)) {
-            off = FirehoseScenario.run(context, deployment, "7a-ingress-store-off",
+            off = FirehoseScenario.run(context, deployment, "8a-ingress-store-off",
                     "as 1 over " + APPS + " apps, one Doppler and one TC, doppler.log_cache.enabled: false",
                     BenchContext.httpClient(null), deployment.trafficController(0), APPS, false);
         }
@@ -38,8 +38,8 @@ final class LogCacheScenario {
             ingest.add(heap.sources.get(0) + "b");
             tables.add(reads.latency(heap.sources.get(0), ingest, heap.shape, 8));
             tables.add(reads.concurrentRecent(heap.sources, 100, 10));
-            FirehoseScenario.Result on = FirehoseScenario.run(context, deployment, "7b-ingress-store-on",
-                    "as 7a with the store on (default settings; it holds the envelopes of 7c-7e as well)",
+            FirehoseScenario.Result on = FirehoseScenario.run(context, deployment, "8b-ingress-store-on",
+                    "as 8a with the store on (default settings; it holds the envelopes of 8c-8e as well)",
                     BenchContext.httpClient(null), deployment.trafficController(0), APPS, false);
             tables.add(1, on.table());
             compare(on, off);

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,10 +47,10 @@ final class MemoryScenario {
         ExecutorService opener = Executors.newFixedThreadPool(32);
         try {
             List<Future<EnvelopeStream>> pending = new ArrayList<>();
-            String prefix = "idle-" + UUID.randomUUID();
+            String prefix = LoadGenerator.newAppPrefix();
             for (int i = 0; i < idleStreams; i++) {
                 URI tc = deployment.trafficController(i % 2);
-                String app = prefix + "-" + (i % 1000);
+                String app = LoadGenerator.appId(prefix, i % 1000);
                 HttpClient http = clients.get(i % clients.size());
                 pending.add(opener.submit(() -> EnvelopeStream.open(http, tc.resolve("/apps/" + app + "/stream"),
                         deployment.operator(), bytes -> { })));

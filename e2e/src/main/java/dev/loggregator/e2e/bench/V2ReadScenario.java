@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Scenarios 5 and 6: the v2 read APIs of issue 13, each with one admin reader of every source's logs
+ * Scenarios 6 and 7: the v2 read APIs of issue 13, each with one admin reader of every source's logs
  * straight from Traffic Controller 0, fed as in scenario 1; loss-free ceiling, its ratio to scenario
  * 1's v1 firehose ceiling of the same run, and latency at 10,000/s.
  */
@@ -15,7 +15,7 @@ final class V2ReadScenario {
 
     /** {@code GET /v2/read?log} (RLP gateway Server-Sent Events, protojson), read by {@link SseReader}. */
     static ResultTable sse(BenchContext context, LoopbackDeployment deployment) {
-        ResultTable table = new ResultTable("5-v2-read-sse",
+        ResultTable table = new ResultTable("6-v2-read-sse",
                 "as 1, read by one GET /v2/read?log stream (admin token; SSE of protojson batches) from the TC");
         String prefix = "sse-" + UUID.randomUUID();
         try (SseReader reader = SseReader.open(deployment.trafficControllerHttp(0), "/v2/read?log", deployment.operator(),
@@ -27,7 +27,7 @@ final class V2ReadScenario {
 
     /** {@code loggregator.v2.Egress/BatchedReceiver} on the TC's gRPC port, read by {@link GrpcEgressReader}. */
     static ResultTable grpc(BenchContext context, LoopbackDeployment deployment) {
-        ResultTable table = new ResultTable("6-v2-grpc-egress",
+        ResultTable table = new ResultTable("7-v2-grpc-egress",
                 "as 1, read by one loggregator.v2.Egress/BatchedReceiver stream (log selector, own shard id) from the TC");
         String prefix = "grpc-" + UUID.randomUUID();
         try (GrpcEgressReader reader = new GrpcEgressReader("127.0.0.1", deployment.trafficControllerGrpcPort(0), prefix,

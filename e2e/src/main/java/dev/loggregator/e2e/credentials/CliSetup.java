@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,8 +26,11 @@ public final class CliSetup {
         this.out = out;
     }
 
-    /** Returns false (after saying why) when the CLI is not built or refused; the caller prints manual steps. */
-    public boolean configure(URI endpoint, Optional<String> token, Optional<Path> trust) {
+    /**
+     * Returns false (after saying why) when the CLI is not built or refused; the caller prints manual
+     * steps. {@code apps} (name to GUID) are stored with {@code logs app}, so users type the names.
+     */
+    public boolean configure(URI endpoint, Optional<String> token, Optional<Path> trust, Map<String, String> apps) {
         Path jar = layout.cliJar();
         if (!Files.isRegularFile(jar)) {
             out.println("the logs CLI is not available yet (" + layout.root().relativize(jar) + " missing)");
@@ -37,7 +41,15 @@ public final class CliSetup {
         if (!run(jar, target)) {
             return false;
         }
-        return token.isEmpty() || run(jar, List.of("token", token.get()));
+        if (token.isPresent() && !run(jar, List.of("token", token.get()))) {
+            return false;
+        }
+        for (Map.Entry<String, String> app : apps.entrySet()) {
+            if (!run(jar, List.of("app", app.getKey(), app.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean run(Path jar, List<String> args) {

@@ -18,7 +18,8 @@ import java.util.Optional;
  * after {@code up} without turning access control off: with {@code jwt.public_key_pem} it creates
  * the RSA key pair when the public key does not exist yet (the private key goes next to it,
  * owner-readable only), and with {@code jwt.hs256_secret} it uses the secret; either way it signs a
- * long-lived token for an operator with {@code doppler.firehose} and {@code doppler.admin}.
+ * long-lived token for an operator with {@code doppler.firehose} and {@code doppler.admin}, with the
+ * manifest's {@code jwt.issuer} and {@code jwt.audience} as its {@code iss} and {@code aud}.
  */
 public final class DevCredentials {
     public static final List<String> OPERATOR_SCOPES = List.of("doppler.firehose", "doppler.admin");
@@ -53,10 +54,12 @@ public final class DevCredentials {
                             + " exists without " + privateKey.getFileName()
                             + " next to it: bring your own token (`bin/logs token <jwt>`)");
                 }
-                return withToken(TokenMinter.rs256(PemKeys.readPrivate(privateKey)), publicKey.getParent(), created);
+                return withToken(TokenMinter.rs256(PemKeys.readPrivate(privateKey), auth.jwt().issuer(), auth.jwt().audience()),
+                        publicKey.getParent(), created);
             }
             if (auth.jwt().hs256Secret() != null) {
-                return withToken(TokenMinter.hs256(auth.jwt().hs256Secret()), root.resolve(".run").resolve("dev"), "");
+                return withToken(TokenMinter.hs256(auth.jwt().hs256Secret(), auth.jwt().issuer(), auth.jwt().audience()),
+                        root.resolve(".run").resolve("dev"), "");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

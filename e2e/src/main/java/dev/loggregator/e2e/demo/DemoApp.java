@@ -17,6 +17,7 @@ final class DemoApp {
 
     private enum Kind { WEB, WORKER, CRON }
 
+    private final String name;
     private final String appId;
     private final Kind kind;
     private final int instances;
@@ -26,26 +27,32 @@ final class DemoApp {
     private long lastMetricsMillis;
     private long lastCounterMillis;
 
-    private DemoApp(String appId, Kind kind, int instances) {
-        this.appId = appId;
+    private DemoApp(String name, Kind kind, int instances) {
+        this.name = name;
+        this.appId = DemoApps.guid(name);
         this.kind = kind;
         this.instances = instances;
     }
 
-    static DemoApp web(String appId, int instances) {
-        return new DemoApp(appId, Kind.WEB, instances);
+    static DemoApp web(String name, int instances) {
+        return new DemoApp(name, Kind.WEB, instances);
     }
 
-    static DemoApp worker(String appId) {
-        return new DemoApp(appId, Kind.WORKER, 1);
+    static DemoApp worker(String name) {
+        return new DemoApp(name, Kind.WORKER, 1);
     }
 
-    static DemoApp cron(String appId) {
-        return new DemoApp(appId, Kind.CRON, 1);
+    static DemoApp cron(String name) {
+        return new DemoApp(name, Kind.CRON, 1);
     }
 
+    /** The app's GUID, what drains are bound to. */
     String appId() {
         return appId;
+    }
+
+    String name() {
+        return name;
     }
 
     List<Envelope> tick(long nowMillis, double lines) {
@@ -66,7 +73,7 @@ final class DemoApp {
                     int status = random.nextInt(40) == 0 ? 500 : 200;
                     requestsThisTick++;
                     batch.add(V2Envelopes.log(appId, instance, "RTR", Log.Type.OUT,
-                            appId + ".localhost - [" + java.time.Instant.ofEpochMilli(nowMillis) + "] \"GET " + path
+                            name + ".localhost - [" + java.time.Instant.ofEpochMilli(nowMillis) + "] \"GET " + path
                                     + " HTTP/1.1\" " + status + " 0 " + (200 + random.nextInt(4000))
                                     + " \"-\" \"curl/8.5.0\" response_time:" + millis / 1000.0, nanos));
                     nanos++;
@@ -105,6 +112,8 @@ final class DemoApp {
             lastCounterMillis = nowMillis;
             batch.add(V2Envelopes.counter(appId, "requests", requestsThisTick, requestsTotal, nanos));
         }
+        // The app's name travels in a tag, as Diego cells send it; the id is the GUID.
+        batch.replaceAll(envelope -> envelope.toBuilder().putTags("app_name", name).build());
         return batch;
     }
 

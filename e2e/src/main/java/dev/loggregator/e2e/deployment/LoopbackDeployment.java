@@ -29,6 +29,11 @@ import java.util.Set;
  * the launcher bin/loggregator uses, from the jars Maven built. {@link #close()} stops every process.
  */
 public final class LoopbackDeployment implements AutoCloseable {
+    /** The Traffic Controllers check both (traffic_controller.auth.jwt.issuer, .audience), as a real deployment should. */
+    static final String ISSUER = "https://uaa.e2e.test/oauth/token";
+    static final String AUDIENCE = "doppler";
+    /** Traffic Controllers present it to the Dopplers' egress port (properties.internal_secret). */
+    static final String INTERNAL_SECRET = "e2e-internal-secret-at-least-32-bytes";
     /** For tests: small heaps and C1 only, since six JVMs share this 2-core machine with the test. */
     public static final List<String> TEST_JVM_ARGS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
@@ -137,7 +142,8 @@ public final class LoopbackDeployment implements AutoCloseable {
 
         String manifest() {
             StringBuilder yaml = new StringBuilder("name: e2e\nproperties:\n  logger_endpoint: {port: " + endpointPort
-                    + ", use_ssl: " + gateway + "}\n  shared_secret: e2e-secret\ndoppler:\n  instances:\n");
+                    + ", use_ssl: " + gateway + "}\n  shared_secret: e2e-secret\n  internal_secret: " + INTERNAL_SECRET
+                    + "\ndoppler:\n  instances:\n");
             for (int[] p : dopplerPorts) {
                 yaml.append("    - {host: 127.0.0.1, grpc_port: ").append(p[0]).append(", ws_port: ").append(p[1])
                         .append(", tcp_port: 0, udp_port: 0, tls_port: 0, health_port: ").append(p[2]).append("}\n");
@@ -151,7 +157,8 @@ public final class LoopbackDeployment implements AutoCloseable {
                 }
                 yaml.append("}\n");
             }
-            yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("'}\n");
+            yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("', issuer: ").append(ISSUER)
+                    .append(", audience: ").append(AUDIENCE).append("}\n");
             if (cloudControllerUrl != null) {
                 yaml.append("    cloud_controller: {url: '").append(cloudControllerUrl).append("', cache_seconds: 1}\n");
             }
@@ -190,7 +197,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                 Launcher launcher = new Launcher(ProjectLayout.find(Path.of("")), new RunDirectory(dir.resolve("run")),
                         new Launcher.Options(jvmArgs, build, false, Duration.ofSeconds(120), System.out));
                 RunningSystem system = launcher.up(plan);
-                return new LoopbackDeployment(this, system, TokenMinter.rs256(keys.getPrivate()), http.build());
+                return new LoopbackDeployment(this, system, TokenMinter.rs256(keys.getPrivate(), ISSUER, AUDIENCE), http.build());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -265,6 +272,11 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     public String token(String user, String... scopes) {
         return minter.mint(user, List.of(scopes), Duration.ofHours(1));
+    }
+
+    /** A token that expires {@code ttl} from now (negative: already expired). */
+    public String token(String user, List<String> scopes, Duration ttl) {
+        return minter.mint(user, scopes, ttl);
     }
 
     /** {@code bearer <jwt>} for an operator with doppler.firehose and doppler.admin. */

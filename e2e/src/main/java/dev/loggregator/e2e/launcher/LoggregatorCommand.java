@@ -3,6 +3,7 @@ package dev.loggregator.e2e.launcher;
 import dev.loggregator.e2e.credentials.CliSetup;
 import dev.loggregator.e2e.credentials.DevCredentials;
 import dev.loggregator.e2e.credentials.DevTls;
+import dev.loggregator.e2e.demo.DemoApps;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -107,7 +109,8 @@ public final class LoggregatorCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 1;
             }
-            boolean cliReady = new CliSetup(launcher.layout(), out).configure(plan.loggingEndpoint(), credentials.token(), tls.trust());
+            boolean cliReady = new CliSetup(launcher.layout(), out).configure(plan.loggingEndpoint(), credentials.token(), tls.trust(),
+                    demo ? DemoApps.all() : Map.of());
             printWelcome(out, plan, root, launcher.runDirectory(), credentials, tls, cliReady);
             return 0;
         }

@@ -7,7 +7,6 @@ import dev.loggregator.e2e.deployment.LoopbackDeployment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,7 @@ class BenchReadersTest {
     void theSseAndGrpcReadersCountExactlyWhatWasSent(@TempDir Path dir) {
         try (LoopbackDeployment deployment = LoopbackDeployment.in(dir).dopplers(1).trafficControllers(1)
                 .trafficControllerGrpc().start()) {
-            String prefix = "readers-" + UUID.randomUUID();
+            String prefix = LoadGenerator.newAppPrefix();
             byte[] payload = LoadGenerator.PAYLOAD.toByteArray();
             try (SseReader sse = SseReader.open(deployment.trafficControllerHttp(0), "/v2/read?log", deployment.operator(),
                     prefix, payload);

@@ -40,6 +40,9 @@ class DevCredentialsTest {
         assertEquals("RS256", jwt.getHeader().getAlgorithm().getName());
         assertEquals(List.of("doppler.firehose", "doppler.admin"), jwt.getJWTClaimsSet().getStringListClaim("scope"));
         assertEquals("dev-admin", jwt.getJWTClaimsSet().getStringClaim("user_name"));
+        // deploy/dev.yml has the Traffic Controller check these: the dev token must carry them.
+        assertEquals(manifest.trafficController().auth().jwt().issuer(), jwt.getJWTClaimsSet().getIssuer());
+        assertEquals(List.of(manifest.trafficController().auth().jwt().audience()), jwt.getJWTClaimsSet().getAudience());
         assertTrue(jwt.getJWTClaimsSet().getExpirationTime().after(new Date(System.currentTimeMillis() + 300L * 24 * 3600 * 1000)));
         assertEquals(result.token().orElseThrow(), Files.readString(result.tokenFile().orElseThrow()).trim());
     }

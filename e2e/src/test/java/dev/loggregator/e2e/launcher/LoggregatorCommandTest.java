@@ -54,7 +54,7 @@ class LoggregatorCommandTest {
                 + "doppler:\n  instances:\n    - {grpc_port: " + FreePorts.next() + ", ws_port: " + FreePorts.next()
                 + ", tcp_port: 0, udp_port: 0, health_port: " + FreePorts.next() + "}\n"
                 + "traffic_controller:\n  instances:\n    - {health_port: " + FreePorts.next() + "}\n"
-                + "  auth: {jwt: {public_key_pem: '" + dir.resolve("dev/jwt-public.pem") + "'}}\n");
+                + "  auth: {jwt: {public_key_pem: '" + dir.resolve("dev/jwt-public.pem") + "', issuer: test-issuer, audience: doppler}}\n");
         Path cliConfig = dir.resolve("logs-config.json");
         Map<String, String> env = Map.of("LOGS_CONFIG", cliConfig.toString(),
                 "LOGGREGATOR_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.e2e.client.EnvelopeStream;
+import dev.loggregator.e2e.demo.DemoApps;
 import dev.loggregator.e2e.client.LogEndpointClient;
 import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.wire.ingress.V2IngressClient;
@@ -70,11 +71,41 @@ class TwoDopplersTest {
     @Order(1)
     void theDemoEmitterFeedsTheDemoAppThroughTheV2Ingress() {
         Envelopes received = new Envelopes();
-        try (EnvelopeStream stream = client.stream("demo", deployment.operator(), received)) {
-            await().atMost(PATIENCE).until(() -> received.logs("demo").size() >= 5
+        String demo = DemoApps.guid(DemoApps.WEB);
+        try (EnvelopeStream stream = client.stream(demo, deployment.operator(), received)) {
+            await().atMost(PATIENCE).until(() -> received.logs(demo).size() >= 5
                     && received.matching(e -> e.getEventType() == EventType.ContainerMetric).size() >= 1);
         }
-        assertTrue(received.all().stream().allMatch(e -> appOf(e).equals("demo")), "an app stream carries only that app");
+        assertTrue(received.all().stream().allMatch(e -> appOf(e).equals(demo)), "an app stream carries only that app");
+        assertTrue(received.all().stream().allMatch(e -> DemoApps.WEB.equals(e.getTagsMap().get("app_name"))),
+                "the app's name travels in a tag");
+    }
+
+    @Test
+    @Order(1)
+    void theDemoAppsMetricsAnswerLogCachesPromQL() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String cpu = "/api/v1/query?query=" + java.net.URLEncoder.encode("cpu{source_id=\"demo\"}", StandardCharsets.UTF_8);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            LogEndpointClient.Answer answer = client.get(cpu, deployment.operator());
+            assertEquals(200, answer.status(), answer.text());
+            Set<String> instances = new HashSet<>();
+            json.readTree(answer.body()).path("data").path("result")
+                    .forEach(sample -> instances.add(sample.path("metric").path("instance_id").asText()));
+            assertEquals(Set.of("0", "1"), instances, answer.text());
+        });
+        long now = System.currentTimeMillis() / 1000;
+        String rate = "/api/v1/query_range?query=" + java.net.URLEncoder.encode("rate(requests{source_id=\"demo\"}[1m])",
+                StandardCharsets.UTF_8) + "&start=" + (now - 120) + "&end=" + (now + 30) + "&step=15";
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            LogEndpointClient.Answer answer = client.get(rate, deployment.operator());
+            assertEquals(200, answer.status(), answer.text());
+            com.fasterxml.jackson.databind.JsonNode data = json.readTree(answer.body()).path("data");
+            assertEquals("matrix", data.path("resultType").asText());
+            assertTrue(data.path("result").size() == 1 && data.path("result").get(0).path("values").size() > 0, answer.text());
+        });
+        assertEquals(400, client.get("/api/v1/query?query=cpu", deployment.operator()).status(), "no source_id");
+        assertEquals(404, client.get(cpu, null).status(), "no token");
     }
 
     @Test

@@ -37,7 +37,8 @@ public final class GatewayMetrics {
         tunnelBytes = Counter.builder().name("gateway_tunnel_bytes_total")
                 .help("Bytes relayed by tunnels (WebSocket and TCP mode)").labelNames("direction").register(registry);
         connectionsRejected = Counter.builder().name("gateway_connections_rejected_total")
-                .help("Client connections refused by limits.max_connections").register(registry);
+                .help("Client connections refused by limits.max_connections or max_connections_per_address, by reason")
+                .labelNames("reason").register(registry);
         badRequests = Counter.builder().name("gateway_bad_requests_total")
                 .help("Requests refused before routing (malformed, smuggling attempts, too large), by reason").labelNames("reason").register(registry);
         tunnelsOpen = Gauge.builder().name("gateway_tunnels_open").help("Tunnels currently open").register(registry);
@@ -101,8 +102,9 @@ public final class GatewayMetrics {
         connectionsOpen.dec();
     }
 
-    public void connectionRejected() {
-        connectionsRejected.inc();
+    /** {@code connection_limit} (all listeners) or {@code address_connection_limit} (one client address). */
+    public void connectionRejected(String reason) {
+        connectionsRejected.labelValues(reason).inc();
     }
 
     public void badRequest(String reason) {

@@ -38,6 +38,8 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
     private boolean contentLengthWithChunked;
     /** The client's FIN, held while pipelined requests still wait behind a paused decoder. */
     private boolean inputShutdownHeld;
+    /** When the first byte of the head being decoded arrived; 0 between requests. */
+    private long headStartedNanos;
 
     public GatewayRequestDecoder(int maxRequestLineBytes, int maxHeaderBytes) {
         super(new HttpDecoderConfig()
@@ -62,6 +64,10 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
             return;
         }
         int start = in.readerIndex();
+        if (inHead && headStartedNanos == 0 && in.isReadable()) {
+            headStartedNanos = System.nanoTime();
+            ctx.fireUserEventTriggered(RequestHeadStarted.INSTANCE);
+        }
         if (inHead && hasObsFold(in)) {
             reject(in, out, "obs-fold (folded header line)");
             return;
@@ -81,6 +87,7 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
             Object message = out.get(i);
             if (message instanceof HttpRequest request) {
                 inHead = false;
+                headStartedNanos = 0;
                 if (request.decoderResult().isSuccess()) {
                     String problem = framingProblem(request);
                     if (problem != null) {
@@ -204,6 +211,19 @@ public final class GatewayRequestDecoder extends HttpRequestDecoder {
         if (inputShutdownHeld && !waitingRequests()) {
             inputShutdownHeld = false;
             super.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
+        }
+    }
+
+    /** When the first byte of a request head not yet complete arrived ({@link System#nanoTime}), or 0. */
+    public long headStartedNanos() {
+        return headStartedNanos;
+    }
+
+    /** Fired when the first byte of a request head arrives: its deadline ({@code http_request_ms}) starts. */
+    public static final class RequestHeadStarted {
+        static final RequestHeadStarted INSTANCE = new RequestHeadStarted();
+
+        private RequestHeadStarted() {
         }
     }
 

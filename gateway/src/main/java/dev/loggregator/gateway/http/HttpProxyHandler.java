@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -44,6 +45,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean closeWhenIdle;
     private boolean inTunnel;
     private long idleSinceNanos = System.nanoTime();
+    private boolean answeredOne;
     private ScheduledFuture<?> idleCheck;
 
     public HttpProxyHandler(GatewayContext gw, String scheme) {
@@ -54,24 +56,48 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        scheduleIdleCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs()));
+        scheduleDeadlineCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().httpRequestMs()));
     }
 
     /**
-     * Closes the connection once it has gone {@code client_idle_ms} without an exchange in flight:
-     * idle keep-alive connections, and clients that never complete a request head (slowloris).
-     * One timer per connection rather than an idle handler that watches every read and write.
+     * HAProxy's {@code timeout http-request} and {@code http-keep-alive}: a new connection must
+     * deliver a complete request head within {@code http_request_ms}; after an answer the
+     * connection may wait {@code client_idle_ms} for the next request's first byte, which starts
+     * {@code http_request_ms} again. A head not complete in time gets a 408 (slowloris), a
+     * connection that sent nothing is closed. One timer per connection rather than an idle handler
+     * that watches every read and write.
      */
-    private void scheduleIdleCheck(long delayNanos) {
-        idleCheck = ctx.executor().schedule(() -> {
-            long idle = TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs());
-            long idleFor = System.nanoTime() - idleSinceNanos;
-            if (exchange == null && idleFor >= idle) {
-                ctx.close();
-            } else {
-                scheduleIdleCheck(exchange == null ? idle - idleFor : idle);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+    private void scheduleDeadlineCheck(long delayNanos) {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        idleCheck = ctx.executor().schedule(this::checkDeadline, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkDeadline() {
+        if (exchange != null || inTunnel) {
+            return; // exchangeFinished starts the clock again
+        }
+        long headStarted = ctx.pipeline().get(GatewayRequestDecoder.class).headStartedNanos();
+        long httpRequest = TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().httpRequestMs());
+        long deadline = headStarted != 0 ? headStarted + httpRequest
+                : idleSinceNanos + (answeredOne ? TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs()) : httpRequest);
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            scheduleDeadlineCheck(left);
+            return;
+        }
+        if (headStarted != 0) {
+            gw.metrics().badRequest("request_timeout");
+            gw.metrics().request(HttpResponseStatus.REQUEST_TIMEOUT.code());
+            ACCESS.info("request {} status=408 error=request_timeout (no complete request head within {} ms)",
+                    ClientAddress.describe(ctx.channel()), gw.settings().timeouts().httpRequestMs());
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(GatewayErrors.response(HttpMethod.GET, HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", true))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
@@ -171,7 +197,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void leaveForTunnel() {
         inTunnel = true;
-        idleCheck.cancel(false);
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         exchange = null;
     }
 
@@ -179,6 +207,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     void exchangeFinished(boolean close) {
         exchange = null;
         idleSinceNanos = System.nanoTime();
+        answeredOne = true;
+        scheduleDeadlineCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().clientIdleMs()));
         if (close || !keepAlive()) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -214,6 +244,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof GatewayRequestDecoder.RequestHeadStarted && exchange == null && !inTunnel) {
+            scheduleDeadlineCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().httpRequestMs()));
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent everything it will send: finish the exchange in flight, then close.
             closeWhenIdle = true;

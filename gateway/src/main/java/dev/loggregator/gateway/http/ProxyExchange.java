@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * connection broke before any response byte and the request is idempotent and has no body. A body
  * already sent is never replayed, so a POST with a body is never delivered twice. At most
  * {@code min(limits.max_attempts, backends)} attempts; WebSocket handshakes follow the same rules.
- * A connect failure, connect timeout, or a fresh connection reset or closed before any response
- * marks the backend dead for {@code dead_backend_ttl_ms}.
+ * A connect failure, connect timeout, or a connection reset or closed before the request was
+ * written marks the backend dead for {@code dead_backend_ttl_ms}; a reset or close after the
+ * request was written does not (the request's content may have caused it), it only counts.
  */
 final class ProxyExchange {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
@@ -502,9 +503,13 @@ final class ProxyExchange {
             staleRetried = true;
             tried.remove(failed);
             attempts--;
-        } else {
+        } else if (!bytesSent) {
+            // The request never reached it: the failure is the backend's own.
             failed.markDead(gw.deadBackendTtlNanos());
         }
+        // Once the request was written, a reset or close may be that request's doing (a backend
+        // refusing what it cannot parse): no single client may take a backend out for everyone.
+        // A backend that is really gone refuses the next connect and is marked dead then.
         failStatus = 502;
         failReason = reason;
         boolean replayable = !bytesSent || (idempotent && !requestHasBody && requestComplete);

@@ -34,8 +34,14 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(int port) {
+        this("127.0.0.1", port);
+    }
+
+    /** Connects from {@code fromAddress} (any 127.x.y.z is this machine), as another client address would. */
+    public RawHttp(String fromAddress, int port) {
         try {
             socket = new Socket();
+            socket.bind(new InetSocketAddress(fromAddress, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(30_000);
             in = socket.getInputStream();

@@ -1,6 +1,7 @@
 package dev.loggregator.cli.command;
 
 import dev.loggregator.cli.CliContext;
+import dev.loggregator.cli.config.AppNames;
 import dev.loggregator.cli.CliException;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.LogsCommand;
@@ -28,7 +29,7 @@ public final class EmitCommand implements Callable<Integer> {
     @ParentCommand
     private LogsCommand parent;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID): the envelopes' source id.")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's GUID (the envelopes' source id), or a name given to it with `logs app`.")
     private String app;
 
     @Parameters(index = "1..*", paramLabel = "MESSAGE", arity = "0..*",
@@ -61,12 +62,13 @@ public final class EmitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = parent.context();
+        String appId = AppNames.resolve(app, context.config().load());
         String hostPort = dopplerAddress(context);
         IngressEmitter.Lines lines = message != null && !message.isEmpty()
                 ? oneLine(String.join(" ", message))
                 : stdinLines();
         try (IngressEmitter emitter = new IngressEmitter(hostPort, new IngressEmitter.DopplerTls(dopplerCa, dopplerCert, dopplerKey))) {
-            emitter.send(lines, new IngressEmitter.LogTemplate(app, sourceType, instance, err));
+            emitter.send(lines, new IngressEmitter.LogTemplate(appId, sourceType, instance, err));
         }
         return ExitCode.OK;
     }

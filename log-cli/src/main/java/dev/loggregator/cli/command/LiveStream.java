@@ -4,19 +4,19 @@ import dev.loggregator.cli.CliContext;
 import dev.loggregator.cli.ExitCode;
 import dev.loggregator.cli.config.Target;
 import dev.loggregator.cli.output.LineOutput;
-import dev.loggregator.cli.stream.Frames;
 import dev.loggregator.cli.stream.Interrupts;
 import dev.loggregator.cli.stream.ReconnectingStream;
-import java.net.URI;
+import dev.loggregator.cli.stream.StreamConnector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
- * Runs a WebSocket stream until something ends it: Ctrl-C (exit 0), SIGTERM, {@code --max-lines}
+ * Runs a stream (v1 WebSocket or v2 Server-Sent Events) until something ends it: Ctrl-C (exit 0), SIGTERM, {@code --max-lines}
  * (exit 0), {@code --timeout} (exit 0, or 124 when {@code --max-lines} was not reached) or an error.
- * Whatever the cause, the connection is closed with 1000 and buffered lines are printed first.
+ * Whatever the cause, the connection is closed normally (a WebSocket with 1000) and buffered lines are printed first.
  * Output is flushed every 50 ms rather than per line, so a fast firehose costs few system calls.
  */
 final class LiveStream {
@@ -59,9 +59,14 @@ final class LiveStream {
         }
     }
 
-    int run(Target target, URI uri, String notFoundMessage, Frames frames,
-            Runnable onFirstConnect, CliContext context, Pending pending) {
-        ReconnectingStream reconnecting = new ReconnectingStream(target, uri, notFoundMessage, frames, context.notices(), onFirstConnect);
+    /**
+     * @param fallback  read instead when {@code connector}'s API answers its first request with 404; may be null
+     * @param onConnect runs each time a connection is up, with the connector that made it
+     */
+    int run(Target target, StreamConnector connector, StreamConnector fallback, String notFoundMessage,
+            Consumer<StreamConnector> onConnect, CliContext context, Pending pending) {
+        ReconnectingStream reconnecting = new ReconnectingStream(target, connector, fallback, notFoundMessage,
+                context.notices(), onConnect);
         stream.set(reconnecting);
         Interrupts.onCtrlC(() -> reconnecting.stop(ExitCode.OK));
         CountDownLatch finished = new CountDownLatch(1);

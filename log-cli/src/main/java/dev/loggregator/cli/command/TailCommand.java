@@ -2,15 +2,27 @@ package dev.loggregator.cli.command;
 
 import dev.loggregator.cli.CliContext;
 import dev.loggregator.cli.LogsCommand;
+import dev.loggregator.cli.config.AppNames;
 import dev.loggregator.cli.config.ConnectionProblems;
 import dev.loggregator.cli.config.Endpoints;
 import dev.loggregator.cli.config.Target;
 import dev.loggregator.cli.output.DropNotices;
 import dev.loggregator.cli.output.LineOutput;
 import dev.loggregator.cli.output.OrderedBuffer;
+import dev.loggregator.cli.recent.GapFreeTail;
+import dev.loggregator.cli.recent.LogEntry;
+import dev.loggregator.cli.recent.RecentLogs;
+import dev.loggregator.cli.recent.RecentSources;
+import dev.loggregator.cli.stream.SseConnector;
+import dev.loggregator.cli.stream.StreamConnector;
+import dev.loggregator.cli.stream.WebSocketConnector;
+import dev.loggregator.wire.v2.V2ToV1Converter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +33,8 @@ import picocli.CommandLine.Spec;
 /** {@code logs tail <app>}: the app's logs as they happen, like {@code cf logs <app>}. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {"Stream an app's logs until Ctrl-C, in timestamp order (held ~300 ms to reorder).",
-            "Reconnects on its own after a disconnect (0.5 s doubling to 60 s)."})
+            "Reconnects on its own after a disconnect (0.5 s doubling to 60 s).",
+            "Reads the v1 WebSocket stream, or the v2 read API (/v2/read) with --v2 or where v1 answers 404."})
 public final class TailCommand implements Callable<Integer> {
     /** The cf CLI's flush interval (cli PR #1273): long enough to reorder across Dopplers, short enough to feel live. */
     static final Duration ORDERING_WINDOW = Duration.ofMillis(300);
@@ -32,14 +45,23 @@ public final class TailCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "APP", description = "The app's id (GUID).")
+    @Parameters(index = "0", paramLabel = "APP", description = "The app's GUID, or a name given to it with `logs app`.")
     private String app;
 
-    @Option(names = "--recent", description = "Print the app's recent logs and exit (as `cf logs --recent`).")
-    private boolean recent;
+    @Option(names = "--recent", arity = "0..1", paramLabel = "N", parameterConsumer = OptionalCount.class,
+            description = {"Alone: print the app's recent logs and exit (as `cf logs --recent`).",
+                "With N: print the newest N lines, then follow, with no gap and no line twice in between",
+                "(and across reconnections); read from Log Cache where the endpoint serves it."})
+    private Integer recent;
+
+    @Option(names = "--v2", description = "Read the v2 read API (/v2/read, the RLP gateway's Server-Sent Events) instead of the v1 stream.")
+    private boolean v2;
 
     @Mixin
     private OutputOptions output;
+
+    @Mixin
+    private LogFormatOptions format;
 
     @Mixin
     private LimitOptions limits;
@@ -51,52 +73,99 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         limits.validate(spec.commandLine());
         CliContext context = parent.context();
-        if (recent) {
-            return RecentCommand.printRecent(context, connection.target(context), app, output, limits);
+        String appId = AppNames.resolve(app, context.config().load());
+        if (recent != null && recent < 0) {
+            return RecentCommand.printRecent(context, connection.target(context), appId, output, format, limits,
+                    RecentCommand.DEFAULT_LINES, RecentLogs.NO_START);
         }
         Target target = connection.target(context);
-        EnvelopePrinter printer = new EnvelopePrinter(context, output);
+        String notFound = "app '" + app + "' not found, or you may not read its logs";
+        EnvelopePrinter printer = new EnvelopePrinter(context, output, format);
         Envelopes envelopes = new Envelopes(context.notices());
         DropNotices drops = new DropNotices(context.notices());
-        OrderedBuffer<Envelope> ordered = new OrderedBuffer<>(ORDERING_WINDOW.toNanos());
-        LiveStream live = new LiveStream(context, limits);
-        LineOutput lines = live.output();
+        OrderedBuffer<LogEntry> ordered = new OrderedBuffer<>(ORDERING_WINDOW.toNanos());
+        Consumer<LogEntry> toOrdered = entry -> ordered.add(entry.timestamp(), entry, System.nanoTime());
+        GapFreeTail seam = recent == null ? null : new GapFreeTail(
+                RecentSources.forApp(target, appId, RecentCommand.DEFAULT_REQUEST_TIMEOUT, context.notices(), notFound),
+                recent, toOrdered, context.notices());
+        // With --json, v2 envelopes are written as v2 only while the stream itself is v2, so one run never mixes both forms.
+        AtomicBoolean streamIsV2 = new AtomicBoolean(v2);
+        Consumer<LogEntry> live = seam == null ? toOrdered : seam::live;
+        LiveStream stream = new LiveStream(context, limits);
+        LineOutput lines = stream.output();
 
-        String path = "/apps/" + Endpoints.segment(app) + "/stream";
-        return live.run(target, target.websocket(path, null),
-                    "app '" + app + "' not found, or you may not read its logs",
-                    frame -> {
-                        Envelope envelope = envelopes.parse(frame);
-                        if (envelope == null || !envelope.hasLogMessage()) {
-                            if (envelope != null) {
-                                drops.show(envelope);
-                            }
-                            return;
-                        }
-                        if (drops.show(envelope) && !output.json) {
-                            return;
-                        }
-                        ordered.add(envelope.getLogMessage().getTimestamp(), envelope, System.nanoTime());
-                    },
-                    () -> context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
-                            + ", tailing logs for app " + app + "..."),
-                    context,
-                    new LiveStream.Pending() {
-                        @Override
-                        public void printDue(LineOutput out) {
-                            print(ordered.drainDue(System.nanoTime()), printer, out);
-                        }
+        StreamConnector v1Stream = new WebSocketConnector(target, target.websocket("/apps/" + Endpoints.segment(appId) + "/stream", null),
+                frame -> {
+                    Envelope envelope = envelopes.parse(frame);
+                    if (envelope != null) {
+                        liveV1(envelope, null, drops, live, seam);
+                    }
+                });
+        StreamConnector v2Stream = new SseConnector(target, target.http(V2Paths.appLogs(appId)), batch -> {
+            for (LoggregatorEnvelope.Envelope envelope : batch) {
+                for (Envelope v1 : V2ToV1Converter.convert(envelope)) {
+                    liveV1(v1, envelope, drops, live, seam);
+                }
+            }
+        }, context.notices());
+        AtomicBoolean first = new AtomicBoolean(true);
+        return stream.run(target, v2 ? v2Stream : v1Stream, v2 ? null : v2Stream, notFound,
+                connector -> {
+                    if (first.getAndSet(false)) {
+                        streamIsV2.set(connector == v2Stream);
+                        context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
+                                + (connector == v2Stream ? " (v2 read API)" : "") + ", tailing logs for app " + app + "...");
+                    }
+                    if (seam != null) {
+                        seam.connected();
+                    }
+                },
+                context,
+                new LiveStream.Pending() {
+                    @Override
+                    public void printDue(LineOutput out) {
+                        print(ordered.drainDue(System.nanoTime()), printer, out, streamIsV2.get());
+                    }
 
-                        @Override
-                        public void printAll(LineOutput out) {
-                            print(ordered.drainAll(), printer, out);
-                        }
-                    });
+                    @Override
+                    public void printAll(LineOutput out) {
+                        print(ordered.drainAll(), printer, out, streamIsV2.get());
+                    }
+                });
     }
 
-    private static void print(java.util.List<Envelope> due, EnvelopePrinter printer, LineOutput lines) {
-        for (Envelope envelope : due) {
-            if (!printer.printLog(envelope, lines)) {
+    /** One envelope of the live stream (v1, or a v1 form of a v2 one): drop notices to stderr, log messages on. */
+    private void liveV1(Envelope envelope, LoggregatorEnvelope.Envelope fromV2, DropNotices drops, Consumer<LogEntry> live,
+                        GapFreeTail seam) {
+        if (seam != null) {
+            seam.arrived();
+        }
+        if (!envelope.hasLogMessage()) {
+            drops.show(envelope);
+            return;
+        }
+        if (drops.show(envelope) && !output.json) {
+            return;
+        }
+        live.accept(new LogEntry(envelope, fromV2));
+    }
+
+    /** {@code --recent} takes the next argument only when it is a number, so that {@code tail --recent APP} still works. */
+    static final class OptionalCount implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec argSpec,
+                                      picocli.CommandLine.Model.CommandSpec commandSpec) {
+            if (!args.isEmpty() && args.peek().matches("\\d{1,9}")) {
+                argSpec.setValue(Integer.parseInt(args.pop()));
+            } else {
+                argSpec.setValue(-1);
+            }
+        }
+    }
+
+    private static void print(java.util.List<LogEntry> due, EnvelopePrinter printer, LineOutput lines, boolean v2Json) {
+        for (LogEntry entry : due) {
+            if (!printer.printLog(v2Json ? entry : entry.v1Only(), lines)) {
                 break;
             }
         }

@@ -22,6 +22,7 @@ import org.cloudfoundry.dropsonde.events.MetricFactory.ValueMetric;
  *    2017-06-22T14:41:58.84-0700 ContainerMetric rep app=6f1e.../0 cpu=1.5% memory=25.5M/1G disk=120.1M/1G
  *    2017-06-22T14:41:58.84-0700 HttpStartStop gorouter app=6f1e.../0 GET http://x/ 200 512B 12.3ms Server 10.0.0.1:5000
  *    2017-06-22T14:41:58.84-0700 Error api source=cc code=500 it broke
+ *    2017-06-22T14:41:58.84-0700 Event 6f1e.../0 title: body          (v2 only)
  * </pre>
  * Newlines inside log text are shown as {@code \n} so that every envelope stays on one line.
  */
@@ -79,6 +80,17 @@ public final class FirehoseFormatter {
             }
         }
         return err && color ? "\u001b[31m" + line + "\u001b[0m" : line.toString();
+    }
+
+    /** A v2 event, which has no v1 form: source id (and instance), title and body. */
+    public String eventLine(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope envelope) {
+        StringBuilder line = new StringBuilder(120).append("   ")
+                .append(clock.timestamp(envelope.getTimestamp())).append(" Event ").append(envelope.getSourceId());
+        if (!envelope.getInstanceId().isEmpty()) {
+            line.append('/').append(envelope.getInstanceId());
+        }
+        return line.append(' ').append(oneLine(envelope.getEvent().getTitle())).append(": ")
+                .append(oneLine(envelope.getEvent().getBody())).toString();
     }
 
     private static void appendHttp(StringBuilder line, HttpStartStop http) {

@@ -13,18 +13,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 
 /**
  * The Traffic Controller's plain HTTP endpoints ({@code /apps/{app}/recentlogs} and
- * {@code /containermetrics}): GET with the token, a {@code multipart/x-protobuf} answer, one
- * envelope per part. A 401 fetches a fresh token from the token command once, as noaa's
+ * {@code /containermetrics}: a {@code multipart/x-protobuf} answer, one envelope per part;
+ * {@code /drains}: JSON): GET with the token. A 401 fetches a fresh token from the token command once, as noaa's
  * TokenRefresher does. Parts that are not valid envelopes are skipped (as noaa does) and counted on stderr.
  */
 public final class TrafficControllerHttp {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
     private final Target target;
     private final Duration requestTimeout;
     private final Notices notices;
@@ -38,17 +35,7 @@ public final class TrafficControllerHttp {
     /** GETs {@code path} and returns its envelopes in the order received. */
     public List<Envelope> envelopes(String path, String notFoundMessage) {
         URI uri = target.http(path);
-        HttpClient client = client();
-        HttpResponse<byte[]> response = send(client, uri);
-        if (response.statusCode() == 401 && target.tokens().canRefresh()) {
-            notices.say("token rejected; fetching a fresh one with the token command");
-            target.tokens().refresh();
-            response = send(client, uri);
-        }
-        if (response.statusCode() != 200) {
-            throw ConnectionProblems.forStatus(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
-                    uri, notFoundMessage);
-        }
+        HttpResponse<byte[]> response = get(uri, notFoundMessage);
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         String boundary = MultipartReader.boundaryOf(contentType);
         if (!contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") || boundary == null) {
@@ -76,6 +63,27 @@ public final class TrafficControllerHttp {
         return envelopes;
     }
 
+    /** GETs {@code path} (which may carry a query) and returns the body of its 200 answer. */
+    public byte[] body(String path, String notFoundMessage) {
+        return get(target.http(path), notFoundMessage).body();
+    }
+
+    /** A GET with the token, once more with a fresh token after a 401; anything but 200 is a CliException. */
+    private HttpResponse<byte[]> get(URI uri, String notFoundMessage) {
+        HttpClient client = client();
+        HttpResponse<byte[]> response = send(client, uri);
+        if (response.statusCode() == 401 && target.tokens().canRefresh()) {
+            notices.say("token rejected; fetching a fresh one with the token command");
+            target.tokens().refresh();
+            response = send(client, uri);
+        }
+        if (response.statusCode() != 200) {
+            throw ConnectionProblems.forStatus(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
+                    uri, notFoundMessage);
+        }
+        return response;
+    }
+
     private HttpResponse<byte[]> send(HttpClient client, URI uri) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout);
         String authorization = target.tokens().authorization();
@@ -93,15 +101,6 @@ public final class TrafficControllerHttp {
     }
 
     private HttpClient client() {
-        if (target.tls().skipValidation()) {
-            // java.net.http checks host names unless told otherwise; --skip-ssl-validation means no checks at all.
-            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        }
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-        SSLContext context = target.tls().sslContext();
-        if (context != null) {
-            builder.sslContext(context);
-        }
-        return builder.build();
+        return HttpClients.create(target.tls());
     }
 }

@@ -6,8 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -22,18 +26,14 @@ import org.java_websocket.handshake.ServerHandshake;
  * {@link #closed()} complete as the connection goes through its life; a refused upgrade completes
  * {@code closed} with the server's HTTP status.
  */
-final class EnvelopeSocket extends WebSocketClient {
+final class EnvelopeSocket extends WebSocketClient implements StreamConnection {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-
-    /** How the connection ended: close code and reason, the failure if any, and the HTTP answer if the upgrade was refused. */
-    record Closed(int code, String reason, boolean byServer, Exception failure, HandshakeResponse refusal) {
-    }
 
     private final AtomicReference<HandshakeResponse> handshake;
     private final Frames frames;
     private final boolean skipHostnameCheck;
     private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
-    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final CompletableFuture<StreamEnd> closed = new CompletableFuture<>();
     private volatile Exception failure;
     private SSLContext sslContext;
     private volatile boolean started;
@@ -59,7 +59,8 @@ final class EnvelopeSocket extends WebSocketClient {
      * (which race to report it), makes a refused connection or an untrusted certificate surface
      * as exactly that exception.
      */
-    void dial() throws IOException {
+    @Override
+    public void dial() throws IOException {
         boolean secure = "wss".equals(uri.getScheme());
         String host = uri.getHost();
         int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
@@ -90,17 +91,38 @@ final class EnvelopeSocket extends WebSocketClient {
         connect();
     }
 
-    /** Whether {@link #dial()} got as far as the WebSocket handshake (so there is a connection to close). */
-    boolean started() {
-        return started;
-    }
-
-    CompletableFuture<Boolean> opened() {
+    @Override
+    public CompletableFuture<Boolean> opened() {
         return opened;
     }
 
-    CompletableFuture<Closed> closed() {
+    @Override
+    public CompletableFuture<StreamEnd> closed() {
         return closed;
+    }
+
+    @Override
+    public void abort(String reason) {
+        closeConnection(1006, reason);
+        closed.join();
+    }
+
+    /** Lets the close handshake (our 1000, the server's echo) finish so the server sees a clean close. */
+    @Override
+    public void finish(Duration grace) {
+        if (!started) {
+            return;
+        }
+        if (!isClosing() && !isClosed()) {
+            close(1000);
+        }
+        try {
+            closed.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            closeConnection(1000, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -137,7 +159,16 @@ final class EnvelopeSocket extends WebSocketClient {
         HandshakeResponse answer = handshake.get();
         HandshakeResponse refusal = answer != null && answer.status() != 101 ? answer : null;
         // closed first: whoever sees opened=false reads closed next.
-        closed.complete(new Closed(code, reason, remote, failure, refusal));
+        closed.complete(new StreamEnd(describe(code, reason, remote, failure), false, failure, refusal));
         opened.complete(false);
+    }
+
+    static String describe(int code, String reason, boolean byServer, Exception failure) {
+        String who = byServer ? "closed by the server" : "closed";
+        String why = reason == null || reason.isBlank() ? "" : ": " + reason;
+        if (code == 1006 && failure != null && why.isEmpty()) {
+            why = ": " + failure.getMessage();
+        }
+        return who + ", code " + code + why;
     }
 }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * reports a refused upgrade as a protocol error, but the user needs to know whether it was a
  * 401, a 404 or a 503, and the Traffic Controller's 401 body says why.
  */
-record HandshakeResponse(int status, String reason, String body) {
+public record HandshakeResponse(int status, String reason, String body) {
 
     /** Reads what is available of an HTTP response head from {@code buffer} without consuming it; null if not HTTP. */
     static HandshakeResponse peek(ByteBuffer buffer) {

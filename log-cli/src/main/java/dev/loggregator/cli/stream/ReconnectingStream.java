@@ -8,20 +8,22 @@ import dev.loggregator.cli.output.Notices;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * A Traffic Controller WebSocket stream that survives network trouble, as noaa's consumer does:
- * after a disconnect it reconnects with {@link Backoff} (0.5 s doubling to 60 s, reset on success),
- * telling the user on stderr, and gives up after 1000 consecutive failures. A 401 fetches a fresh
- * token from the token command once. The first connection attempt, a 401 that a fresh token does
- * not cure, a 404 and a TLS failure end the stream with a {@link CliException} instead: those need
- * the user, not a retry.
+ * A stream that survives network trouble, as noaa's consumer (v1) and go-loggregator's
+ * RLPGatewayClient (v2) do: after a disconnect it reconnects with {@link Backoff} (0.5 s doubling
+ * to 60 s, reset on success), telling the user on stderr, and gives up after 1000 consecutive
+ * failures; a stream the server announced it would end (the v2 read API's {@code closing} event) is
+ * reopened at once. A 401 (or, once connected, a 404: how the v2 read API refuses an expired token)
+ * fetches a fresh token from the token command once. The first connection
+ * attempt, a 401 that a fresh token does not cure, a 404 and a TLS failure end the stream with a
+ * {@link CliException} instead: those need the user, not a retry. With a fallback, a 404 to the
+ * very first attempt (the API is not served there) switches to the fallback for good.
  */
 public final class ReconnectingStream {
     static final int MAX_CONSECUTIVE_FAILURES = 1000;
@@ -29,38 +31,40 @@ public final class ReconnectingStream {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
 
     private final Target target;
-    private final URI uri;
     private final String notFoundMessage;
-    private final Frames frames;
     private final Notices notices;
-    private final Runnable onFirstConnect;
+    private final Consumer<StreamConnector> onConnect;
     private final CompletableFuture<Integer> stopRequested = new CompletableFuture<>();
-    private volatile EnvelopeSocket current;
+    private StreamConnector connector;
+    private StreamConnector fallback;
+    private String switchNotice;
+    private volatile StreamConnection current;
 
     /**
+     * @param fallback        used instead of {@code connector} when its first attempt is answered with 404; may be null
      * @param notFoundMessage what a 404 means here (e.g. "app 'x' not found, or you may not read its logs")
-     * @param frames          receives every envelope's bytes, on the socket's reader thread
-     * @param onFirstConnect  runs once, when the first connection is up (e.g. to print a banner)
+     * @param onConnect       runs on this stream's thread each time a connection is up (the first time, e.g.
+     *                        to print a banner), with the connector that made it
      */
-    public ReconnectingStream(Target target, URI uri, String notFoundMessage, Frames frames,
-                              Notices notices, Runnable onFirstConnect) {
+    public ReconnectingStream(Target target, StreamConnector connector, StreamConnector fallback, String notFoundMessage,
+                              Notices notices, Consumer<StreamConnector> onConnect) {
         this.target = target;
-        this.uri = uri;
+        this.connector = connector;
+        this.fallback = fallback;
         this.notFoundMessage = notFoundMessage;
-        this.frames = frames;
         this.notices = notices;
-        this.onFirstConnect = onFirstConnect;
+        this.onConnect = onConnect;
     }
 
     /**
-     * Ends the stream: closes the connection with 1000 (normal closure) and makes {@link #run()}
-     * return {@code exitCode}. Safe from any thread, e.g. a signal handler; only the first call counts.
+     * Ends the stream: closes the connection normally and makes {@link #run()} return
+     * {@code exitCode}. Safe from any thread, e.g. a signal handler; only the first call counts.
      */
     public void stop(int exitCode) {
         if (stopRequested.complete(exitCode)) {
-            EnvelopeSocket socket = current;
-            if (socket != null) {
-                socket.close(1000);
+            StreamConnection connection = current;
+            if (connection != null) {
+                connection.close();
             }
         }
     }
@@ -76,42 +80,56 @@ public final class ReconnectingStream {
         boolean refreshedToken = false;
         int failures = 0;
         while (!stopped()) {
-            EnvelopeSocket socket = EnvelopeSocket.create(uri, headers(), target.tls(), frames);
-            current = socket;
+            StreamConnection connection = connector.connect();
+            current = connection;
             if (stopped()) {
                 break;
             }
             CliException dialFailure = null;
             try {
-                socket.dial();
+                connection.dial();
             } catch (IOException e) {
-                dialFailure = ConnectionProblems.forException(e, uri);
+                dialFailure = ConnectionProblems.forException(e, uri());
             }
-            if (dialFailure == null && awaitOpen(socket)) {
+            if (dialFailure == null && awaitOpen(connection)) {
                 if (everConnected) {
-                    notices.say("reconnected to " + ConnectionProblems.origin(uri));
-                } else {
-                    onFirstConnect.run();
+                    notices.say("reconnected to " + ConnectionProblems.origin(uri()));
+                } else if (switchNotice != null) {
+                    notices.say(switchNotice);
                 }
+                onConnect.accept(connector);
                 everConnected = true;
                 refreshedToken = false;
                 failures = 0;
                 backoff.reset();
-                EnvelopeSocket.Closed closed = awaitClosed(socket);
+                StreamEnd end = awaitClosed(connection);
                 if (stopped()) {
                     break;
                 }
+                if (end != null && end.announced()) {
+                    notices.say("the server ended the stream (" + end.description() + "); reconnecting");
+                    continue;
+                }
                 Duration delay = backoff.next();
-                notices.say("connection to " + ConnectionProblems.origin(uri) + " lost (" + describe(closed)
-                        + "); reconnecting in " + Backoff.describe(delay));
+                notices.say("connection to " + ConnectionProblems.origin(uri()) + " lost ("
+                        + (end == null ? "closed" : end.description()) + "); reconnecting in " + Backoff.describe(delay));
                 sleep(delay);
                 continue;
             }
             if (stopped()) {
                 break;
             }
-            CliException problem = dialFailure != null ? dialFailure : classify(socket.closed().getNow(null));
-            if (problem.exitCode() == ExitCode.UNAUTHORIZED && target.tokens().canRefresh() && !refreshedToken) {
+            CliException problem = dialFailure != null ? dialFailure : classify(connection.closed().getNow(null));
+            if (problem.exitCode() == ExitCode.NOT_FOUND && !everConnected && fallback != null) {
+                // Said once the fallback works: if it answers 404 too, the app is not there (one line, as ever).
+                switchNotice = connector.api() + " answered 404 at " + ConnectionProblems.origin(uri()) + "; reading " + fallback.api();
+                connector = fallback;
+                fallback = null;
+                continue;
+            }
+            // The v2 read API (as the RLP gateway) answers a token that expired mid-stream with 404, not 401.
+            boolean tokenRefused = problem.exitCode() == ExitCode.UNAUTHORIZED || (everConnected && problem.exitCode() == ExitCode.NOT_FOUND);
+            if (tokenRefused && target.tokens().canRefresh() && !refreshedToken) {
                 notices.say("token rejected; fetching a fresh one with the token command");
                 target.tokens().refresh();
                 refreshedToken = true;
@@ -130,28 +148,23 @@ public final class ReconnectingStream {
             notices.say("cannot reconnect (" + problem.getMessage() + "); retrying in " + Backoff.describe(delay));
             sleep(delay);
         }
-        awaitGracefulClose();
+        StreamConnection last = current;
+        if (last != null) {
+            last.finish(CLOSE_GRACE);
+        }
         return stopRequested.getNow(ExitCode.OK);
     }
 
-    private Map<String, String> headers() {
-        Map<String, String> headers = new HashMap<>();
-        String authorization = target.tokens().authorization();
-        if (authorization != null) {
-            headers.put("Authorization", authorization);
-        }
-        // noaa sends the endpoint as Origin; some proxies insist on one for upgrades.
-        headers.put("Origin", target.http("").toString());
-        return headers;
+    private URI uri() {
+        return connector.uri();
     }
 
     /** True once open; false if the attempt failed, timed out or the stream was stopped meanwhile. */
-    private boolean awaitOpen(EnvelopeSocket socket) {
+    private boolean awaitOpen(StreamConnection connection) {
         try {
-            CompletableFuture.anyOf(socket.opened(), stopRequested).get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(connection.opened(), stopRequested).get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            socket.closeConnection(1006, "no answer to the WebSocket handshake within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-            socket.closed().join();
+            connection.abort("no answer to the request for the stream within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,19 +173,19 @@ public final class ReconnectingStream {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-        return !stopped() && socket.opened().getNow(false);
+        return !stopped() && connection.opened().getNow(false);
     }
 
-    private EnvelopeSocket.Closed awaitClosed(EnvelopeSocket socket) {
+    private StreamEnd awaitClosed(StreamConnection connection) {
         try {
-            CompletableFuture.anyOf(socket.closed(), stopRequested).get();
+            CompletableFuture.anyOf(connection.closed(), stopRequested).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(ExitCode.OK);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
-        return socket.closed().getNow(null);
+        return connection.closed().getNow(null);
     }
 
     private void sleep(Duration delay) {
@@ -188,47 +201,22 @@ public final class ReconnectingStream {
         }
     }
 
-    /** Lets the close handshake (our 1000, the server's echo) finish so the server sees a clean close. */
-    private void awaitGracefulClose() {
-        EnvelopeSocket socket = current;
-        if (socket == null || !socket.started()) {
-            return;
-        }
-        if (!socket.isClosing() && !socket.isClosed()) {
-            socket.close(1000);
-        }
-        try {
-            socket.closed().get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            socket.closeConnection(1000, "");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private CliException classify(EnvelopeSocket.Closed closed) {
-        if (closed == null) {
+    private CliException classify(StreamEnd end) {
+        URI uri = uri();
+        if (end == null) {
             return new CliException(ExitCode.UNREACHABLE, "no connection to " + ConnectionProblems.origin(uri));
         }
-        if (closed.refusal() != null) {
-            return ConnectionProblems.forStatus(closed.refusal().status(), closed.refusal().body(), uri, notFoundMessage);
+        if (end.refusal() != null) {
+            return ConnectionProblems.forStatus(end.refusal().status(), end.refusal().body(), uri, notFoundMessage);
         }
-        if (closed.failure() != null) {
-            return ConnectionProblems.forException(closed.failure(), uri);
+        if (end.failure() instanceof BadServerResponse bad) {
+            return new CliException(ExitCode.SERVER_ERROR, "bad server response from " + ConnectionProblems.origin(uri)
+                    + ": " + bad.getMessage(), bad);
+        }
+        if (end.failure() != null) {
+            return ConnectionProblems.forException(end.failure(), uri);
         }
         return new CliException(ExitCode.UNREACHABLE, "connection to " + ConnectionProblems.origin(uri)
-                + " closed before the stream started (" + describe(closed) + ")");
-    }
-
-    static String describe(EnvelopeSocket.Closed closed) {
-        if (closed == null) {
-            return "closed";
-        }
-        String who = closed.byServer() ? "closed by the server" : "closed";
-        String reason = closed.reason() == null || closed.reason().isBlank() ? "" : ": " + closed.reason();
-        if (closed.code() == 1006 && closed.failure() != null && reason.isEmpty()) {
-            reason = ": " + closed.failure().getMessage();
-        }
-        return who + ", code " + closed.code() + reason;
+                + " closed before the stream started (" + end.description() + ")");
     }
 }

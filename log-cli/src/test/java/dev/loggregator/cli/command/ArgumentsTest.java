@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Argument handling and configuration commands, run in-process through the same entry point as main. */
 class ArgumentsTest {
+    /** App ids are GUIDs (names need `logs app`). */
+    private static final String APP = "6f1c8a2e-5b7d-4c3e-9a1f-2d4b6c8e0a12";
+
     @TempDir
     Path dir;
 
@@ -61,8 +64,35 @@ class ArgumentsTest {
     }
 
     @Test
+    void recentAndTailOptionsAreChecked() {
+        assertEquals(ExitCode.USAGE, logs("recent", "app", "--since", "10m", "--since-time", "2026-08-20T14:03:00Z"));
+        assertTrue(stderr().contains("--since and --since-time exclude each other"), stderr());
+        assertEquals(ExitCode.USAGE, logs("recent", "app", "--since-time", "yesterday"));
+        assertTrue(stderr().contains("not an RFC 3339 time"), stderr());
+        assertEquals(ExitCode.USAGE, logs("recent", "app", "--lines", "-1"));
+        assertEquals(ExitCode.USAGE, logs("tail", "app", "--format", "cf9"));
+        assertEquals(ExitCode.USAGE, logs("tail", "app", "--recent", "many"));
+        assertTrue(stderr().startsWith("logs: Unmatched argument"), "many is no count, so an extra APP: " + stderr());
+        assertEquals(1, stderr().lines().count(), stderr());
+    }
+
+    @Test
+    void tailRecentAloneDumpsAndWithANumberFollows() {
+        try (DeadPort dead = new DeadPort()) {
+            env.put("LOGS_ENDPOINT", "ws://" + dead.address());
+            // Both first ask the endpoint's http form whether it serves Log Cache; neither takes APP as N.
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--recent"));
+            assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "--recent", "app"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--recent", "5"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app", "--v2"));
+            assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
+        }
+    }
+
+    @Test
     void withoutATargetCommandsSayHowToSetOne() {
-        assertEquals(ExitCode.USAGE, logs("tail", "my-app"));
+        assertEquals(ExitCode.USAGE, logs("tail", APP));
         assertEquals("logs: no logging endpoint: run `logs target wss://doppler.<system-domain>:443` or set LOGS_ENDPOINT\n", stderr());
     }
 
@@ -109,9 +139,9 @@ class ArgumentsTest {
     void unreachableEndpointExitsThree() {
         try (DeadPort dead = new DeadPort()) {
             env.put("LOGS_ENDPOINT", "ws://" + dead.address());
-            assertEquals(ExitCode.UNREACHABLE, logs("recent", "app"));
+            assertEquals(ExitCode.UNREACHABLE, logs("recent", APP));
             assertTrue(stderr().matches("logs: cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
-            assertEquals(ExitCode.UNREACHABLE, logs("tail", "app"));
+            assertEquals(ExitCode.UNREACHABLE, logs("tail", APP));
             assertTrue(stderr().matches("logs: cannot reach ws://127\\.0\\.0\\.1:\\d+: connection refused\\n"), stderr());
         }
     }

@@ -37,7 +37,7 @@ class ConfigStoreTest {
         Path file = dir.resolve("new-dir").resolve("config.json");
         ConfigStore store = new ConfigStore(file, notices);
         assertEquals(CliConfig.empty(), store.load());
-        CliConfig config = new CliConfig("wss://doppler.example.com:443", "bearer abc", "cf oauth-token", true, "/ca.pem", "10.0.0.1:8082");
+        CliConfig config = new CliConfig("wss://doppler.example.com:443", "bearer abc", "cf oauth-token", true, "/ca.pem", "10.0.0.1:8082", java.util.Map.of("demo", "6f1c8a2e-5b7d-4c3e-9a1f-2d4b6c8e0a12"));
         store.save(config);
         assertEquals(config, store.load());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));

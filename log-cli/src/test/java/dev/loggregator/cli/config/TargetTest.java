@@ -49,7 +49,7 @@ class TargetTest {
     @Test
     void environmentOverridesTheConfigFileAndOptionsOverrideBoth() {
         ConfigStore store = store();
-        store.save(new CliConfig("ws://from-config:1", "stored-token", null, false, "/config-ca.pem", null));
+        store.save(new CliConfig("ws://from-config:1", "stored-token", null, false, "/config-ca.pem", null, null));
 
         Target fromFile = Target.resolve(store, Map.of(), false, null);
         assertEquals(URI.create("ws://from-config:1"), fromFile.endpoint());

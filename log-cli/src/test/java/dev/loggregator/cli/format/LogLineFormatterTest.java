@@ -71,4 +71,30 @@ class LogLineFormatterTest {
         assertEquals(List.of("   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] ERR boom"),
                 new LogLineFormatter(PACIFIC, false).lines(log("boom", LogMessage.MessageType.ERR, "APP/PROC/WEB", "0")));
     }
+
+    @Test
+    void cf8PrintsEveryPieceOfTheMessageAsCfCliV7Does() {
+        LogLineFormatter cf8 = new LogLineFormatter(PACIFIC, false, LineStyle.cf8, false);
+        assertEquals(List.of(
+                "   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] OUT first",
+                "   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] OUT second",
+                "   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] OUT "),
+                cf8.lines(log("first\r\nsecond\n", LogMessage.MessageType.OUT, "APP/PROC/WEB", "0")),
+                "strings.Split on \\n keeps the empty last piece; TrimRight takes the \\r");
+        assertEquals(List.of("   2017-06-22T14:41:58.84-0700 [RTR/] OUT "),
+                cf8.lines(log("", LogMessage.MessageType.OUT, "RTR", "")));
+        assertEquals(List.of("   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] OUT first",
+                        "   2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] OUT second"),
+                new LogLineFormatter(PACIFIC, false).lines(log("first\r\nsecond\n", LogMessage.MessageType.OUT, "APP/PROC/WEB", "0")),
+                "the default cf6 style is unchanged");
+    }
+
+    @Test
+    void timestampsPrefixEveryLineWithTheFullUtcTime() {
+        LogLineFormatter stamped = new LogLineFormatter(PACIFIC, true, LineStyle.cf6, true);
+        assertEquals(List.of(
+                "2017-06-22T21:41:58.849123456Z   \u001b[31m2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] ERR a\u001b[0m",
+                "2017-06-22T21:41:58.849123456Z   \u001b[31m2017-06-22T14:41:58.84-0700 [APP/PROC/WEB/0] ERR b\u001b[0m"),
+                stamped.lines(log("a\nb", LogMessage.MessageType.ERR, "APP/PROC/WEB", "0")));
+    }
 }

@@ -41,4 +41,22 @@ class ConfigProcessTest {
         LogsRun empty = LogsRun.run(env, "\n", "login");
         assertEquals(ExitCode.USAGE, empty.exitCode(), empty::toString);
     }
+
+    @Test
+    void appNamesStandForTheirGuidsAndAnythingElseIsRefusedBeforeAnyRequest() throws Exception {
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("xdg").toString());
+        String guid = "6f1c8a2e-5b7d-4c3e-9a1f-2d4b6c8e0a12";
+        assertEquals(ExitCode.OK, LogsRun.run(env, null, "target", "ws://127.0.0.1:1").exitCode());
+        LogsRun named = LogsRun.run(env, null, "app", "demo", guid);
+        assertEquals(ExitCode.OK, named.exitCode(), named::toString);
+        assertEquals(guid + "\n", LogsRun.run(env, null, "app", "demo").stdout());
+        assertEquals("demo " + guid + "\n", LogsRun.run(env, null, "app").stdout());
+        assertEquals(ExitCode.USAGE, LogsRun.run(env, null, "app", "demo", "not-a-guid").exitCode());
+
+        // A known name goes on to the endpoint (nothing listens there: 3), an unknown one stops at once.
+        assertEquals(ExitCode.UNREACHABLE, LogsRun.run(env, null, "recent", "demo").exitCode());
+        LogsRun unknown = LogsRun.run(env, null, "recent", "no-such-app");
+        assertEquals(ExitCode.USAGE, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.stderr().contains("not an app GUID"), unknown::toString);
+    }
 }

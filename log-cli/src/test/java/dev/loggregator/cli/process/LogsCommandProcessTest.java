@@ -272,6 +272,9 @@ class LogsCommandProcessTest {
                 "instance   cpu     memory        disk",
                 "#0         0.5%    25.5M of 1G   100M of 1G",
                 "#1         12.3%   512M of 1G    1G of 2G"), metrics.get().stdoutLines());
+        LogsRun query = LogsRun.run(env(), null, "metrics", "--query", "cpu{source_id=\"" + app + "\",instance_id=\"1\"}");
+        assertEquals(ExitCode.OK, query.exitCode(), query::toString);
+        assertTrue(query.stdout().strip().endsWith(" 12.345") && query.stdout().contains("instance_id=\"1\""), query::toString);
     }
 
     @Test

@@ -19,6 +19,8 @@ import org.cloudfoundry.logcache.v1.LogCacheEgress.ReadRequest;
 public final class LogCacheLink {
     public static final String READ_PATH = "/logcache/read";
     public static final String META_PATH = "/logcache/meta";
+    /** PromQL samples: POST a marshalled {@code SeriesRequest}, answered by a marshalled {@code SeriesResponse}. */
+    public static final String SERIES_PATH = "/logcache/series";
     /** Length prefix and timestamp. */
     public static final int RECORD_OVERHEAD = 4 + 8;
 

@@ -21,8 +21,12 @@ public final class DropNotices {
 
     public static byte[] logMessage(String origin, String appId, long dropped, long total, String destination,
                                     long nowNanos) {
-        String text = "Log message output is too high. " + dropped + " messages dropped (Total " + total
-                + " messages dropped) from " + origin + " to " + destination + ".";
+        return lgr(origin, appId, "Log message output is too high. " + dropped + " messages dropped (Total " + total
+                + " messages dropped) from " + origin + " to " + destination + ".", nowNanos);
+    }
+
+    /** An ERR LogMessage from source type LGR in the app's stream: what a person reading {@code cf logs} sees. */
+    private static byte[] lgr(String origin, String appId, String text, long nowNanos) {
         return Envelope.newBuilder()
                 .setOrigin(origin)
                 .setEventType(Envelope.EventType.LogMessage)
@@ -56,19 +60,7 @@ public final class DropNotices {
      * source type {@code LGR}, like the drop notice.
      */
     public static byte[] overload(String origin, String appId, long shed, long total, String where, long nowNanos) {
-        String text = "App sent more than its fair share while " + where + " was overloaded: " + shed
-                + " envelopes dropped (total " + total + ").";
-        return Envelope.newBuilder()
-                .setOrigin(origin)
-                .setEventType(Envelope.EventType.LogMessage)
-                .setTimestamp(nowNanos)
-                .setLogMessage(LogMessage.newBuilder()
-                        .setMessage(ByteString.copyFromUtf8(text))
-                        .setMessageType(LogMessage.MessageType.ERR)
-                        .setTimestamp(nowNanos)
-                        .setAppId(appId)
-                        .setSourceType(SOURCE_TYPE))
-                .build()
-                .toByteArray();
+        return lgr(origin, appId, "App sent more than its fair share while " + where + " was overloaded: " + shed
+                + " envelopes dropped (total " + total + ").", nowNanos);
     }
 }

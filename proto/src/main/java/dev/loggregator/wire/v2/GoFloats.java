@@ -46,6 +46,24 @@ public final class GoFloats {
         return abs < 1e-6 || abs >= 1e21 ? digits.exponentForm(true) : digits.plainForm();
     }
 
+    /**
+     * Go's {@code strconv.FormatFloat(value, 'f', -1, 64)}: the shortest digits that read back, never an
+     * exponent ({@code 1e21} is {@code 1000000000000000000000}), {@code NaN}, {@code +Inf}, {@code -Inf}. How
+     * Prometheus's HTTP API writes sample values.
+     */
+    public static String formatF(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        if (value == 0) {
+            return isNegative(value) ? "-0" : "0";
+        }
+        return Digits.of(value).plainForm();
+    }
+
     private static boolean isNegative(double value) {
         return Double.doubleToRawLongBits(value) < 0;
     }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.api;
 
+import dev.loggregator.trafficcontroller.connections.RequestDeadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Writing plain HTTP answers, keeping the connection open only when the client asked for it. */
-final class HttpResponses {
+public final class HttpResponses {
     private HttpResponses() {
     }
 
@@ -26,11 +27,24 @@ final class HttpResponses {
         return response;
     }
 
-    static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    /**
+     * Writes the answer to the request in hand; on a kept-alive connection the next request is read
+     * only now, so pipelined requests are answered in the order they came.
+     */
+    public static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // A HEAD answer has its length set already, for the body it leaves out.
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
+            RequestDeadline deadline = RequestDeadline.of(ctx);
+            if (deadline != null) {
+                deadline.answered();
+            }
+            // Not from inside this call: a burst of pipelined requests would recurse once per request.
+            ctx.executor().execute(ctx::read);
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.api;
 
+import dev.loggregator.logging.BadInput;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
@@ -49,7 +50,7 @@ final class RecentEnvelopesEndpoint {
         long started = System.nanoTime();
         policy.app(BearerToken.authorization(request), route.appId()).thenCompose(decision -> {
             if (!decision.isAllowed()) {
-                ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision));
+                ctx.executor().execute(() -> Refusals.send(ctx, requestLine, keepAlive, decision, metrics));
                 return CompletableFuture.completedFuture(null);
             }
             if (limit.isEmpty()) {
@@ -75,8 +76,9 @@ final class RecentEnvelopesEndpoint {
         });
     }
 
-    private static void badLimit(ChannelHandlerContext ctx, String requestLine, boolean keepAlive) {
-        LOG.info("{} from {}: 400, bad limit", requestLine, ClientAddress.of(ctx.channel()));
+    private void badLimit(ChannelHandlerContext ctx, String requestLine, boolean keepAlive) {
+        metrics.refused("bad_limit");
+        LOG.info(BadInput.MARKER, "{} from {}: 400, bad limit", requestLine, ClientAddress.of(ctx.channel()));
         HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
                 "limit must be a non-negative integer\n"), keepAlive);
     }

@@ -1,6 +1,8 @@
 package dev.loggregator.trafficcontroller.api;
 
+import dev.loggregator.logging.BadInput;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
+import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,12 +19,16 @@ final class Refusals {
     private Refusals() {
     }
 
-    static void send(ChannelHandlerContext ctx, FullHttpRequest request, AccessDecision decision) {
-        send(ctx, request.method() + " " + request.uri(), HttpUtil.isKeepAlive(request), decision);
+    static void send(ChannelHandlerContext ctx, FullHttpRequest request, AccessDecision decision,
+                     TrafficControllerMetrics metrics) {
+        send(ctx, request.method() + " " + request.uri(), HttpUtil.isKeepAlive(request), decision, metrics);
     }
 
-    static void send(ChannelHandlerContext ctx, String requestLine, boolean keepAlive, AccessDecision decision) {
-        LOG.info("{} from {}: {}", requestLine, ClientAddress.of(ctx.channel()), decision.status().code());
+    /** Counted as {@code doppler_proxy_refusals_total{reason="access_<status>"}}. */
+    static void send(ChannelHandlerContext ctx, String requestLine, boolean keepAlive, AccessDecision decision,
+                     TrafficControllerMetrics metrics) {
+        metrics.refused("access_" + decision.status().code());
+        LOG.info(BadInput.MARKER, "{} from {}: {}", requestLine, ClientAddress.of(ctx.channel()), decision.status().code());
         FullHttpResponse response = HttpResponses.text(decision.status(), decision.body());
         if (decision.challenge()) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic");

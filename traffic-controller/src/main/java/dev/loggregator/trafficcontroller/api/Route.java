@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.api;
 
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
+import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.ReadEndpoint;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
  * {@code ?filter-type=} and {@code limit} recent logs' {@code ?limit=}, both as given (or null).
  */
 public record Route(Kind kind, String appId, String subscriptionId, String filterType, String limit) {
-    public enum Kind { APP_STREAM, FIREHOSE, RECENT_LOGS, CONTAINER_METRICS, SET_COOKIE, V2_READ, LOG_CACHE, NOT_FOUND }
+    public enum Kind { APP_STREAM, FIREHOSE, RECENT_LOGS, CONTAINER_METRICS, SET_COOKIE, V2_READ, LOG_CACHE, UI, DRAINS, NOT_FOUND }
 
     private static final Route NOT_FOUND = new Route(Kind.NOT_FOUND, null, null, null, null);
 
@@ -53,8 +54,14 @@ public record Route(Kind kind, String appId, String subscriptionId, String filte
         if (rawPath.equals(ReadEndpoint.PATH)) {
             return new Route(Kind.V2_READ, null, null, null, null);
         }
+        if (rawPath.equals(DrainsEndpoint.PATH)) {
+            return new Route(Kind.DRAINS, first(query, "app"), null, null, null);
+        }
         if (rawPath.equals("/set-cookie")) {
             return new Route(Kind.SET_COOKIE, null, null, null, null);
+        }
+        if (UiEndpoint.claims(rawPath)) {
+            return new Route(Kind.UI, null, null, null, null);
         }
         return NOT_FOUND;
     }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.api;
 
+import dev.loggregator.trafficcontroller.auth.AuthorizationCookie;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -7,8 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.DefaultCookie;
-import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +17,8 @@ import java.util.Map;
  * {@code POST /set-cookie} (loggregator-v1-reference §2.7): a browser UI posts form values
  * {@code CookieName}/{@code CookieValue} and gets the cookie set for {@code doppler.<system_domain>}
  * (Secure, HttpOnly) with CORS headers, because it cannot put an Authorization header on a
- * WebSocket upgrade.
+ * WebSocket upgrade. A page of this same origin (the web viewer) gets a cookie it can keep
+ * ({@link AuthorizationCookie}).
  */
 final class SetCookieEndpoint {
     private final String domain;
@@ -47,14 +47,15 @@ final class SetCookieEndpoint {
                     "CookieName must be a cookie name\n"), keepAlive);
             return;
         }
-        DefaultCookie cookie = new DefaultCookie(name, value == null ? "" : value);
-        // Go quotes values with spaces or commas (such as "bearer <jwt>"); browsers return them as sent.
-        cookie.setWrap(cookie.value().indexOf(' ') >= 0 || cookie.value().indexOf(',') >= 0);
-        cookie.setDomain(domain);
-        cookie.setSecure(true);
-        cookie.setHttpOnly(true);
+        if (value != null && !isCookieValue(value)) {
+            // Go's SetCookie silently drops such bytes; a value with CR/LF cannot even be a header.
+            HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "CookieValue holds characters a cookie cannot carry\n"), keepAlive);
+            return;
+        }
         FullHttpResponse response = HttpResponses.text(HttpResponseStatus.OK, "");
-        response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.LAX.encode(cookie));
+        response.headers().add(HttpHeaderNames.SET_COOKIE,
+                AuthorizationCookie.encode(request, name, value == null ? "" : value, domain));
         response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
         response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, request.headers().get(HttpHeaderNames.ORIGIN, ""));
         response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type");
@@ -65,6 +66,20 @@ final class SetCookieEndpoint {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What Go's {@code http.SetCookie} lets through (RFC 6265 cookie-octets, plus space and comma,
+     * which make it quote the value): printable ASCII but {@code "}, {@code ;} and {@code \\}.
+     */
+    private static boolean isCookieValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == ';' || c == '\\') {
                 return false;
             }
         }

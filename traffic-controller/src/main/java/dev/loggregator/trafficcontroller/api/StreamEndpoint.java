@@ -3,12 +3,16 @@ package dev.loggregator.trafficcontroller.api;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.connections.RequestDeadline;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
+import dev.loggregator.logging.BadInput;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.WebSocketFraming;
 import dev.loggregator.trafficcontroller.stream.KeepAliveHandler;
@@ -22,9 +26,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import dev.loggregator.trafficcontroller.stream.ProtocolViolations;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,8 +53,13 @@ final class StreamEndpoint {
     private final TrafficControllerMetrics metrics;
     private final StreamSettings settings;
 
-    StreamEndpoint(AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
+    private final LossLedger ledger;
+    private final StreamQuota quota;
+
+    StreamEndpoint(LossLedger ledger, StreamQuota quota, AccessPolicy policy, DopplerConnector connector, AppStreamHub appStreams,
                    TrafficControllerMetrics metrics, StreamSettings settings) {
+        this.ledger = ledger;
+        this.quota = quota;
         this.policy = policy;
         this.connector = connector;
         this.appStreams = appStreams;
@@ -58,11 +70,9 @@ final class StreamEndpoint {
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
         String authorization = BearerToken.authorization(request);
         request.retain();
-        ctx.channel().config().setAutoRead(false);
         (route.kind() == Route.Kind.FIREHOSE ? policy.firehose(authorization) : policy.app(authorization, route.appId()))
                 .whenComplete((decision, error) -> ctx.executor().execute(() -> {
                     try {
-                        ctx.channel().config().setAutoRead(true);
                         if (error != null) {
                             LOG.error("authorisation failed for {}", request.uri(), error);
                             HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, ""), false);
@@ -84,7 +94,7 @@ final class StreamEndpoint {
             return;
         }
         if (!decision.isAllowed()) {
-            Refusals.send(ctx, request, decision);
+            Refusals.send(ctx, request, decision, metrics);
             return;
         }
         OpeningHandshake.Refusal refusal = OpeningHandshake.check(request.method().name(), request.headers()::getAll);
@@ -96,13 +106,25 @@ final class StreamEndpoint {
             HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
             return;
         }
+        if (route.kind() == Route.Kind.FIREHOSE && !firehoseQuota(ctx, request, route, decision)) {
+            return;
+        }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(
                 scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
-                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES).build());
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_CLIENT_FRAME_BYTES)
+                        .closeOnProtocolViolation(false).build());
         ChannelPipeline pipeline = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         pipeline.remove(ctx.handler());
+        // A stream from here on: keepalive pings, not request deadlines, decide when it is dead,
+        // and the client's frames (pongs, close) are read as they come.
+        pipeline.remove(RequestDeadline.class);
+        pipeline.remove(FlowControlHandler.class);
+        // Text frames must be UTF-8 (1007 otherwise); every violation gets its close code (ProtocolViolations).
+        pipeline.addAfter("wsdecoder", "utf8", new Utf8FrameValidator(false));
+        pipeline.addAfter("utf8", "ws-violations", ProtocolViolations.INSTANCE);
+        ctx.channel().config().setAutoRead(true);
 
         String client = ClientAddress.of(ctx.channel());
         String endpoint;
@@ -127,7 +149,26 @@ final class StreamEndpoint {
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
+        String subscription = route.kind() == Route.Kind.FIREHOSE ? route.subscriptionId() + "?" + route.dopplerFilter()
+                : route.appId();
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
-                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe));
+                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe, ledger,
+                LossLedger.key(endpoint, subscription, decision.user())));
+    }
+
+    /** Takes the stream's place in its token's and subscription's quota, or answers 429. */
+    private boolean firehoseQuota(ChannelHandlerContext ctx, FullHttpRequest request, Route route, AccessDecision decision) {
+        StreamQuota.Refusal full = quota.acquire(ctx.channel(), policy.tokenOwner(decision), "firehose:" + route.subscriptionId());
+        if (full == null) {
+            return true;
+        }
+        metrics.refused(full.reason());
+        LOG.info(BadInput.MARKER, "{} from {} for {}: {}", request.uri(), ClientAddress.of(ctx.channel()), decision.user(),
+                full.reason());
+        String body = full == StreamQuota.Refusal.TOKEN
+                ? "at most " + quota.perToken() + " firehose streams per token\n"
+                : "at most " + quota.perSubscription() + " streams per firehose subscription\n";
+        HttpResponses.send(ctx, HttpResponses.text(HttpResponseStatus.TOO_MANY_REQUESTS, body), HttpUtil.isKeepAlive(request));
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.auth;
 
+import dev.loggregator.logging.BadInput;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,29 @@ public final class AccessPolicy {
         this.executor = executor;
     }
 
+    public boolean accessControlDisabled() {
+        return disabled;
+    }
+
+    /** Whose token an allowed request counts against; nobody's when access control is off (every client is "anonymous"). */
+    public String tokenOwner(AccessDecision decision) {
+        return disabled ? null : decision.user();
+    }
+
+    /**
+     * The token behind an authorization value, verified off the event loop (the web viewer asks who is
+     * signed in); fails with {@link InvalidTokenException}. Not for access decisions: use the methods below.
+     */
+    public CompletableFuture<VerifiedToken> verify(String authorization) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return verifier.verify(BearerToken.strip(authorization));
+            } catch (InvalidTokenException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
     public CompletableFuture<AccessDecision> firehose(String authorization) {
         if (disabled) {
             return CompletableFuture.completedFuture(AccessDecision.allowed(null, "anonymous"));
@@ -46,16 +70,21 @@ public final class AccessPolicy {
         if (authorization == null) {
             return CompletableFuture.completedFuture(AccessDecision.unauthorized(NOT_PROVIDED));
         }
+        String bearer = BearerToken.strip(authorization);
+        if (bearer == null) {
+            LOG.info(BadInput.MARKER, "firehose refused: not a bearer token");
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(INVALID));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                VerifiedToken token = verifier.verify(BearerToken.strip(authorization));
+                VerifiedToken token = verifier.verify(bearer);
                 if (!token.hasScope(FIREHOSE_SCOPE)) {
-                    LOG.info("firehose refused for {}: no {} scope", token.user(), FIREHOSE_SCOPE);
+                    LOG.info(BadInput.MARKER, "firehose refused for {}: no {} scope", token.user(), FIREHOSE_SCOPE);
                     return AccessDecision.unauthorized(INVALID);
                 }
                 return AccessDecision.allowed(token.expiresAt(), token.user());
             } catch (InvalidTokenException e) {
-                LOG.info("firehose refused: {}", e.getMessage());
+                LOG.info(BadInput.MARKER, "firehose refused: {}", e.getMessage());
                 return AccessDecision.unauthorized(INVALID);
             }
         }, executor);
@@ -68,11 +97,16 @@ public final class AccessPolicy {
         if (authorization == null) {
             return CompletableFuture.completedFuture(AccessDecision.unauthorized(""));
         }
+        String bearer = BearerToken.strip(authorization);
+        if (bearer == null) {
+            LOG.info(BadInput.MARKER, "app {} refused: not a bearer token", appId);
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(""));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return verifier.verify(BearerToken.strip(authorization));
+                return verifier.verify(bearer);
             } catch (InvalidTokenException e) {
-                LOG.info("app {} refused: {}", appId, e.getMessage());
+                LOG.info(BadInput.MARKER, "app {} refused: {}", appId, e.getMessage());
                 return null;
             }
         }, executor).thenCompose(token -> {
@@ -92,6 +126,32 @@ public final class AccessPolicy {
                 case FAILED -> AccessDecision.refused(HttpResponseStatus.INTERNAL_SERVER_ERROR);
             });
         });
+    }
+
+    /**
+     * Operator views across apps (every app's syslog drains): a valid token with an admin scope
+     * ({@code auth.admin_scopes}); 401 without a valid token, 403 for a valid one without the scope.
+     */
+    public CompletableFuture<AccessDecision> operator(String authorization) {
+        if (disabled) {
+            return CompletableFuture.completedFuture(AccessDecision.allowed(null, "anonymous"));
+        }
+        if (authorization == null) {
+            return CompletableFuture.completedFuture(AccessDecision.unauthorized(NOT_PROVIDED));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                VerifiedToken token = verifier.verify(BearerToken.strip(authorization));
+                if (!token.hasAnyScope(adminScopes)) {
+                    LOG.info("operator view refused for {}: none of {}", token.user(), adminScopes);
+                    return AccessDecision.refused(HttpResponseStatus.FORBIDDEN);
+                }
+                return AccessDecision.allowed(token.expiresAt(), token.user());
+            } catch (InvalidTokenException e) {
+                LOG.info("operator view refused: {}", e.getMessage());
+                return AccessDecision.unauthorized(INVALID);
+            }
+        }, executor);
     }
 
     /**

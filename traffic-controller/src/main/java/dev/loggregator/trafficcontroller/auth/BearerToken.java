@@ -39,11 +39,16 @@ public final class BearerToken {
         return null;
     }
 
-    /** The token itself: the authorization value without its {@code bearer } scheme. */
+    /**
+     * The token itself: the authorization value without its {@code bearer} scheme, or null when the
+     * value names no scheme or another one ({@code Basic ...}, a bare token). The scheme is matched
+     * without regard to case, as RFC 9110 §11.1 says (Go's oauth2 clients send {@code Bearer}).
+     */
     public static String strip(String authorization) {
         if (authorization.length() > 7 && authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return authorization.substring(7).trim();
+            String token = authorization.substring(7).trim();
+            return token.isEmpty() ? null : token;
         }
-        return authorization;
+        return null;
     }
 }

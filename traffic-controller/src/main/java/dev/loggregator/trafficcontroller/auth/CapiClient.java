@@ -6,14 +6,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -31,14 +35,13 @@ public final class CapiClient {
 
     private final HttpClient http;
     private final String baseUrl;
-    private final long cacheNanos;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Long> allowed = new ConcurrentHashMap<>();
+    private final ExpiringCache<Boolean> allowed;
 
     public CapiClient(HttpClient http, String baseUrl, int cacheSeconds) {
         this.http = http;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.cacheNanos = cacheSeconds * 1_000_000_000L;
+        this.allowed = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, MAX_CACHED);
     }
 
     /** Whether the token may read {@code sourceId}. */
@@ -49,8 +52,7 @@ public final class CapiClient {
         }
         String key = sourceId + '\n' + authorization;
         long now = System.nanoTime();
-        Long at = allowed.get(key);
-        if (at != null && now - at < cacheNanos) {
+        if (allowed.get(key, now) != null) {
             return CompletableFuture.completedFuture(true);
         }
         return found("/v3/apps/" + sourceId, authorization)
@@ -58,7 +60,7 @@ public final class CapiClient {
                         : found("/v3/service_instances/" + sourceId, authorization))
                 .whenComplete((ok, e) -> {
                     if (Boolean.TRUE.equals(ok)) {
-                        remember(key, now);
+                        allowed.put(key, true, now);
                     }
                 });
     }
@@ -72,6 +74,23 @@ public final class CapiClient {
         });
     }
 
+    /**
+     * App GUIDs by app name, for names a PromQL query puts in {@code source_id} (log-cache-release
+     * {@code GetRelatedSourceIds}): {@code GET /v3/apps?names=a,b&per_page=5000}, paged; empty on any failure.
+     */
+    public CompletableFuture<Map<String, List<String>>> appGuidsByName(Collection<String> names, String authorization) {
+        Map<String, List<String>> guids = new LinkedHashMap<>();
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(guids);
+        }
+        String query = "names=" + URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8) + "&per_page=5000";
+        return page(URI.create(baseUrl + "/v3/apps?" + query), authorization, resource -> {
+            if (resource.hasNonNull("guid") && resource.hasNonNull("name")) {
+                guids.computeIfAbsent(resource.get("name").asText(), n -> new ArrayList<>()).add(resource.get("guid").asText());
+            }
+        }, 0).thenApply(complete -> complete ? guids : Map.<String, List<String>>of());
+    }
+
     private CompletableFuture<Boolean> found(String path, String authorization) {
         return http.sendAsync(request(URI.create(baseUrl + path), authorization), HttpResponse.BodyHandlers.discarding())
                 .thenApply(response -> response.statusCode() == 200)
@@ -79,44 +98,38 @@ public final class CapiClient {
     }
 
     private CompletableFuture<List<String>> list(String path, String authorization) {
-        return page(URI.create(baseUrl + path + "?per_page=5000"), authorization, new ArrayList<>(), 0);
+        List<String> ids = new ArrayList<>();
+        return page(URI.create(baseUrl + path + "?per_page=5000"), authorization, resource -> {
+            if (resource.hasNonNull("guid")) {
+                ids.add(resource.get("guid").asText());
+            }
+        }, 0).thenApply(complete -> ids);
     }
 
-    private CompletableFuture<List<String>> page(URI uri, String authorization, List<String> ids, int pages) {
+    /** Follows the pages of a v3 list, handing each resource over; completes with whether every page was read. */
+    private CompletableFuture<Boolean> page(URI uri, String authorization, Consumer<JsonNode> resources, int pages) {
         return http.sendAsync(request(uri, authorization), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
             if (response.statusCode() != 200) {
-                return CompletableFuture.completedFuture(ids);
+                return CompletableFuture.completedFuture(false);
             }
             try {
                 JsonNode body = json.readTree(response.body());
                 for (JsonNode resource : body.path("resources")) {
-                    if (resource.hasNonNull("guid")) {
-                        ids.add(resource.get("guid").asText());
-                    }
+                    resources.accept(resource);
                 }
                 String next = body.path("pagination").path("next").path("href").asText(null);
                 if (next == null || next.isEmpty() || pages + 1 >= MAX_PAGES) {
-                    return CompletableFuture.completedFuture(ids);
+                    return CompletableFuture.completedFuture(true);
                 }
-                return page(URI.create(next), authorization, ids, pages + 1);
+                return page(URI.create(next), authorization, resources, pages + 1);
             } catch (java.io.IOException | IllegalArgumentException e) {
-                return CompletableFuture.completedFuture(ids);
+                return CompletableFuture.completedFuture(false);
             }
-        }).exceptionally(e -> ids);
+        }).exceptionally(e -> false);
     }
 
     private static HttpRequest request(URI uri, String authorization) {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Authorization", authorization).GET().build();
-    }
-
-    private void remember(String key, long now) {
-        if (allowed.size() >= MAX_CACHED) {
-            allowed.values().removeIf(at -> now - at >= cacheNanos);
-            if (allowed.size() >= MAX_CACHED) {
-                allowed.clear();
-            }
-        }
-        allowed.put(key, now);
     }
 }

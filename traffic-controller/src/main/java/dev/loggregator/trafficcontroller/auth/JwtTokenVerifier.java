@@ -11,7 +11,6 @@ import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -35,9 +34,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies JWTs locally with nimbus-jose-jwt: HS256 with a shared secret, RS256 with a PEM
- * public key or the keys of a JWKS URL. The signature and {@code exp} (required, no clock skew)
- * are enforced; scopes come from the {@code scope} claim (an array, as UAA issues it, or a
- * space-separated string).
+ * public key or the keys of a JWKS URL. The signature and the {@link ClaimRules} (exp, sub, iat/nbf
+ * skew, issuer, audience) are enforced; scopes come from the {@code scope} claim (an array, as UAA
+ * issues it, or a space-separated string).
  */
 public final class JwtTokenVerifier implements TokenVerifier {
     /** nimbus refuses HMAC keys shorter than the hash (RFC 7518 §3.2). */
@@ -45,7 +44,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
-    public JwtTokenVerifier(String hs256Secret, RSAPublicKey rsaKey, String jwksUrl) {
+    public JwtTokenVerifier(String hs256Secret, RSAPublicKey rsaKey, String jwksUrl, ClaimRules claims) {
         SecretKeySpec secret = null;
         if (hs256Secret != null) {
             byte[] bytes = hs256Secret.getBytes(StandardCharsets.UTF_8);
@@ -66,8 +65,6 @@ public final class JwtTokenVerifier implements TokenVerifier {
             }
         }
         processor.setJWSKeySelector(new ByAlgorithm(secret, rsaKey, jwks));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null, Set.of("exp"));
-        claims.setMaxClockSkew(0);
         processor.setJWTClaimsSetVerifier(claims);
     }
 

@@ -7,9 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Asks a Cloud Controller whether a token may read an app's logs:
@@ -25,21 +23,20 @@ public final class LogAccessChecker {
 
     private final HttpClient http;
     private final String baseUrl;
-    private final long cacheNanos;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ExpiringCache<Result> cache;
 
     public LogAccessChecker(HttpClient http, String baseUrl, int cacheSeconds) {
         this.http = http;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.cacheNanos = cacheSeconds * 1_000_000_000L;
+        this.cache = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, MAX_CACHED);
     }
 
     public CompletableFuture<Result> check(String authorization, String appId) {
         String key = appId + '\n' + authorization;
         long now = System.nanoTime();
-        Cached cached = cache.get(key);
-        if (cached != null && now - cached.at < cacheNanos) {
-            return CompletableFuture.completedFuture(cached.result);
+        Result cached = cache.get(key, now);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/internal/log_access/"
                         + URLEncoder.encode(appId, StandardCharsets.UTF_8).replace("+", "%20")))
@@ -56,21 +53,8 @@ public final class LogAccessChecker {
                 .exceptionally(e -> Result.FAILED)
                 .whenComplete((result, e) -> {
                     if (result != null && result != Result.FAILED) {
-                        remember(key, result, now);
+                        cache.put(key, result, now);
                     }
                 });
-    }
-
-    private void remember(String key, Result result, long now) {
-        if (cache.size() >= MAX_CACHED) {
-            cache.values().removeIf(entry -> now - entry.at >= cacheNanos);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-        }
-        cache.put(key, new Cached(result, now));
-    }
-
-    private record Cached(Result result, long at) {
     }
 }

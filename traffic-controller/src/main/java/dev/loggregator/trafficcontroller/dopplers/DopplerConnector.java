@@ -1,6 +1,9 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,20 +13,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens subscriptions on the Dopplers of a directory and keeps their links alive: one thread
  * pings every open link every {@code pingSeconds} (the internal protocol's 15 s) and drops a link
- * that has not answered for three intervals, which its subscription then re-dials.
+ * that has not answered for three intervals, which its subscription then re-dials. Every link runs on
+ * one small Netty event loop group, so a subscription costs channels, not threads.
  */
 public final class DopplerConnector implements AutoCloseable {
+    /** Reading links only splits frames and hands batches on: two threads keep up with every Doppler. */
+    private static final int LINK_THREADS = 2;
     private final DopplerDirectory directory;
     private final ScheduledExecutorService scheduler;
     private final TrafficControllerMetrics metrics;
     private final int maxEnvelopeBytes;
+    private final DopplerCredentials credentials;
     private final Set<DopplerLink> links = ConcurrentHashMap.newKeySet();
+    private final EventLoopGroup loops = new NioEventLoopGroup(LINK_THREADS, new DefaultThreadFactory("tc-doppler-links", true));
     private final ScheduledFuture<?> pinger;
     private final long pongTimeoutNanos;
     private volatile boolean closing;
 
     public DopplerConnector(DopplerDirectory directory, ScheduledExecutorService scheduler,
-                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds) {
+                            TrafficControllerMetrics metrics, int maxEnvelopeBytes, int pingSeconds,
+                            DopplerCredentials credentials) {
+        this.credentials = credentials;
         this.directory = directory;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -53,17 +63,21 @@ public final class DopplerConnector implements AutoCloseable {
             if (now - link.lastPongNanos() > pongTimeoutNanos) {
                 link.closeConnection(1006, "Doppler did not answer pings");
             } else {
-                try {
-                    link.sendPing();
-                } catch (RuntimeException e) {
-                    // Closed between the check and the ping: its subscription re-dials.
-                }
+                link.sendPing();
             }
         }
     }
 
     public DopplerDirectory directory() {
         return directory;
+    }
+
+    DopplerCredentials credentials() {
+        return credentials;
+    }
+
+    EventLoopGroup loops() {
+        return loops;
     }
 
     ScheduledExecutorService scheduler() {
@@ -112,5 +126,7 @@ public final class DopplerConnector implements AutoCloseable {
         for (DopplerLink link : links) {
             link.close(1001, "Traffic Controller shutting down");
         }
+        // Lets the close frames go out before the loops stop.
+        loops.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS);
     }
 }

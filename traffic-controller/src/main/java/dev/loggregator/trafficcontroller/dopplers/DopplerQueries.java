@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.dopplers;
 
+import dev.loggregator.wire.drains.DrainReport;
 import dev.loggregator.wire.framing.EnvelopeBatch;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,8 +31,11 @@ public final class DopplerQueries {
     private final HttpClient http;
     private final int maxEnvelopeBytes;
     private final Duration timeout;
+    private final DopplerCredentials credentials;
 
-    public DopplerQueries(DopplerDirectory directory, HttpClient http, int maxEnvelopeBytes, Duration timeout) {
+    public DopplerQueries(DopplerDirectory directory, HttpClient http, int maxEnvelopeBytes, Duration timeout,
+                          DopplerCredentials credentials) {
+        this.credentials = credentials;
         this.directory = directory;
         this.http = http;
         this.maxEnvelopeBytes = maxEnvelopeBytes;
@@ -50,8 +54,9 @@ public final class DopplerQueries {
         List<DopplerAddress> dopplers = new ArrayList<>(directory.current());
         List<CompletableFuture<List<byte[]>>> answers = new ArrayList<>();
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path))
-                    .timeout(timeout).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout);
+            credentials.headers().forEach(builder::header);
+            HttpRequest request = builder.GET().build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .thenApply(response -> {
                         if (response.statusCode() != 200) {
@@ -75,6 +80,38 @@ public final class DopplerQueries {
                 }
             }
             return new Gathered(envelopes, answered, dopplers.size());
+        });
+    }
+
+    /**
+     * Every Doppler's syslog drain report ({@code GET /drains[?app=ID]} on its internal port), as they
+     * answer within the timeout; a Doppler that fails is left out and counted as not answering.
+     */
+    public CompletableFuture<DrainReport.Gathered> drains(String appId) {
+        String path = "/drains" + (appId == null ? "" : "?app=" + encode(appId));
+        List<DopplerAddress> dopplers = new ArrayList<>(directory.current());
+        List<CompletableFuture<DrainReport>> answers = new ArrayList<>();
+        for (DopplerAddress doppler : dopplers) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout).GET().build();
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .thenApply(response -> {
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("status " + response.statusCode());
+                        }
+                        try {
+                            return DrainReport.fromJson(response.body());
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException("not a drain report: " + e.getMessage(), e);
+                        }
+                    })
+                    .exceptionally(e -> {
+                        LOG.warn("Doppler {} did not answer {}: {}", doppler, path, e.toString());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<DrainReport> reports = answers.stream().map(CompletableFuture::join).filter(r -> r != null).toList();
+            return new DrainReport.Gathered(dopplers.size(), reports.size(), reports);
         });
     }
 

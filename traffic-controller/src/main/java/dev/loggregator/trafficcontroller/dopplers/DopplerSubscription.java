@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +89,12 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
             uri += (pathAndQuery.contains("?") ? "&" : "?") + LinkSequence.RESUME_PARAMETER + "="
                     + java.net.URLEncoder.encode(slot.resume, java.nio.charset.StandardCharsets.UTF_8);
         }
-        DopplerLink link = new DopplerLink(java.net.URI.create(uri), this, slot, frames, slot.resume != null);
+        DopplerLink link = new DopplerLink(java.net.URI.create(uri), connector.credentials().headers(), this, slot, frames,
+                slot.resume != null);
         slot.link = link;
         slot.retry = null;
         connector.opened(link);
-        link.connect();
+        link.connect(connector.loops());
     }
 
     synchronized void linkOpened(Slot slot, DopplerLink link) {
@@ -114,12 +114,9 @@ public final class DopplerSubscription implements DopplerDirectory.Listener, Aut
     public synchronized void sendToOpenLinks(String text) {
         for (Slot slot : slots.values()) {
             DopplerLink link = slot.link;
-            if (link != null && link.isOpen()) {
-                try {
-                    link.send(text);
-                } catch (WebsocketNotConnectedException e) {
-                    // Closed just now: it is re-dialled and told again when it opens.
-                }
+            // A link closed just now is re-dialled and told again when it opens.
+            if (link != null) {
+                link.send(text);
             }
         }
     }

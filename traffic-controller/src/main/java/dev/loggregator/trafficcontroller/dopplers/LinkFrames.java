@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What a subscription does with its Doppler links: what to tell a link once it is open, and how to
- * read its frames. Called on a link's reader thread: must not block.
+ * read its frames. Called on the link's event loop, which many links share: must not block.
  */
 public interface LinkFrames {
     /** The link's handshake completed; called with the subscription locked (see {@link DopplerSubscription#sendToOpenLinks}). */

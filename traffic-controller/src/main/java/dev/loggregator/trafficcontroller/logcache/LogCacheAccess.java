@@ -53,6 +53,21 @@ public final class LogCacheAccess {
         });
     }
 
+    /** For PromQL: whether the caller reads every source (an admin scope, or access control off); null when the token is refused. */
+    public CompletableFuture<Boolean> admin(String authorization) {
+        return token(authorization).thenApply(token -> token == null ? null : disabled || isAdmin(token));
+    }
+
+    /** For PromQL: whether a caller already verified as no admin may read {@code sourceId}, as the Cloud Controller says. */
+    public CompletableFuture<Boolean> userMayRead(String sourceId, String authorization) {
+        return capi == null ? CompletableFuture.completedFuture(false) : capi.isAuthorized(sourceId, authorization);
+    }
+
+    /** The Cloud Controller client; null when none is configured. */
+    public CapiClient capi() {
+        return capi;
+    }
+
     /** The sources a caller may list; null when the token is refused. */
     public CompletableFuture<Readable> readable(String authorization) {
         return token(authorization).thenCompose(token -> {

@@ -2,14 +2,15 @@ package dev.loggregator.trafficcontroller.logcache;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loggregator.trafficcontroller.api.HttpResponses;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
+import dev.loggregator.trafficcontroller.logcache.promql.PromQLEndpoint;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.wire.v2.json.EnvelopeJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Log Cache's HTTP API on the Traffic Controller's public port, answered as its gateway and auth proxy
  * answer (modern-apis.md §1-2): {@code GET /api/v1/info} (no auth), {@code GET /api/v1/read/{source_id}}
- * (the source id is the rest of the path, slashes included) and {@code GET /api/v1/meta}. Every auth
+ * (the source id is the rest of the path, slashes included), {@code GET /api/v1/meta}, and PromQL's
+ * {@code /api/v1/query} and {@code /api/v1/query_range} ({@link PromQLEndpoint}). Every auth
  * failure is a 404 with an empty body; a query that does not parse is grpc-gateway's 400
  * {@code {"code":3,...}}; a read Log Cache refuses is its 500 {@code {"code":2,...}}.
  */
@@ -51,16 +53,20 @@ public final class LogCacheEndpoint {
     private final LogCacheAccess access;
     private final LogCacheQueries queries;
     private final TrafficControllerMetrics metrics;
+    private final PromQLEndpoint promql;
 
-    public LogCacheEndpoint(LogCacheAccess access, LogCacheQueries queries, TrafficControllerMetrics metrics) {
+    public LogCacheEndpoint(LogCacheAccess access, LogCacheQueries queries, TrafficControllerMetrics metrics,
+                            PromQLEndpoint promql) {
         this.access = access;
         this.queries = queries;
         this.metrics = metrics;
+        this.promql = promql;
     }
 
-    /** Whether {@code rawPath} is one of the paths served here. */
+    /** Whether {@code rawPath} is one of the paths served here (PromQL's included). */
     public static boolean serves(String rawPath) {
-        return rawPath.equals(PREFIX + "info") || rawPath.equals(PREFIX + "meta") || rawPath.startsWith(PREFIX + "read/");
+        return rawPath.equals(PREFIX + "info") || rawPath.equals(PREFIX + "meta") || rawPath.startsWith(PREFIX + "read/")
+                || PromQLEndpoint.serves(rawPath);
     }
 
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -73,7 +79,8 @@ public final class LogCacheEndpoint {
         }
         String authorization = BearerToken.authorization(request);
         request.retain();
-        CompletableFuture<FullHttpResponse> answer = path.equals(PREFIX + "meta") ? meta(authorization)
+        CompletableFuture<FullHttpResponse> answer = PromQLEndpoint.serves(path) ? promql.answer(request)
+                : path.equals(PREFIX + "meta") ? meta(authorization)
                 : read(authorization, QueryStringDecoder.decodeComponent(path.substring((PREFIX + "read/").length())),
                 uri.parameters());
         long started = System.nanoTime();
@@ -224,13 +231,7 @@ public final class LogCacheEndpoint {
             response.release();
             return;
         }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         LOG.debug("{} {} from {}: {}", request.method(), request.uri(), ClientAddress.of(ctx.channel()), response.status().code());
-        if (HttpUtil.isKeepAlive(request)) {
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 }

@@ -31,6 +31,7 @@ public final class TrafficControllerMetrics {
     private final Counter dropped;
     private final Counter dopplerReconnects;
     private final Counter malformedBatches;
+    private final Counter refusals;
     private final Histogram recentLogsLatency;
     private final Histogram containerMetricsLatency;
     private final Histogram logCacheReadLatency;
@@ -62,6 +63,9 @@ public final class TrafficControllerMetrics {
                 .help("Doppler links that closed and are re-dialled").register(registry);
         malformedBatches = Counter.builder().name("doppler_proxy_malformed_batches")
                 .help("frames from Dopplers whose records did not add up; the link was closed").register(registry);
+        refusals = Counter.builder().name("doppler_proxy_refusals")
+                .help("requests and connections refused before reaching an endpoint, by reason").labelNames("reason")
+                .register(registry);
         recentLogsLatency = Histogram.builder().name("doppler_proxy_recent_logs_latency_seconds")
                 .help("time to gather recent logs from every Doppler").register(registry);
         containerMetricsLatency = Histogram.builder().name("doppler_proxy_container_metrics_latency_seconds")
@@ -79,6 +83,12 @@ public final class TrafficControllerMetrics {
     public void dopplerLinks(java.util.function.IntSupplier openLinks) {
         GaugeWithCallback.builder().name("doppler_proxy_doppler_links").help("open WebSocket links to Dopplers")
                 .callback(cb -> cb.call(openLinks.getAsInt())).register(registry);
+    }
+
+    /** Client connections held (every listener phase: HTTP requests and streams). */
+    public void clientConnections(java.util.function.IntSupplier held) {
+        GaugeWithCallback.builder().name("doppler_proxy_client_connections").help("client connections held")
+                .callback(cb -> cb.call(held.getAsInt())).register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -141,6 +151,11 @@ public final class TrafficControllerMetrics {
 
     public void malformedBatch() {
         malformedBatches.inc();
+    }
+
+    /** A request or connection refused for {@code reason} (see docs/security.md for the reasons). */
+    public void refused(String reason) {
+        refusals.labelValues(reason).inc();
     }
 
     public void recentLogsLatency(long nanos) {

@@ -12,15 +12,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
 
 /**
  * Every app stream of this Traffic Controller travels on one multiplexed link per Doppler
  * ({@code /app-streams}, docs/internal-protocol.md): the first client of an app makes every link
  * follow the app, the last one to leave unfollows it, and each tagged frame is fanned out to the
  * app's clients. Every app-stream subscriber receives every envelope of its app (no sharding), so
- * this delivers exactly what a connection per client would, without a Java-WebSocket link (two
- * threads and a read buffer) per app per Doppler. Firehose clients are not shared: each must be
+ * this delivers exactly what a connection per client would, without a link (a channel and its
+ * buffers) per app per Doppler. Firehose clients are not shared: each must be
  * its own member of the Dopplers' shard group.
  */
 public final class AppStreamHub implements LinkFrames {
@@ -59,12 +58,10 @@ public final class AppStreamHub implements LinkFrames {
     /** A (re)connected link follows every app that has clients. */
     @Override
     public void opened(DopplerLink link) {
-        try {
-            for (String appId : streams.keySet()) {
-                link.send(link.resumed() ? AppStreamMultiplex.resume(appId) : AppStreamMultiplex.subscribe(appId));
+        for (String appId : streams.keySet()) {
+            if (!link.send(link.resumed() ? AppStreamMultiplex.resume(appId) : AppStreamMultiplex.subscribe(appId))) {
+                return; // closed already: it is re-dialled and told again when it opens
             }
-        } catch (WebsocketNotConnectedException e) {
-            // Closed already: it is re-dialled and told again when it opens.
         }
     }
 

@@ -54,6 +54,16 @@ public final class BatchQueue {
         return queued.get() > 0 || (current != null && currentIndex < current.size());
     }
 
+    /** Envelopes queued and not yet taken. */
+    public int size() {
+        return queued.get() + (current == null ? 0 : current.size() - currentIndex);
+    }
+
+    /** Counts {@code count} envelopes as dropped, to be told with the next notice. */
+    public void addDropped(long count) {
+        droppedSinceNotice.addAndGet(count);
+    }
+
     /** Envelopes dropped since the last call (0 if none); they are added to {@link #droppedTotal}. */
     public long takeDrops() {
         long drops = droppedSinceNotice.get();

@@ -66,6 +66,11 @@ public final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
         } else if (frame instanceof CloseWebSocketFrame close) {
             int code = close.statusCode() == -1 ? StreamClose.NORMAL : close.statusCode();
             close.release();
+            // Netty's decoder refuses the other codes RFC 6455 §7.4 forbids, but lets 5000 and above through.
+            if (code > StreamClose.LAST_CLOSE_CODE) {
+                StreamClose.close(ctx.channel(), StreamClose.PROTOCOL_ERROR, "invalid close code " + code);
+                return;
+            }
             StreamClose.close(ctx.channel(), code, "");
         } else {
             ReferenceCountUtil.release(frame);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * event loop, laid out by its {@link StreamFraming} back to back into 64 KiB buffers and flushed
  * once per drain rather than per frame (performance-notes.md: the flush and the per-message
  * bookkeeping, not the bytes, decide throughput). A client that takes no data for the slow-consumer
- * timeout while data waits is closed ({@link StreamClose}) and counted, as the original did.
+ * timeout while data waits is closed ({@link StreamClose}) and counted, as the original did; what it
+ * lost is told to the next stream of its subscription ({@link LossLedger}).
  */
 public final class OutboundStream extends ChannelInboundHandlerAdapter implements EnvelopeSink {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundStream.class);
@@ -38,6 +39,8 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
     private final long slowConsumerNanos;
     private final Function<EnvelopeSink, AutoCloseable> subscribe;
     private final BatchQueue queue;
+    private final LossLedger ledger;
+    private final String ledgerKey;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final String appId;
     private volatile String droppedAppId;
@@ -55,7 +58,9 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
      */
     public OutboundStream(String endpoint, StreamFraming framing, String appId, String description,
                           TrafficControllerMetrics metrics, int capacity, long slowConsumerMillis,
-                          Function<EnvelopeSink, AutoCloseable> subscribe) {
+                          Function<EnvelopeSink, AutoCloseable> subscribe, LossLedger ledger, String ledgerKey) {
+        this.ledger = ledger;
+        this.ledgerKey = ledgerKey;
         this.endpoint = endpoint;
         this.framing = framing;
         this.appId = appId;
@@ -78,6 +83,13 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
         long checkMillis = Math.max(50, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(slowConsumerNanos) / 4));
         slowCheck = ctx.executor().scheduleAtFixedRate(this::checkSlowConsumer, checkMillis, checkMillis,
                 TimeUnit.MILLISECONDS);
+        // What this subscription lost when its last connection was cut as a slow consumer: told first.
+        long lostBefore = ledger.take(ledgerKey);
+        if (lostBefore > 0) {
+            queue.addDropped(lostBefore);
+            drainScheduled.set(true);
+            ctx.executor().execute(drainTask);
+        }
         upstream = subscribe.apply(this);
         LOG.info("{} opened", description);
     }
@@ -174,6 +186,9 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
             LOG.warn("Doppler Proxy: Slow Consumer: {} took no data for {} ms; closing", description,
                     TimeUnit.NANOSECONDS.toMillis(now - lastProgressNanos));
             metrics.slowConsumer();
+            // It cannot read a notice behind the data it is not reading: its next connection is told.
+            ledger.record(ledgerKey, queue.size() + queue.takeDrops());
+            metrics.dropped(endpoint, queue.size());
             discardQueued();
             StreamClose.close(channel, StreamClose.NORMAL, "");
         }

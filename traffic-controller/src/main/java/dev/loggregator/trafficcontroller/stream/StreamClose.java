@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 public final class StreamClose {
     public static final int NORMAL = 1000;
     public static final int GOING_AWAY = 1001;
+    public static final int PROTOCOL_ERROR = 1002;
+    /** RFC 6455 §7.4.2: codes above 4999 are not defined; an endpoint must not send them. */
+    public static final int LAST_CLOSE_CODE = 4999;
     public static final int POLICY_VIOLATION = 1008;
     public static final String KEEPALIVE_REASON = "Client did not respond to ping before keep-alive timeout expired.";
     public static final String TOKEN_EXPIRED_REASON = "Authorization token expired; reconnect with a new token.";

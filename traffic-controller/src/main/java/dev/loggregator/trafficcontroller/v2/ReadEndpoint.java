@@ -1,17 +1,20 @@
 package dev.loggregator.trafficcontroller.v2;
 
+import dev.loggregator.trafficcontroller.api.HttpResponses;
 import dev.loggregator.trafficcontroller.auth.AccessDecision;
+import dev.loggregator.trafficcontroller.connections.RequestDeadline;
+import dev.loggregator.trafficcontroller.connections.StreamQuota;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
 import dev.loggregator.trafficcontroller.auth.BearerToken;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
 import dev.loggregator.wire.v2.link.V2LinkQuery;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -26,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.flow.FlowControlHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +55,13 @@ public final class ReadEndpoint {
     private final TrafficControllerMetrics metrics;
     private final V2Settings settings;
 
-    public ReadEndpoint(AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
+    private final LossLedger ledger;
+    private final StreamQuota quota;
+
+    public ReadEndpoint(LossLedger ledger, StreamQuota quota, AccessPolicy policy, DopplerConnector connector, TrafficControllerMetrics metrics,
                         V2Settings settings) {
+        this.ledger = ledger;
+        this.quota = quota;
         this.policy = policy;
         this.connector = connector;
         this.metrics = metrics;
@@ -63,11 +72,9 @@ public final class ReadEndpoint {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
         String authorization = BearerToken.authorization(request);
         request.retain();
-        ctx.channel().config().setAutoRead(false);
         policy.sources(authorization, ReadQuery.sourceIds(query))
                 .whenComplete((decision, error) -> ctx.executor().execute(() -> {
                     try {
-                        ctx.channel().config().setAutoRead(true);
                         if (error != null) {
                             LOG.error("authorisation failed for {}", request.uri(), error);
                             refuse(ctx, request, V2Error.NOT_FOUND);
@@ -106,6 +113,14 @@ public final class ReadEndpoint {
             if (connector.directory().current().isEmpty()) {
                 throw V2Error.STREAMING_UNAVAILABLE;
             }
+            String shard = egress.getShardId();
+            StreamQuota.Refusal full = quota.acquire(ctx.channel(), policy.tokenOwner(decision), shard.isEmpty() ? null : "v2:" + shard);
+            if (full != null) {
+                metrics.refused(full.reason());
+                throw new V2Error(HttpResponseStatus.TOO_MANY_REQUESTS, full.reason(), full == StreamQuota.Refusal.TOKEN
+                        ? "at most " + quota.perToken() + " streams per token"
+                        : "at most " + quota.perSubscription() + " streams per shard_id");
+            }
         } catch (V2Error e) {
             refuse(ctx, request, e);
             return;
@@ -130,15 +145,24 @@ public final class ReadEndpoint {
         List<String> sourceIds = egress.getSelectorsList().stream().map(s -> s.getSourceId()).distinct().toList();
         String noticeSource = sourceIds.size() == 1 && !sourceIds.get(0).isEmpty() ? sourceIds.get(0) : null;
         ChannelPipeline pipeline = ctx.pipeline();
-        // The response is a stream from now on: no further request on this connection is read as one.
+        // The response is a stream from now on: no further request on this connection is read as one,
+        // and no request deadline applies; reading goes on so a client that leaves is noticed.
         pipeline.remove(ctx.handler());
+        if (pipeline.get(RequestDeadline.class) != null) {
+            pipeline.remove(RequestDeadline.class);
+        }
+        if (pipeline.get(FlowControlHandler.class) != null) {
+            pipeline.remove(FlowControlHandler.class);
+        }
+        ctx.channel().config().setAutoRead(true);
         pipeline.addLast("sse", new SseLifetime(settings.heartbeatMillis(), settings.streamLifetimeMillis()));
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
         pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, SseFraming.INSTANCE,
                 noticeSource, description, metrics, settings.bufferEnvelopes(), settings.slowConsumerMillis(),
-                sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES))));
+                sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES)), ledger,
+                LossLedger.key(TrafficControllerMetrics.V2_READ, request.uri(), decision.user())));
     }
 
     private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request, V2Error error) {
@@ -147,13 +171,7 @@ public final class ReadEndpoint {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, error.status(),
                 Unpooled.copiedBuffer(error.body(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .set("X-Content-Type-Options", "nosniff")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        if (HttpUtil.isKeepAlive(request)) {
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+                .set("X-Content-Type-Options", "nosniff");
+        HttpResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.api;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,11 +69,11 @@ class ApiEndpointsTest {
 
     @Test
     void appStreamCarriesEveryEnvelopeOfItsAppFromEveryDopplerOnePerFrame() throws Exception {
-        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/app-a/stream", ADMIN);
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("app-a") + "/stream", ADMIN);
         try {
-            Probes.awaitFlowing(cluster, "app-a", new int[] {0, 1}, client);
-            cluster.emit(0, Envelopes.log("app-a", "a1"), Envelopes.log("app-b", "b1"), Envelopes.valueMetric("m", 1));
-            cluster.emit(1, Envelopes.log("app-a", "a2"), Envelopes.containerMetric("app-a", 0, 1.5, 1));
+            Probes.awaitFlowing(cluster, guid("app-a"), new int[] {0, 1}, client);
+            cluster.emit(0, Envelopes.log(guid("app-a"), "a1"), Envelopes.log(guid("app-b"), "b1"), Envelopes.valueMetric("m", 1));
+            cluster.emit(1, Envelopes.log(guid("app-a"), "a2"), Envelopes.containerMetric(guid("app-a"), 0, 1.5, 1));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().containsAll(List.of("a1", "a2")));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.frames().stream()
                     .anyMatch(f -> Envelopes.parse(f).getEventType() == EventType.ContainerMetric));
@@ -80,8 +81,8 @@ class ApiEndpointsTest {
                 Envelope envelope = Envelopes.parse(frame);
                 // One envelope per frame: the frame re-encodes to exactly its own bytes.
                 assertEquals(frame.length, envelope.toByteArray().length);
-                assertTrue(envelope.hasLogMessage() ? envelope.getLogMessage().getAppId().equals("app-a")
-                        : envelope.getContainerMetric().getApplicationId().equals("app-a"), envelope.toString());
+                assertTrue(envelope.hasLogMessage() ? envelope.getLogMessage().getAppId().equals(guid("app-a"))
+                        : envelope.getContainerMetric().getApplicationId().equals(guid("app-a")), envelope.toString());
             }
         } finally {
             client.closeBlocking();
@@ -94,15 +95,15 @@ class ApiEndpointsTest {
         StreamClient logs = StreamClient.open(cluster.ws(0) + "/firehose/api-logs?filter-type=logs", ADMIN);
         StreamClient metrics = StreamClient.open(cluster.ws(0) + "/firehose/api-metrics?filter-type=metrics", ADMIN);
         try {
-            Probes.awaitFlowing(cluster, "any-app", new int[] {0, 1}, all, logs);
+            Probes.awaitFlowing(cluster, guid("any-app"), new int[] {0, 1}, all, logs);
             // Self-metrics reach this client too: only a probe of each Doppler shows both links are open.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 cluster.emit(0, Envelopes.valueMetric("probe-metric-0", 1));
                 cluster.emit(1, Envelopes.valueMetric("probe-metric-1", 1));
                 return names(metrics).containsAll(List.of("probe-metric-0", "probe-metric-1"));
             });
-            cluster.emit(0, Envelopes.log("fire-1", "f1"), Envelopes.valueMetric("fm1", 1));
-            cluster.emit(1, Envelopes.log("fire-2", "f2"), Envelopes.valueMetric("fm2", 2));
+            cluster.emit(0, Envelopes.log(guid("fire-1"), "f1"), Envelopes.valueMetric("fm1", 1));
+            cluster.emit(1, Envelopes.log(guid("fire-2"), "f2"), Envelopes.valueMetric("fm2", 2));
             await().atMost(Duration.ofSeconds(20)).until(() -> all.texts().containsAll(List.of("f1", "f2"))
                     && names(all).containsAll(List.of("fm1", "fm2")));
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.texts().containsAll(List.of("f1", "f2"))
@@ -118,10 +119,10 @@ class ApiEndpointsTest {
 
     @Test
     void recentLogsMergesEveryDopplerAsMultipartThatAnIndependentParserReads() throws Exception {
-        cluster.emit(0, Envelopes.log("recent-app", "r1"), Envelopes.log("recent-app", "r2"));
-        cluster.emit(1, Envelopes.log("recent-app", "r3"), Envelopes.log("other-app", "x"));
+        cluster.emit(0, Envelopes.log(guid("recent-app"), "r1"), Envelopes.log(guid("recent-app"), "r2"));
+        cluster.emit(1, Envelopes.log(guid("recent-app"), "r3"), Envelopes.log(guid("other-app"), "x"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            HttpResponse<byte[]> response = Cluster.getBytes(cluster.http(0) + "/apps/recent-app/recentlogs",
+            HttpResponse<byte[]> response = Cluster.getBytes(cluster.http(0) + "/apps/" + guid("recent-app") + "/recentlogs",
                     "Authorization", ADMIN);
             assertEquals(200, response.statusCode());
             List<byte[]> parts = parseMultipart(response);
@@ -129,7 +130,7 @@ class ApiEndpointsTest {
             assertEquals(3, texts.size(), texts.toString());
             assertTrue(texts.containsAll(List.of("r1", "r2", "r3")), texts.toString());
         });
-        HttpResponse<byte[]> none = Cluster.getBytes(cluster.http(0) + "/apps/no-such-app/recentlogs", "Authorization", ADMIN);
+        HttpResponse<byte[]> none = Cluster.getBytes(cluster.http(0) + "/apps/" + guid("no-such-app") + "/recentlogs", "Authorization", ADMIN);
         assertEquals(200, none.statusCode());
         assertEquals(0, parseMultipartAllowingEmpty(none).size());
     }
@@ -140,13 +141,13 @@ class ApiEndpointsTest {
         List<byte[]> toDoppler0 = new ArrayList<>();
         List<byte[]> toDoppler1 = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            (i % 2 == 0 ? toDoppler0 : toDoppler1).add(Envelopes.log("limit-app", "l" + i, base + i * 1_000L));
+            (i % 2 == 0 ? toDoppler0 : toDoppler1).add(Envelopes.log(guid("limit-app"), "l" + i, base + i * 1_000L));
         }
         // Doppler 1 gets its half newest first: the newest by timestamp are not the last to arrive.
         Collections.reverse(toDoppler1);
         cluster.emit(0, toDoppler0);
         cluster.emit(1, toDoppler1);
-        String url = cluster.http(0) + "/apps/limit-app/recentlogs";
+        String url = cluster.http(0) + "/apps/" + guid("limit-app") + "/recentlogs";
         List<String> all = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> texts(parseMultipartAllowingEmpty(recentLogs(url))), texts -> texts.size() == 50);
 
@@ -163,26 +164,26 @@ class ApiEndpointsTest {
     @Test
     void aRecentLogsLimitThatIsNotANonNegativeIntegerIs400OnceAccessIsGranted() throws Exception {
         for (String bad : new String[] {"-1", "ten", "2.5", ""}) {
-            HttpResponse<String> response = Cluster.get(cluster.http(0) + "/apps/limit-app/recentlogs?limit=" + bad,
+            HttpResponse<String> response = Cluster.get(cluster.http(0) + "/apps/" + guid("limit-app") + "/recentlogs?limit=" + bad,
                     "Authorization", ADMIN);
             assertEquals(400, response.statusCode(), bad);
             assertEquals("limit must be a non-negative integer\n", response.body());
         }
-        assertEquals(401, Cluster.get(cluster.http(0) + "/apps/limit-app/recentlogs?limit=ten").statusCode());
+        assertEquals(401, Cluster.get(cluster.http(0) + "/apps/" + guid("limit-app") + "/recentlogs?limit=ten").statusCode());
         // containermetrics has no limit parameter (loggregator-v1-reference §2.5): it is ignored there
-        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/limit-app/containermetrics?limit=ten",
+        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/" + guid("limit-app") + "/containermetrics?limit=ten",
                 "Authorization", ADMIN).statusCode());
     }
 
     @Test
     void containerMetricsKeepTheNewestPerInstanceAcrossDopplers() throws Exception {
         long now = System.currentTimeMillis() * 1_000_000L;
-        cluster.emit(0, Envelopes.containerMetric("cm-app", 0, 10.0, now - 2_000_000_000L),
-                Envelopes.containerMetric("cm-app", 1, 11.0, now - 1_000_000_000L));
-        cluster.emit(1, Envelopes.containerMetric("cm-app", 0, 20.0, now - 500_000_000L),
-                Envelopes.containerMetric("cm-app", 1, 21.0, now - 3_000_000_000L));
+        cluster.emit(0, Envelopes.containerMetric(guid("cm-app"), 0, 10.0, now - 2_000_000_000L),
+                Envelopes.containerMetric(guid("cm-app"), 1, 11.0, now - 1_000_000_000L));
+        cluster.emit(1, Envelopes.containerMetric(guid("cm-app"), 0, 20.0, now - 500_000_000L),
+                Envelopes.containerMetric(guid("cm-app"), 1, 21.0, now - 3_000_000_000L));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            HttpResponse<byte[]> response = Cluster.getBytes(cluster.http(0) + "/apps/cm-app/containermetrics",
+            HttpResponse<byte[]> response = Cluster.getBytes(cluster.http(0) + "/apps/" + guid("cm-app") + "/containermetrics",
                     "Authorization", ADMIN);
             assertEquals(200, response.statusCode());
             Map<Integer, Double> cpuByInstance = new HashMap<>();
@@ -216,9 +217,9 @@ class ApiEndpointsTest {
 
         // The browser sends the cookie back on the WebSocket upgrade.
         Map<String, String> headers = Map.of("Cookie", "authorization=" + value);
-        StreamClient client = StreamClient.openWithHeaders(cluster.ws(0) + "/apps/cookie-app/stream", headers);
+        StreamClient client = StreamClient.openWithHeaders(cluster.ws(0) + "/apps/" + guid("cookie-app") + "/stream", headers);
         try {
-            Probes.awaitFlowing(cluster, "cookie-app", client);
+            Probes.awaitFlowing(cluster, guid("cookie-app"), client);
         } finally {
             client.closeBlocking();
         }
@@ -226,7 +227,7 @@ class ApiEndpointsTest {
 
     @Test
     void plainHttpToAStreamPathIs400AndUnknownPathsAre404() throws Exception {
-        assertEquals(400, Cluster.get(cluster.http(0) + "/apps/x/stream", "Authorization", ADMIN).statusCode());
+        assertEquals(400, Cluster.get(cluster.http(0) + "/apps/" + guid("x") + "/stream", "Authorization", ADMIN).statusCode());
         assertEquals(400, Cluster.get(cluster.http(0) + "/firehose/x", "Authorization", ADMIN).statusCode());
         HttpResponse<String> missing = Cluster.get(cluster.http(0) + "/nothing/here");
         assertEquals(404, missing.statusCode());
@@ -236,7 +237,7 @@ class ApiEndpointsTest {
     @Test
     void theFirstPingComesRightAfterTheUpgradeNotAKeepaliveIntervalLater() throws Exception {
         // keepalive_seconds is the default 15 here: a ping within 10 s can only be the first, immediate one.
-        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/pinged/stream", ADMIN);
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("pinged") + "/stream", ADMIN);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> client.pings() >= 1);
         } finally {
@@ -251,11 +252,11 @@ class ApiEndpointsTest {
                 .startsWith("HTTP/1.1 405 Method Not Allowed"));
         for (String headers : List.of("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 8\r\n" + key, key,
                 "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n")) {
-            String answer = rawUpgrade("GET", "/apps/x/stream", headers);
+            String answer = rawUpgrade("GET", "/apps/" + guid("x") + "/stream", headers);
             assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request"), headers + answer);
             assertTrue(answer.toLowerCase().contains("sec-websocket-version: 13"), answer);
         }
-        assertTrue(rawUpgrade("GET", "/apps/x/stream", "Sec-WebSocket-Version: 13\r\n" + key)
+        assertTrue(rawUpgrade("GET", "/apps/" + guid("x") + "/stream", "Sec-WebSocket-Version: 13\r\n" + key)
                 .startsWith("HTTP/1.1 101"), "the same request with its key and version is accepted");
     }
 

@@ -13,6 +13,8 @@ class RouteTest {
         assertEquals(Route.Kind.CONTAINER_METRICS, Route.of("/apps/g/containermetrics").kind());
         assertEquals(new Route(Route.Kind.FIREHOSE, null, "sub", "logs", null), Route.of("/firehose/sub?filter-type=logs"));
         assertEquals(Route.Kind.SET_COOKIE, Route.of("/set-cookie").kind());
+        assertEquals(new Route(Route.Kind.DRAINS, null, null, null, null), Route.of("/drains"));
+        assertEquals(new Route(Route.Kind.DRAINS, "a b", null, null, null), Route.of("/drains?app=a%20b"));
     }
 
     @Test
@@ -40,8 +42,16 @@ class RouteTest {
     }
 
     @Test
+    void theWebViewerHasTheRootAndEverythingUnderUi() {
+        for (String path : new String[] {"/", "/ui", "/ui/", "/ui/js/main.js", "/ui/../x"}) {
+            assertEquals(Route.Kind.UI, Route.of(path).kind(), path);
+        }
+        assertEquals(Route.Kind.NOT_FOUND, Route.of("/uix").kind());
+    }
+
+    @Test
     void everythingElseIsNotFound() {
-        for (String path : new String[] {"/", "/apps//stream", "/apps/g/other", "/firehose/", "/firehose/a/b",
+        for (String path : new String[] {"/apps//stream", "/apps/g/other", "/firehose/", "/firehose/a/b",
                 "/apps/g/stream/extra", "/tail/"}) {
             assertEquals(Route.Kind.NOT_FOUND, Route.of(path).kind(), path);
         }

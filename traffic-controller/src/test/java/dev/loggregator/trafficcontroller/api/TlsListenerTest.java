@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.api;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,17 +30,17 @@ class TlsListenerTest {
                 tls: {cert: %s, key: %s}
                 """.formatted(certificate.certificate(), certificate.privateKey()), "")) {
             SSLContext tls = trusting(certificate);
-            StreamClient client = StreamClient.openTls("wss://127.0.0.1:" + cluster.tcPort(0) + "/apps/tls-app/stream", tls);
+            StreamClient client = StreamClient.openTls("wss://127.0.0.1:" + cluster.tcPort(0) + "/apps/" + guid("tls-app") + "/stream", tls);
             try {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                    cluster.emit(0, Envelopes.log("tls-app", "over-tls"));
+                    cluster.emit(0, Envelopes.log(guid("tls-app"), "over-tls"));
                     return client.texts().contains("over-tls");
                 });
             } finally {
                 client.closeBlocking();
             }
             HttpsURLConnection https = (HttpsURLConnection) URI.create(
-                    "https://127.0.0.1:" + cluster.tcPort(0) + "/apps/tls-app/recentlogs").toURL().openConnection();
+                    "https://127.0.0.1:" + cluster.tcPort(0) + "/apps/" + guid("tls-app") + "/recentlogs").toURL().openConnection();
             https.setSSLSocketFactory(tls.getSocketFactory());
             https.setHostnameVerifier((host, session) -> true);
             assertEquals(200, https.getResponseCode());

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.auth;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,8 +38,8 @@ class AuthMatrixTest {
     static void start() throws IOException {
         Path pem = UAA.writePublicKeyPem(Files.createTempFile("jwt", ".pem"));
         cloudController = new FakeCloudController()
-                .answer("allowed-app", 200).answer("cc-401-app", 401).answer("forbidden-app", 403)
-                .answer("missing-app", 404).answer("broken-app", 500);
+                .answer(guid("allowed-app"), 200).answer(guid("cc-401-app"), 401).answer(guid("forbidden-app"), 403)
+                .answer(guid("missing-app"), 404).answer(guid("broken-app"), 500);
         cluster = Cluster.start(1, 1, """
                 auth:
                   jwt: {public_key_pem: %s, hs256_secret: "%s"}
@@ -75,6 +76,9 @@ class AuthMatrixTest {
                 AccessPolicy.INVALID);
         assertUnauthorized(get("/firehose/sub", UAA.bearer(Duration.ofHours(1), "doppler.admin")), AccessPolicy.INVALID);
         assertUnauthorized(get("/firehose/sub", "bearer not-a-jwt"), AccessPolicy.INVALID);
+        String valid = UAA.bearer(Duration.ofHours(1), "doppler.firehose");
+        assertUnauthorized(get("/firehose/sub", valid.substring("bearer ".length())), AccessPolicy.INVALID);
+        assertUnauthorized(get("/firehose/sub", "Basic " + valid.substring("bearer ".length())), AccessPolicy.INVALID);
         assertEquals(400, get("/firehose/sub", UAA.bearer(Duration.ofHours(1), "doppler.firehose")).statusCode());
         String hs256 = "bearer " + Tokens.hs256(HS256_SECRET, Tokens.claims(Duration.ofHours(1), "doppler.firehose"));
         assertEquals(400, get("/firehose/sub", hs256).statusCode());
@@ -86,7 +90,7 @@ class AuthMatrixTest {
     @Test
     void appEndpointsRefuseMissingForgedAndExpiredTokensWith401() throws IOException {
         for (String endpoint : new String[] {"stream", "recentlogs", "containermetrics"}) {
-            String path = "/apps/allowed-app/" + endpoint;
+            String path = "/apps/" + guid("allowed-app") + "/" + endpoint;
             assertUnauthorized(get(path, null), "");
             assertUnauthorized(get(path, IMPOSTOR.bearer(Duration.ofHours(1), "doppler.admin")), "");
             assertUnauthorized(get(path, UAA.bearer(Duration.ofSeconds(-30), "doppler.admin")), "");
@@ -95,27 +99,27 @@ class AuthMatrixTest {
 
     @Test
     void cloudControllerLogAccessDecidesForOrdinaryUsers() throws IOException {
-        assertEquals(400, get("/apps/allowed-app/stream", USER).statusCode());
-        assertEquals(200, get("/apps/allowed-app/recentlogs", USER).statusCode());
-        assertUnauthorized(get("/apps/cc-401-app/stream", USER), "");
-        assertEquals(404, get("/apps/forbidden-app/stream", USER).statusCode());
-        assertEquals(404, get("/apps/missing-app/recentlogs", USER).statusCode());
-        assertEquals(500, get("/apps/broken-app/containermetrics", USER).statusCode());
-        assertTrue(cloudController.requests().contains("allowed-app " + USER), cloudController.requests().toString());
+        assertEquals(400, get("/apps/" + guid("allowed-app") + "/stream", USER).statusCode());
+        assertEquals(200, get("/apps/" + guid("allowed-app") + "/recentlogs", USER).statusCode());
+        assertUnauthorized(get("/apps/" + guid("cc-401-app") + "/stream", USER), "");
+        assertEquals(404, get("/apps/" + guid("forbidden-app") + "/stream", USER).statusCode());
+        assertEquals(404, get("/apps/" + guid("missing-app") + "/recentlogs", USER).statusCode());
+        assertEquals(500, get("/apps/" + guid("broken-app") + "/containermetrics", USER).statusCode());
+        assertTrue(cloudController.requests().contains(guid("allowed-app") + " " + USER), cloudController.requests().toString());
     }
 
     @Test
     void adminScopesNeedNoCloudControllerAnswer() throws IOException {
         String admin = UAA.bearer(Duration.ofHours(1), "doppler.admin");
-        assertEquals(400, get("/apps/forbidden-app/stream", admin).statusCode());
-        assertEquals(200, get("/apps/unknown-to-cc/recentlogs", admin).statusCode());
-        assertFalse(cloudController.requests().stream().anyMatch(r -> r.startsWith("unknown-to-cc ")));
+        assertEquals(400, get("/apps/" + guid("forbidden-app") + "/stream", admin).statusCode());
+        assertEquals(200, get("/apps/" + guid("unknown-to-cc") + "/recentlogs", admin).statusCode());
+        assertFalse(cloudController.requests().stream().anyMatch(r -> r.startsWith(guid("unknown-to-cc") + " ")));
     }
 
     @Test
     void theAuthorizationCookieWorksWhenThereIsNoHeader() throws IOException {
         String cookie = "authorization=" + URLEncoder.encode(USER, StandardCharsets.UTF_8);
-        assertEquals(400, Cluster.get(cluster.http(0) + "/apps/allowed-app/stream", "Cookie", cookie).statusCode());
+        assertEquals(400, Cluster.get(cluster.http(0) + "/apps/" + guid("allowed-app") + "/stream", "Cookie", cookie).statusCode());
         String firehoseCookie = "authorization=" + URLEncoder.encode(
                 UAA.bearer(Duration.ofHours(1), "doppler.firehose"), StandardCharsets.UTF_8);
         assertEquals(400, Cluster.get(cluster.http(0) + "/firehose/c", "Cookie", firehoseCookie).statusCode());
@@ -127,7 +131,7 @@ class AuthMatrixTest {
         java.time.Instant expiry = java.time.Instant.now().plusSeconds(10);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/expiring",
                 UAA.bearer(Duration.ofSeconds(10), "doppler.firehose"));
-        StreamClient app = StreamClient.open(cluster.ws(0) + "/apps/allowed-app/stream",
+        StreamClient app = StreamClient.open(cluster.ws(0) + "/apps/" + guid("allowed-app") + "/stream",
                 UAA.bearer(Duration.ofSeconds(10), "openid"));
         await().atMost(Duration.ofSeconds(60)).until(() -> firehose.closeCode() != -2 && app.closeCode() != -2);
         // Closed because the token ran out, not earlier (exp has one-second resolution).

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * check_token, each against a fake speaking the real HTTP protocol; PEM and HS256 edge cases.
  */
 class TokenVerifiersTest {
+    private static final ClaimRules RULES = ClaimRules.of(null, null, Duration.ofSeconds(30));
     private HttpServer server;
 
     @AfterEach
@@ -70,7 +71,7 @@ class TokenVerifiersTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        JwtTokenVerifier verifier = new JwtTokenVerifier(null, null, base + "/token_keys");
+        JwtTokenVerifier verifier = new JwtTokenVerifier(null, null, base + "/token_keys", RULES);
         VerifiedToken token = verifier.verify(sign(current, Duration.ofMinutes(5), "doppler.firehose"));
         assertEquals(Set.of("doppler.firehose"), token.scopes());
         assertEquals("tester", token.user());
@@ -126,13 +127,13 @@ class TokenVerifiersTest {
         Path notAKey = Files.createTempFile("not-a-key", ".pem");
         Files.writeString(notAKey, "-----BEGIN PUBLIC KEY-----\nbm9wZQ==\n-----END PUBLIC KEY-----\n");
         assertThrows(IOException.class, () -> JwtTokenVerifier.readPemPublicKey(notAKey));
-        assertThrows(IllegalArgumentException.class, () -> new JwtTokenVerifier("short", null, null));
+        assertThrows(IllegalArgumentException.class, () -> new JwtTokenVerifier("short", null, null, RULES));
     }
 
     @Test
     void scopesMayAlsoBeASpaceSeparatedString() throws Exception {
         byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-        JwtTokenVerifier verifier = new JwtTokenVerifier(new String(secret, StandardCharsets.UTF_8), null, null);
+        JwtTokenVerifier verifier = new JwtTokenVerifier(new String(secret, StandardCharsets.UTF_8), null, null, RULES);
         var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("client")
                 .claim("scope", "doppler.firehose uaa.none")
                 .expirationTime(java.util.Date.from(Instant.now().plusSeconds(60))).build();

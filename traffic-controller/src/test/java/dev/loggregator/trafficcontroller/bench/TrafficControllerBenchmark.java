@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.bench;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 
 import dev.loggregator.trafficcontroller.support.Cluster;
@@ -39,7 +40,7 @@ class TrafficControllerBenchmark {
     private static List<byte[]> envelopes(int apps) {
         List<byte[]> envelopes = new ArrayList<>();
         for (int i = 0; i < apps; i++) {
-            String app = String.format("bench-app-%04d", i);
+            String app = guid(String.format("bench-app-%04d", i));
             envelopes.add(Envelopes.log(app, "x".repeat(120)));
         }
         int size = envelopes.get(0).length;
@@ -79,10 +80,11 @@ class TrafficControllerBenchmark {
                 auth: {disable_access_control: true}
                 outgoing_buffer_size: 100000
                 metrics_interval_seconds: 3600
+                limits: {max_connections_per_address: 2000}
                 """, "message_drain_buffer_size: 200000\ningress_buffer_size: 262144", JVM);
              FrameCounter counter = new FrameCounter(envelopes.get(0).length, 64 * 1024)) {
             for (int client = 0; client < 1000; client++) {
-                counter.connect(cluster.tcPort(0), String.format("/apps/bench-app-%04d/stream", client % 100));
+                counter.connect(cluster.tcPort(0), "/apps/" + guid(String.format("bench-app-%04d", client % 100)) + "/stream");
             }
             report("fan-out: 2 Dopplers -> 1 Traffic Controller -> 1,000 app-stream clients over 100 apps"
                     + " (10 per app), " + STEP_SECONDS + " s per step; rates are ingress, deliveries are 10x");
@@ -98,14 +100,15 @@ class TrafficControllerBenchmark {
         int streams = Integer.getInteger("bench.idleStreams", 10_000);
         int apps = Integer.getInteger("bench.idleApps", 100);
         int dopplers = 2;
-        try (Cluster cluster = Cluster.start(dopplers, 1, "auth: {disable_access_control: true}\nmetrics_interval_seconds: 3600",
+        try (Cluster cluster = Cluster.start(dopplers, 1, "auth: {disable_access_control: true}\nmetrics_interval_seconds: 3600\n"
+                        + "limits: {max_connections: 20000, max_connections_per_address: 20000}",
                 "", "-Xms2g", "-Xmx2g", "-XX:-UseSerialGC", "-XX:+UseParallelGC");
              FrameCounter counter = new FrameCounter(-1, 512)) {
             long pid = cluster.trafficController(0).pid();
             long before = heapAfterGc(cluster, pid);
             long threadsBefore = Cluster.sample(cluster.tcMetrics(0), "jvm_threads");
             for (int i = 0; i < streams; i++) {
-                counter.connect(cluster.tcPort(0), String.format("/apps/idle-app-%05d/stream", i % apps));
+                counter.connect(cluster.tcPort(0), "/apps/" + guid(String.format("idle-app-%05d", i % apps)) + "/stream");
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_app_streams") == streams);
             // Every app stream rides the one multiplexed link per Doppler; the Dopplers follow each app.

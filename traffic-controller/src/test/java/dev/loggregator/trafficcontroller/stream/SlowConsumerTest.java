@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.stream;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,16 +46,16 @@ class SlowConsumerTest {
 
     @Test
     void aClientThatTakesNoDataIsClosedAndCountedWhileOthersKeepReceiving() throws Exception {
-        StreamClient healthy = StreamClient.open(cluster.ws(0) + "/apps/slow-app/stream", null);
-        try (RawWebSocket stalled = RawWebSocket.open(cluster.tcPort(0), "/apps/slow-app/stream", new byte[0], 4096)) {
+        StreamClient healthy = StreamClient.open(cluster.ws(0) + "/apps/" + guid("slow-app") + "/stream", null);
+        try (RawWebSocket stalled = RawWebSocket.open(cluster.tcPort(0), "/apps/" + guid("slow-app") + "/stream", new byte[0], 4096)) {
             assertTrue(stalled.upgraded(), stalled.statusLine());
-            Probes.awaitFlowing(cluster, "slow-app", healthy);
+            Probes.awaitFlowing(cluster, guid("slow-app"), healthy);
             long before = Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_slow_consumer_total");
             // Far more than socket buffers hold, so the stalled client's side backs up.
             List<byte[]> burst = new ArrayList<>();
             String padding = "x".repeat(1000);
             for (int i = 0; i < 20_000; i++) {
-                burst.add(Envelopes.log("slow-app", "burst-" + i + padding));
+                burst.add(Envelopes.log(guid("slow-app"), "burst-" + i + padding));
             }
             cluster.emit(0, burst);
             await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -74,10 +75,18 @@ class SlowConsumerTest {
             // The healthy client kept up (5 s of leeway on a loaded machine) and still receives.
             assertEquals(-2, healthy.closeCode(), "the healthy client was closed: " + healthy.closeReason());
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                cluster.emit(0, Envelopes.log("slow-app", "after-slow"));
+                cluster.emit(0, Envelopes.log(guid("slow-app"), "after-slow"));
                 return healthy.texts().contains("after-slow");
             });
             assertEquals(-2, healthy.closeCode());
+
+            // The stalled client could not read a notice; its next connection is told what it lost, first.
+            StreamClient next = StreamClient.open(cluster.ws(0) + "/apps/" + guid("slow-app") + "/stream", null);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> next.dropNotices() > 0);
+            } finally {
+                next.closeBlocking();
+            }
         } finally {
             healthy.closeBlocking();
         }

@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.stream;
 
+import static dev.loggregator.testsupport.TestApps.guid;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,7 @@ class StreamLifecycleTest {
                 keepalive_seconds: 3
                 proxy_protocol: true
                 auth: {disable_access_control: true}
+                limits: {max_connections_per_address: 1000}
                 """, "");
     }
 
@@ -49,8 +51,8 @@ class StreamLifecycleTest {
 
     @Test
     void aClientThatStopsAnsweringPingsIsClosedWith1008AndTheOriginalReason() throws Exception {
-        StreamClient silent = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, false);
-        StreamClient polite = StreamClient.open(cluster.ws(0) + "/apps/keepalive-app/stream", null, true);
+        StreamClient silent = StreamClient.open(cluster.ws(0) + "/apps/" + guid("keepalive-app") + "/stream", null, false);
+        StreamClient polite = StreamClient.open(cluster.ws(0) + "/apps/" + guid("keepalive-app") + "/stream", null, true);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> silent.closeCode() != -2);
             assertEquals(1008, silent.closeCode());
@@ -64,18 +66,18 @@ class StreamLifecycleTest {
 
     @Test
     void aDopplerRestartDoesNotEndTheStream() throws Exception {
-        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/restart-app/stream", null);
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("restart-app") + "/stream", null);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/restart-sub", null);
         try {
-            Probes.awaitFlowing(cluster, "restart-app", new int[] {0, 1}, client, firehose);
+            Probes.awaitFlowing(cluster, guid("restart-app"), new int[] {0, 1}, client, firehose);
             cluster.doppler(1).kill();
-            cluster.emit(0, Envelopes.log("restart-app", "while-down"));
+            cluster.emit(0, Envelopes.log(guid("restart-app"), "while-down"));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("while-down")
                     && firehose.texts().contains("while-down"));
             cluster.startDoppler(1);
             cluster.awaitDopplerHealthy(1);
-            Probes.awaitFlowing(cluster, "restart-app", new int[] {1}, client, firehose);
-            cluster.emit(1, Envelopes.log("restart-app", "after-restart"));
+            Probes.awaitFlowing(cluster, guid("restart-app"), new int[] {1}, client, firehose);
+            cluster.emit(1, Envelopes.log(guid("restart-app"), "after-restart"));
             await().atMost(Duration.ofSeconds(20)).until(() -> client.texts().contains("after-restart")
                     && firehose.texts().contains("after-restart"));
             assertEquals(-2, client.closeCode());
@@ -88,17 +90,17 @@ class StreamLifecycleTest {
 
     @Test
     void everythingARestartedDopplerTakesBeforeItIsLinkedAgainIsDelivered() throws Exception {
-        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/resume-app/stream", null);
+        StreamClient client = StreamClient.open(cluster.ws(0) + "/apps/" + guid("resume-app") + "/stream", null);
         StreamClient firehose = StreamClient.open(cluster.ws(0) + "/firehose/resume-sub", null);
         try {
-            Probes.awaitFlowing(cluster, "resume-app", new int[] {0, 1}, client, firehose);
+            Probes.awaitFlowing(cluster, guid("resume-app"), new int[] {0, 1}, client, firehose);
             cluster.doppler(1).kill();
             cluster.startDoppler(1);
             cluster.awaitDopplerHealthy(1);
             // At once, before the Traffic Controller has linked the new process: the replay ring holds them.
             List<byte[]> numbered = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-                numbered.add(Envelopes.log("resume-app", "numbered-" + i));
+                numbered.add(Envelopes.log(guid("resume-app"), "numbered-" + i));
             }
             cluster.emit(1, numbered);
             await().atMost(Duration.ofSeconds(20)).until(() -> count(client, "numbered-") == 500
@@ -155,19 +157,19 @@ class StreamLifecycleTest {
     @Test
     void proxyProtocolHeadersGiveTheRealClientAddressAndPlainConnectionsStillWork() throws Exception {
         byte[] v1 = ("PROXY TCP4 203.0.113.7 127.0.0.1 40001 " + cluster.tcPort(0) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v1/stream", v1, 0)) {
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/" + guid("proxied-v1") + "/stream", v1, 0)) {
             assertTrue(proxied.upgraded(), proxied.statusLine());
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     cluster.trafficController(0).output().contains("203.0.113.7:40001"));
         }
         byte[] v2 = encode(new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY,
                 HAProxyProxiedProtocol.TCP4, "198.51.100.9", "127.0.0.1", 40002, cluster.tcPort(0)));
-        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/proxied-v2/stream", v2, 0)) {
+        try (RawWebSocket proxied = RawWebSocket.open(cluster.tcPort(0), "/apps/" + guid("proxied-v2") + "/stream", v2, 0)) {
             assertTrue(proxied.upgraded(), proxied.statusLine());
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     cluster.trafficController(0).output().contains("198.51.100.9:40002"));
         }
-        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/plain/recentlogs").statusCode());
+        assertEquals(200, Cluster.get(cluster.http(0) + "/apps/" + guid("plain") + "/recentlogs").statusCode());
     }
 
     @Test
@@ -176,7 +178,7 @@ class StreamLifecycleTest {
         int streams = 500;
         try (FrameCounter counter = new FrameCounter(-1, 512)) {
             for (int i = 0; i < streams; i++) {
-                counter.connect(cluster.tcPort(0), "/apps/idle-" + (i % 50) + "/stream");
+                counter.connect(cluster.tcPort(0), "/apps/" + guid("idle-" + (i % 50)) + "/stream");
             }
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     Cluster.sample(cluster.tcMetrics(0), "doppler_proxy_app_streams") >= streams);
@@ -200,13 +202,13 @@ class StreamLifecycleTest {
         List<StreamClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < apps; i++) {
-                clients.add(StreamClient.open(cluster.ws(0) + "/apps/many-" + i + "/stream", null));
+                clients.add(StreamClient.open(cluster.ws(0) + "/apps/" + guid("many-" + i) + "/stream", null));
             }
             for (int i = 0; i < apps; i++) {
-                Probes.awaitFlowing(cluster, "many-" + i, new int[] {0, 1}, clients.get(i));
+                Probes.awaitFlowing(cluster, guid("many-" + i), new int[] {0, 1}, clients.get(i));
             }
             for (int i = 0; i < apps; i++) {
-                cluster.emit(i % 2, Envelopes.log("many-" + i, "line-of-" + i));
+                cluster.emit(i % 2, Envelopes.log(guid("many-" + i), "line-of-" + i));
             }
             for (int i = 0; i < apps; i++) {
                 StreamClient client = clients.get(i);

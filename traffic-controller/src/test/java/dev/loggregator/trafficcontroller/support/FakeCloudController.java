@@ -15,12 +15,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * v1 Traffic Controller's {@code GET /internal/log_access/{app}} and Log Cache's v3 calls
  * ({@code GET /v3/apps/{guid}}, {@code /v3/service_instances/{guid}}, and their lists with
  * {@code per_page}, paged as the v3 API pages: {@code pagination.next.href}). An app answers the
- * status configured for it (404 unknown); the lists hold the apps configured with 200, two to a page.
+ * status configured for it (404 unknown); the lists hold the apps configured with 200, two to a page
+ * ({@code names=} keeps the apps of those names).
  * Records the Authorization headers it received.
  */
 public final class FakeCloudController implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Integer> statusByApp = new ConcurrentHashMap<>();
+    private final Map<String, String> nameByApp = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     public FakeCloudController() {
@@ -54,21 +56,29 @@ public final class FakeCloudController implements AutoCloseable {
             exchange.close();
             return;
         }
-        List<String> visible = prefix.equals("/v3/apps") ? statusByApp.entrySet().stream()
-                .filter(e -> e.getValue() == 200).map(Map.Entry::getKey).sorted().toList() : List.of();
         String query = exchange.getRequestURI().getQuery();
         int page = 1;
+        List<String> names = null;
         for (String parameter : query == null ? new String[0] : query.split("&")) {
             if (parameter.startsWith("page=")) {
                 page = Integer.parseInt(parameter.substring("page=".length()));
             }
+            if (parameter.startsWith("names=")) {
+                names = List.of(parameter.substring("names=".length()).split(","));
+            }
         }
+        List<String> wanted = names;
+        List<String> visible = prefix.equals("/v3/apps") ? statusByApp.entrySet().stream()
+                .filter(e -> e.getValue() == 200).map(Map.Entry::getKey)
+                .filter(guid -> wanted == null || wanted.contains(nameByApp.get(guid))).sorted().toList() : List.of();
         List<String> onPage = visible.subList(Math.min(visible.size(), (page - 1) * 2), Math.min(visible.size(), page * 2));
         StringBuilder body = new StringBuilder("{\"pagination\":{\"next\":");
         body.append(page * 2 < visible.size() ? "{\"href\":\"" + url() + prefix + "?page=" + (page + 1) + "&per_page=5000\"}" : "null");
         body.append("},\"resources\":[");
         for (int i = 0; i < onPage.size(); i++) {
-            body.append(i == 0 ? "" : ",").append("{\"guid\":\"").append(onPage.get(i)).append("\"}");
+            String name = nameByApp.get(onPage.get(i));
+            body.append(i == 0 ? "" : ",").append("{\"guid\":\"").append(onPage.get(i)).append('"')
+                    .append(name == null ? "" : ",\"name\":\"" + name + "\"").append('}');
         }
         byte[] bytes = body.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, bytes.length);
@@ -78,6 +88,12 @@ public final class FakeCloudController implements AutoCloseable {
 
     public FakeCloudController answer(String app, int status) {
         statusByApp.put(app, status);
+        return this;
+    }
+
+    /** Names an app, for {@code /v3/apps?names=} (names are listed URL-decoded, comma-separated). */
+    public FakeCloudController name(String app, String name) {
+        nameByApp.put(app, name);
         return this;
     }
 

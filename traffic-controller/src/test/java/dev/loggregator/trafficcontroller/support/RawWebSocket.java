@@ -82,6 +82,41 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame(first & 0x0F, payload);
     }
 
+    /** Sends one client frame (masked, as RFC 6455 §5.3 requires of clients), FIN set. */
+    public void sendFrame(int opcode, byte[] payload) throws IOException {
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    /** Reads frames until a close frame; its status code (-1 for none), or -2 when the connection ended without one. */
+    public int readCloseCode() throws IOException {
+        try {
+            while (true) {
+                Frame frame = readFrame();
+                if (frame.opcode() == 0x8) {
+                    return frame.payload().length >= 2 ? ((frame.payload()[0] & 0xFF) << 8) | (frame.payload()[1] & 0xFF) : -1;
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return -2;
+        }
+    }
+
     public String statusLine() {
         return statusLine;
     }

@@ -129,6 +129,11 @@ public class StreamClient extends WebSocketClient {
         return texts;
     }
 
+    /** TruncatingBuffer drop notices received (the LGR log line of each notice pair). */
+    public long dropNotices() {
+        return texts().stream().filter(text -> text.startsWith("Log message output is too high.")).count();
+    }
+
     public boolean receivedProbe(String prefix) {
         for (byte[] frame : frames) {
             String text = Envelopes.text(frame);

@@ -37,6 +37,7 @@ public final class GrpcIngressServer {
             metrics.dropped().increment(DropReason.MALFORMED);
             malformedLog.warn("Dropped a gRPC message that is not valid protobuf; the call is failed");
         };
+        Http2ConnectionErrors.install(metrics);
         long maxMessage = Math.min(Integer.MAX_VALUE, Math.max(4L << 20, (long) intake.maxEnvelopeBytes() * ENVELOPES_PER_MESSAGE));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                 .channelType(NioServerSocketChannel.class)

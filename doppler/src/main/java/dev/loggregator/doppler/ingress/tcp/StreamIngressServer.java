@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.loggregator.wire.framing.LengthPrefix;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -53,7 +54,7 @@ public final class StreamIngressServer {
                         }
                         ch.pipeline()
                                 .addLast("frames", new LengthFieldBasedFrameDecoder(
-                                        ByteOrder.LITTLE_ENDIAN, maxEnvelope, 0, 4, 0, 4, true))
+                                        ByteOrder.LITTLE_ENDIAN, maxEnvelope + LengthPrefix.PREFIX_BYTES, 0, 4, 0, 4, true))
                                 .addLast("envelopes", envelopes);
                     }
                 });

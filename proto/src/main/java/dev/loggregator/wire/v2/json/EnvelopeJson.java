@@ -69,15 +69,6 @@ public final class EnvelopeJson {
         return out;
     }
 
-    /** The batch prefix and suffix, for writers that lay batches out themselves. */
-    public static byte[] batchStart() {
-        return BATCH_START.clone();
-    }
-
-    public static byte[] batchEnd() {
-        return BATCH_END.clone();
-    }
-
     static void write(JsonGenerator json, Envelope envelope) throws IOException {
         json.writeStartObject();
         json.writeStringField("timestamp", Long.toString(envelope.getTimestamp()));

@@ -1,4 +1,4 @@
-package dev.loggregator.cli.command;
+package dev.loggregator.cli.recent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,9 +20,11 @@ class RecentSortTest {
     void sortsStablyByLogTimestampAndKeepsOnlyLogs() {
         Envelope counter = Envelope.newBuilder().setOrigin("o").setEventType(Envelope.EventType.CounterEvent)
                 .setCounterEvent(CounterEvent.newBuilder().setName("c").setDelta(1)).build();
-        List<Envelope> sorted = RecentCommand.sortedLogs(List.of(
-                log("d", 40), log("b1", 20), counter, log("a", 10), log("b2", 20), log("c", 30), log("b3", 20)));
+        List<LogEntry> sorted = TrafficControllerRecent.sortedLogs(List.of(
+                log("d", 40), log("b1", 20), counter, log("a", 10), log("b2", 20), log("c", 30), log("b3", 20)), RecentLogs.NO_START);
         assertEquals(List.of("a", "b1", "b2", "b3", "c", "d"),
-                sorted.stream().map(e -> e.getLogMessage().getMessage().toStringUtf8()).toList());
+                sorted.stream().map(e -> e.log().getMessage().toStringUtf8()).toList());
+        assertEquals(List.of("c", "d"), TrafficControllerRecent.sortedLogs(List.of(log("d", 40), log("a", 10), log("c", 30)), 30)
+                .stream().map(e -> e.log().getMessage().toStringUtf8()).toList(), "--since keeps what is stamped at or after it");
     }
 }

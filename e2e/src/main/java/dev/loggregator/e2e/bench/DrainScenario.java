@@ -1,0 +1,162 @@
+package dev.loggregator.e2e.bench;
+
+import dev.loggregator.e2e.client.EnvelopeStream;
+import dev.loggregator.e2e.client.LogEndpointClient;
+import dev.loggregator.e2e.deployment.LoopbackDeployment;
+import dev.loggregator.e2e.launcher.ManagedProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Scenario 5 (issue 17): syslog drains on one Doppler with local receivers. The ingress ceiling
+ * (highest offered rate with nothing lost at the firehose client) without drains; then 100 apps
+ * bound to 100 drains and the same ramp, counting every line at the receivers too (lines/s into
+ * drains, loss, Doppler CPU per envelope); then one drain alone; then the heap an idle drain costs
+ * (10,000 bound drains that get nothing, measured after a full GC).
+ */
+final class DrainScenario {
+    private static final List<Integer> RATES = List.of(50_000, 100_000, 200_000, 300_000, 400_000, 500_000);
+    private static final int DRAINS = 100;
+    private static final int IDLE_DRAINS = 10_000;
+
+    private final LoopbackDeployment deployment;
+    private final BenchBindingProvider provider;
+    private final LogEndpointClient client;
+    private final double stepSeconds;
+    private final List<ManagedProcess> dopplers;
+    private final ResultTable table = new ResultTable("5-syslog-drains",
+            "v2 gRPC -> one Doppler -> 0, 100 or 1 syslog drains (local octet-counting receivers) + one firehose client");
+
+    DrainScenario(LoopbackDeployment deployment, BenchBindingProvider provider, LogEndpointClient client, double stepSeconds) {
+        this.deployment = deployment;
+        this.provider = provider;
+        this.client = client;
+        this.stepSeconds = stepSeconds;
+        this.dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
+    }
+
+    ResultTable run() throws IOException {
+        String prefix = LoadGenerator.newAppPrefix();
+        List<String> apps = LoadGenerator.apps(prefix, DRAINS);
+        DeliveryCounter firehose = new DeliveryCounter(prefix);
+        try (SyslogSinks sinks = new SyslogSinks(DRAINS);
+             EnvelopeStream stream = EnvelopeStream.open(client.http(),
+                     client.endpoint().resolve("/firehose/" + prefix + "drains?filter-type=logs"), deployment.operator(), firehose);
+             LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps);
+             LoadGenerator single = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps.subList(0, 1))) {
+            long warm = generator.run(50_000, 2, 100);
+            firehose.awaitQuiet(warm, 1000, 10_000);
+
+            double without = ramp("no drains", generator, firehose, null, 0);
+            List<BenchBindingProvider.Binding> bindings = new ArrayList<>();
+            for (int i = 0; i < DRAINS; i++) {
+                bindings.add(new BenchBindingProvider.Binding(apps.get(i), sinks.url(i)));
+            }
+            bind(bindings);
+            double with = ramp(DRAINS + " drains", generator, firehose, sinks, 1);
+            bind(bindings.subList(0, 1));
+            ramp("1 drain", single, firehose, sinks, 1);
+            table.notes.add("ingress loss-free ceiling: " + Math.round(without) + "/s without drains, " + Math.round(with)
+                    + "/s with " + DRAINS + " drains active (" + String.format("%.2f", without == 0 ? 0 : with / without)
+                    + "x; target >= 0.8x)");
+            if (!stream.isOpen()) {
+                table.notes.add("the firehose stream was closed during the scenario: " + stream.closed().getNow(null));
+            }
+            idleDrainMemory(sinks);
+        }
+        return table;
+    }
+
+    /**
+     * Rising offered rates until a step loses or the generator saturates; returns the highest
+     * offered rate with nothing lost (at the firehose client and, with drains, at their receivers).
+     * {@code copies} is how many drain lines each envelope makes.
+     */
+    private double ramp(String phase, LoadGenerator generator, DeliveryCounter firehose, SyslogSinks sinks, int copies) {
+        double bestLossless = 0;
+        for (int rate : RATES) {
+            long firehoseBefore = firehose.delivered();
+            long sinksBefore = sinks == null ? 0 : sinks.total();
+            double cpuBefore = ProcessCpu.seconds(dopplers);
+            long dropsBefore = ComponentMetrics.sum(dopplers, "doppler_syslog_drain_dropped_total");
+            long t0 = System.nanoTime();
+            long sent = generator.run(rate, stepSeconds, 100);
+            double sendSeconds = (System.nanoTime() - t0) / 1e9;
+            long gotFirehose = firehose.awaitQuiet(firehoseBefore + sent, 1500, 15_000) - firehoseBefore;
+            long gotDrains = sinks == null ? 0 : sinks.awaitQuiet(sinksBefore + sent * copies, 1500, 15_000) - sinksBefore;
+            double seconds = Math.max(sendSeconds, (System.nanoTime() - t0) / 1e9 - 1.5);
+            double cpuSeconds = ProcessCpu.seconds(dopplers) - cpuBefore;
+            Map<String, Object> row = table.row();
+            row.put("phase", phase);
+            row.put("target/s", (long) rate);
+            row.put("offered/s", sent / sendSeconds);
+            row.put("firehose loss %", 100.0 * (sent - gotFirehose) / sent);
+            if (sinks != null) {
+                row.put("drain lines/s", gotDrains / seconds);
+                row.put("drain loss %", 100.0 * (sent * copies - gotDrains) / (sent * copies));
+                row.put("drain drops (Doppler)", ComponentMetrics.sum(dopplers, "doppler_syslog_drain_dropped_total") - dropsBefore);
+            }
+            row.put("Doppler CPU us/envelope", cpuSeconds * 1e6 / sent);
+            boolean lossless = gotFirehose == sent && (sinks == null || gotDrains == sent * copies);
+            if (lossless) {
+                bestLossless = Math.max(bestLossless, sent / sendSeconds);
+            }
+            if (!lossless || sent / sendSeconds < rate * 0.6) {
+                break;
+            }
+        }
+        table.notes.add(phase + ": highest offered rate with zero loss " + Math.round(bestLossless) + "/s");
+        return bestLossless;
+    }
+
+    /** Heap after a full GC with {@value #IDLE_DRAINS} drains bound that get nothing, against none bound. */
+    private void idleDrainMemory(SyslogSinks sinks) throws IOException {
+        bind(List.of());
+        long before = heapAfterGc();
+        List<BenchBindingProvider.Binding> idle = new ArrayList<>();
+        String prefix = "idle-drain-" + UUID.randomUUID();
+        for (int i = 0; i < IDLE_DRAINS; i++) {
+            idle.add(new BenchBindingProvider.Binding(prefix + "-" + i, sinks.url(i % DRAINS) + "/?n=" + i));
+        }
+        bind(idle);
+        long after = heapAfterGc();
+        bind(List.of());
+        Map<String, Object> row = table.row();
+        row.put("phase", IDLE_DRAINS + " idle drains");
+        row.put("heap per idle drain KB", (after - before) / 1024.0 / IDLE_DRAINS);
+        table.notes.add("memory per idle drain: " + String.format("%.1f", (after - before) / 1024.0 / IDLE_DRAINS)
+                + " KB of heap (target <= 64 KB)");
+    }
+
+    /** Binds exactly {@code bindings} and waits until the Doppler has them in force. */
+    private void bind(List<BenchBindingProvider.Binding> bindings) {
+        provider.bind(bindings);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ComponentMetrics.sum(dopplers, "doppler_syslog_drains") != bindings.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Doppler did not take " + bindings.size() + " drain bindings within 60 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+
+    private long heapAfterGc() throws IOException {
+        for (ManagedProcess doppler : dopplers) {
+            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(doppler.pid()), "GC.run").redirectErrorStream(true).start();
+            try {
+                gc.getInputStream().readAllBytes();
+                gc.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ComponentMetrics.sum(dopplers, "doppler_heap_used_bytes");
+    }
+}
