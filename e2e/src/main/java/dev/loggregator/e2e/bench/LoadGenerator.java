@@ -65,12 +65,16 @@ final class LoadGenerator implements AutoCloseable {
     /** Sends at {@code perSecond} in total for {@code seconds}; returns how many were sent (the achieved offered load). */
     long run(int perSecond, double seconds, int batchSize) {
         int streams = perSecond >= 100_000 ? senders.size() : 1;
+        // One timestamp for every stream's prebuilt batches: Log Cache keeps each source in time order,
+        // and two streams each re-sending its own batch would interleave two clocks a step apart
+        // (an insert behind the other stream's envelopes moves them all), which no agent does.
+        long timestamp = BenchClock.now();
         List<Future<Long>> running = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             V2IngressClient sender = senders.get(s);
             double share = (double) perSecond / streams;
             int offset = s;
-            running.add(threads.submit(() -> send(sender, share, seconds, batchSize, offset)));
+            running.add(threads.submit(() -> send(sender, share, seconds, batchSize, offset, timestamp)));
         }
         long sent = 0;
         for (Future<Long> f : running) {
@@ -86,9 +90,9 @@ final class LoadGenerator implements AutoCloseable {
         return sent;
     }
 
-    private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset) {
+    private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset, long timestamp) {
         long total = (long) (perSecond * seconds);
-        List<Envelope> prebuilt = batchSize > 1 ? batch(batchSize, appOffset, BenchClock.now()) : null;
+        List<Envelope> prebuilt = batchSize > 1 ? batch(batchSize, appOffset, timestamp) : null;
         long start = System.nanoTime();
         long sent = 0;
         int app = appOffset % apps.size();
