@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The multiplexed app-stream link: a Doppler reads requests ({@code +app}, {@code -app}) from text
+ * The multiplexed app-stream link: a Doppler reads requests ({@code +app}, {@code >app} on a resumed link, {@code -app}) from text
  * frames and a Traffic Controller reads app tags from binary frames. Anything is either read (and
  * means what it says) or refused with the codec's exceptions, never anything else.
  */
@@ -21,8 +21,9 @@ class MultiplexCodecFuzzTest {
         String text = data.consumeString(2000);
         try {
             AppStreamMultiplex.Request request = AppStreamMultiplex.parse(text);
-            String again = request.subscribe() ? AppStreamMultiplex.subscribe(request.appId())
-                    : AppStreamMultiplex.unsubscribe(request.appId());
+            String again = !request.subscribe() ? AppStreamMultiplex.unsubscribe(request.appId())
+                    : request.resume() ? AppStreamMultiplex.resume(request.appId())
+                    : AppStreamMultiplex.subscribe(request.appId());
             assertEquals(text, again);
             assertTrue(request.appId().getBytes(StandardCharsets.UTF_8).length <= AppStreamMultiplex.MAX_APP_ID_BYTES);
         } catch (IllegalArgumentException refused) {

@@ -5,6 +5,7 @@ import dev.loggregator.e2e.credentials.PemKeys;
 import dev.loggregator.e2e.credentials.TokenMinter;
 import dev.loggregator.wire.ingress.V2IngressClient;
 import dev.loggregator.e2e.launcher.DeploymentPlan;
+import dev.loggregator.net.PortPicker;
 import dev.loggregator.e2e.launcher.Launcher;
 import dev.loggregator.e2e.launcher.ProjectLayout;
 import dev.loggregator.e2e.launcher.RunDirectory;
@@ -184,13 +185,13 @@ public final class LoopbackDeployment implements AutoCloseable {
                     http.sslContext(DevCertificate.trusting(certificate));
                 }
                 for (int i = 0; i < dopplers; i++) {
-                    dopplerPorts.add(new int[] {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()});
+                    dopplerPorts.add(new int[] {PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort()});
                 }
                 for (int i = 0; i < trafficControllers; i++) {
-                    tcPorts.add(new int[] {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()});
+                    tcPorts.add(new int[] {PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort()});
                 }
-                endpointPort = LoopbackPorts.free();
-                gatewayAdminPort = LoopbackPorts.free();
+                endpointPort = PortPicker.freeLoopbackPort();
+                gatewayAdminPort = PortPicker.freeLoopbackPort();
                 Path manifestFile = dir.resolve("manifest.yml");
                 Files.writeString(manifestFile, manifest());
                 DeploymentPlan plan = DeploymentPlan.of(ManifestLoader.load(manifestFile), manifestFile, Set.of(), demo);

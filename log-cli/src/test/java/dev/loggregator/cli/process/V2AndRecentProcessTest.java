@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code logs} as a process against a real Doppler and Traffic Controller: tail and firehose
  * through the v2 read API ({@code /v2/read}), v2 JSON exactly as the gateway encodes it, the
- * gap-free {@code tail --recent N} (this Traffic Controller has no Log Cache yet, so its recent logs
- * are the store), and the new line options of {@code recent}.
+ * gap-free {@code tail --recent N} and the new line options of {@code recent}, both read from the
+ * Traffic Controller's Log Cache.
  */
 class V2AndRecentProcessTest {
     private static final Duration LONG = Duration.ofSeconds(90);
