@@ -54,7 +54,8 @@ public final class PortPicker {
     /** The lower end of {@code net.ipv4.ip_local_port_range} (32768 on Linux by default; 0 when unknown). */
     private static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // readString trusts the size procfs reports and may read only part of the line
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             return 0;
