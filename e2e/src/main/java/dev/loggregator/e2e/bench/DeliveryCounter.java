@@ -9,7 +9,9 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 
 /**
  * Counts the benchmark's LogMessages a consumer receives, separately from drop notices (LGR lines
- * and TruncatingBuffer counters) and other traffic, and optionally records one-way latency.
+ * and TruncatingBuffer counters) and other traffic, and optionally records one-way latency. v1
+ * consumers hand it each marshalled envelope ({@link #accept}); the v2 readers recognise envelopes
+ * themselves and report them ({@link #delivered(long, long)}, {@link #dropNotice()}).
  */
 final class DeliveryCounter implements Consumer<byte[]> {
     private final String appPrefix;
@@ -52,24 +54,34 @@ final class DeliveryCounter implements Consumer<byte[]> {
         if (envelope.getEventType() == EventType.LogMessage) {
             if (envelope.getLogMessage().getAppId().startsWith(appPrefix)
                     && !envelope.getLogMessage().getSourceType().equals("LGR")) {
-                delivered.incrementAndGet();
                 if (bytes.length < benchLengths.length) {
                     benchLengths[bytes.length] = true;
                 }
-                long[] sink = latencies;
-                if (sink != null) {
-                    long i = latencyCount.getAndIncrement();
-                    if (i < sink.length) {
-                        sink[(int) i] = arrived - envelope.getTimestamp();
-                    }
-                }
+                delivered(envelope.getTimestamp(), arrived);
             } else if (envelope.getLogMessage().getSourceType().equals("LGR")) {
-                dropNotices.incrementAndGet();
+                dropNotice();
             }
         } else if (envelope.getEventType() == EventType.CounterEvent
                 && envelope.getCounterEvent().getName().equals("TruncatingBuffer.DroppedMessages")) {
-            dropNotices.incrementAndGet();
+            dropNotice();
         }
+    }
+
+    /** One of the benchmark's envelopes, sent at {@code timestamp} and received at {@code arrived} ({@link BenchClock}). */
+    void delivered(long timestamp, long arrived) {
+        delivered.incrementAndGet();
+        long[] sink = latencies;
+        if (sink != null) {
+            long i = latencyCount.getAndIncrement();
+            if (i < sink.length) {
+                sink[(int) i] = arrived - timestamp;
+            }
+        }
+    }
+
+    /** A drop notice: an {@code LGR} log or a {@code TruncatingBuffer.DroppedMessages} counter. */
+    void dropNotice() {
+        dropNotices.incrementAndGet();
     }
 
     long delivered() {

@@ -42,12 +42,12 @@ final class DrainScenario {
     }
 
     ResultTable run() throws IOException {
-        String prefix = "drain-bench-" + UUID.randomUUID();
+        String prefix = LoadGenerator.newAppPrefix();
         List<String> apps = LoadGenerator.apps(prefix, DRAINS);
         DeliveryCounter firehose = new DeliveryCounter(prefix);
         try (SyslogSinks sinks = new SyslogSinks(DRAINS);
              EnvelopeStream stream = EnvelopeStream.open(client.http(),
-                     client.endpoint().resolve("/firehose/" + prefix + "?filter-type=logs"), deployment.operator(), firehose);
+                     client.endpoint().resolve("/firehose/" + prefix + "drains?filter-type=logs"), deployment.operator(), firehose);
              LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps);
              LoadGenerator single = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps.subList(0, 1))) {
             long warm = generator.run(50_000, 2, 100);
@@ -83,7 +83,7 @@ final class DrainScenario {
         for (int rate : RATES) {
             long firehoseBefore = firehose.delivered();
             long sinksBefore = sinks == null ? 0 : sinks.total();
-            long cpuBefore = cpu();
+            double cpuBefore = ProcessCpu.seconds(dopplers);
             long dropsBefore = ComponentMetrics.sum(dopplers, "doppler_syslog_drain_dropped_total");
             long t0 = System.nanoTime();
             long sent = generator.run(rate, stepSeconds, 100);
@@ -91,7 +91,7 @@ final class DrainScenario {
             long gotFirehose = firehose.awaitQuiet(firehoseBefore + sent, 1500, 15_000) - firehoseBefore;
             long gotDrains = sinks == null ? 0 : sinks.awaitQuiet(sinksBefore + sent * copies, 1500, 15_000) - sinksBefore;
             double seconds = Math.max(sendSeconds, (System.nanoTime() - t0) / 1e9 - 1.5);
-            long cpuNanos = cpu() - cpuBefore;
+            double cpuSeconds = ProcessCpu.seconds(dopplers) - cpuBefore;
             Map<String, Object> row = table.row();
             row.put("phase", phase);
             row.put("target/s", (long) rate);
@@ -102,7 +102,7 @@ final class DrainScenario {
                 row.put("drain loss %", 100.0 * (sent * copies - gotDrains) / (sent * copies));
                 row.put("drain drops (Doppler)", ComponentMetrics.sum(dopplers, "doppler_syslog_drain_dropped_total") - dropsBefore);
             }
-            row.put("Doppler CPU us/envelope", cpuNanos < 0 ? Double.NaN : cpuNanos / 1000.0 / sent);
+            row.put("Doppler CPU us/envelope", cpuSeconds * 1e6 / sent);
             boolean lossless = gotFirehose == sent && (sinks == null || gotDrains == sent * copies);
             if (lossless) {
                 bestLossless = Math.max(bestLossless, sent / sendSeconds);
@@ -158,17 +158,5 @@ final class DrainScenario {
             }
         }
         return ComponentMetrics.sum(dopplers, "doppler_heap_used_bytes");
-    }
-
-    private long cpu() {
-        long total = 0;
-        for (ManagedProcess doppler : dopplers) {
-            long nanos = ProcessCpu.nanos(doppler.pid());
-            if (nanos < 0) {
-                return -1;
-            }
-            total += nanos;
-        }
-        return total;
     }
 }

@@ -5,6 +5,7 @@ import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.wire.ingress.V2IngressClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,22 +15,40 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 
 /**
- * Offers v2 log envelopes with 200-byte payloads at a fixed rate over one or more BatchSender
+ * Offers v2 log envelopes (200-byte payloads unless another shape is given) at a fixed rate over one or more BatchSender
  * streams (one sender thread each, like several agents), paced against the clock, spread
  * round-robin over a set of app ids. With batches of one, each envelope's timestamp is the
  * {@link BenchClock} time it was handed to gRPC, so a consumer in this JVM measures one-way
- * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending.
+ * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending,
+ * unless every envelope must have its own timestamp ({@link #distinctTimestamps()}: Log Cache reads
+ * never cut a run of equal timestamps, so a store full of one timestamp would answer every read whole).
  */
 final class LoadGenerator implements AutoCloseable {
     static final ByteString PAYLOAD = ByteString.copyFromUtf8("x".repeat(200));
 
+    /** The envelope the generator sends for an app at a time. */
+    @FunctionalInterface
+    interface Shape {
+        Envelope envelope(String app, long timestamp);
+    }
+
+    /** An app log with {@link #PAYLOAD}, as a Diego cell's agent sends it. */
+    static final Shape APP_LOG = (app, timestamp) -> V2Envelopes.log(app, "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp);
+
     private final List<V2IngressClient> senders;
     private final List<String> apps;
+    private final Shape shape;
     private final ExecutorService threads;
+    private volatile boolean distinctTimestamps;
 
     LoadGenerator(List<V2IngressClient> senders, List<String> apps) {
+        this(senders, apps, APP_LOG);
+    }
+
+    LoadGenerator(List<V2IngressClient> senders, List<String> apps, Shape shape) {
         this.senders = List.copyOf(senders);
         this.apps = List.copyOf(apps);
+        this.shape = shape;
         this.threads = Executors.newFixedThreadPool(senders.size(), r -> {
             Thread thread = new Thread(r, "load-generator");
             thread.setDaemon(true);
@@ -37,15 +56,25 @@ final class LoadGenerator implements AutoCloseable {
         });
     }
 
+    /** From now on, builds every batch anew with one nanosecond between its envelopes' timestamps. */
+    LoadGenerator distinctTimestamps() {
+        distinctTimestamps = true;
+        return this;
+    }
+
     /** Sends at {@code perSecond} in total for {@code seconds}; returns how many were sent (the achieved offered load). */
     long run(int perSecond, double seconds, int batchSize) {
         int streams = perSecond >= 100_000 ? senders.size() : 1;
+        // One timestamp for every stream's prebuilt batches: Log Cache keeps each source in time order,
+        // and two streams each re-sending its own batch would interleave two clocks a step apart
+        // (an insert behind the other stream's envelopes moves them all), which no agent does.
+        long timestamp = BenchClock.now();
         List<Future<Long>> running = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             V2IngressClient sender = senders.get(s);
             double share = (double) perSecond / streams;
             int offset = s;
-            running.add(threads.submit(() -> send(sender, share, seconds, batchSize, offset)));
+            running.add(threads.submit(() -> send(sender, share, seconds, batchSize, offset, timestamp)));
         }
         long sent = 0;
         for (Future<Long> f : running) {
@@ -61,9 +90,9 @@ final class LoadGenerator implements AutoCloseable {
         return sent;
     }
 
-    private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset) {
+    private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset, long timestamp) {
         long total = (long) (perSecond * seconds);
-        List<Envelope> prebuilt = batchSize > 1 ? batch(batchSize, appOffset, BenchClock.now()) : null;
+        List<Envelope> prebuilt = batchSize > 1 ? batch(batchSize, appOffset, timestamp) : null;
         long start = System.nanoTime();
         long sent = 0;
         int app = appOffset % apps.size();
@@ -74,10 +103,10 @@ final class LoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             if (prebuilt != null && total - sent >= batchSize) {
-                sender.send(prebuilt);
+                sender.send(distinctTimestamps ? batch(batchSize, appOffset, BenchClock.now()) : prebuilt);
                 sent += batchSize;
             } else {
-                sender.send(V2Envelopes.log(apps.get(app), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, BenchClock.now()));
+                sender.send(shape.envelope(apps.get(app), BenchClock.now()));
                 app = app + 1 == apps.size() ? 0 : app + 1;
                 sent++;
             }
@@ -91,7 +120,7 @@ final class LoadGenerator implements AutoCloseable {
     private List<Envelope> batch(int size, int appOffset, long timestamp) {
         List<Envelope> batch = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            batch.add(V2Envelopes.log(apps.get((appOffset + i) % apps.size()), "0", "APP/PROC/WEB", Log.Type.OUT, PAYLOAD, timestamp));
+            batch.add(shape.envelope(apps.get((appOffset + i) % apps.size()), distinctTimestamps ? timestamp + i : timestamp));
         }
         return batch;
     }
@@ -104,9 +133,20 @@ final class LoadGenerator implements AutoCloseable {
         return ids;
     }
 
-    /** App ids are GUIDs (the Traffic Controller refuses anything else): a stable one per prefix and number. */
+    /** A fresh prefix for a run's app ids: the first four groups of a random GUID ({@code 8-4-4-4-}). */
+    static String newAppPrefix() {
+        return UUID.randomUUID().toString().substring(0, 24);
+    }
+
+    /**
+     * App {@code i} of a run: a GUID (the Traffic Controller refuses other app ids) that starts with the
+     * run's {@link #newAppPrefix()}, so that consumers recognise the run's envelopes by that prefix.
+     */
     static String appId(String prefix, int i) {
-        return java.util.UUID.nameUUIDFromBytes((prefix + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        if (prefix.length() != 24 || prefix.charAt(23) != '-') {
+            throw new IllegalArgumentException("not a prefix from newAppPrefix(): " + prefix);
+        }
+        return prefix + String.format("%012x", i);
     }
 
     @Override

@@ -45,7 +45,7 @@ final class NoisyNeighbourScenario {
     }
 
     static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds) {
-        ResultTable table = new ResultTable("6-noisy-neighbour",
+        ResultTable table = new ResultTable("10-noisy-neighbour",
                 "1 app at 10x its fair share (log-rate limit = its fair share) + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
         List<ManagedProcess> dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
         List<ManagedProcess> trafficControllers = deployment.system().processes().stream()

@@ -1,24 +1,35 @@
 package dev.loggregator.e2e.bench;
 
+import dev.loggregator.e2e.launcher.ManagedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** A process's CPU time (user + system) from {@code /proc/<pid>/stat} (Linux), in nanoseconds; -1 when unknown. */
+/** CPU time (user + system) of processes from {@code /proc/<pid>/stat} (Linux; clock ticks of 10 ms). */
 final class ProcessCpu {
-    /** USER_HZ, which is 100 on every Linux this runs on ({@code getconf CLK_TCK}). */
-    private static final long TICK_NANOS = 10_000_000L;
+    private static final double TICK_SECONDS = 0.01;
 
     private ProcessCpu() {
     }
 
-    static long nanos(long pid) {
+    /** CPU seconds used so far by all the given processes; NaN when one cannot be read. */
+    static double seconds(List<ManagedProcess> processes) {
+        double total = 0;
+        for (ManagedProcess process : processes) {
+            total += seconds(process.pid());
+        }
+        return total;
+    }
+
+    static double seconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) start at the last ')'.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_SECONDS;
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return Double.NaN;
         }
     }
 }

@@ -52,7 +52,7 @@ final class PromQLScenario {
     private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final ResultTable table = new ResultTable("6-promql",
+    private final ResultTable table = new ResultTable("9-promql",
             "Log Cache PromQL over HTTP on one Traffic Controller, one query at a time, app of " + INSTANCES
                     + " instances with 1 h of history, " + INGEST_RATE + " log envelopes/s of other apps ingested meanwhile");
 

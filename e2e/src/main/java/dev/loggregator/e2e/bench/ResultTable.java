@@ -11,6 +11,8 @@ final class ResultTable {
     final String description;
     final List<Map<String, Object>> rows = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    /** The scenario's headline figures, by name (also in the JSON). */
+    final Map<String, Object> summary = new LinkedHashMap<>();
 
     ResultTable(String scenario, String description) {
         this.scenario = scenario;
@@ -26,8 +28,18 @@ final class ResultTable {
     String render() {
         StringBuilder out = new StringBuilder("\n== " + scenario + ": " + description + "\n");
         if (rows.isEmpty()) {
-            return out.append("(no results)\n").toString();
+            out.append("(no rows)\n");
+        } else {
+            appendRows(out);
         }
+        summary.forEach((name, value) -> out.append("summary: ").append(name).append(" = ").append(format(value)).append('\n'));
+        for (String note : notes) {
+            out.append("note: ").append(note).append('\n');
+        }
+        return out.toString();
+    }
+
+    private void appendRows(StringBuilder out) {
         List<String> columns = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             for (String key : row.keySet()) {
@@ -56,10 +68,6 @@ final class ResultTable {
             }
             appendRow(out, cells, widths);
         }
-        for (String note : notes) {
-            out.append("note: ").append(note).append('\n');
-        }
-        return out.toString();
     }
 
     private static void appendRow(StringBuilder out, List<String> cells, int[] widths) {

@@ -63,6 +63,7 @@ public final class LoopbackDeployment implements AutoCloseable {
         private int dopplers = 1;
         private int trafficControllers = 1;
         private boolean gateway;
+        private boolean trafficControllerGrpc;
         private boolean demo;
         private String cloudControllerUrl;
         private String dopplerExtra = "";
@@ -107,6 +108,12 @@ public final class LoopbackDeployment implements AutoCloseable {
             return this;
         }
 
+        /** Serve the Traffic Controllers' gRPC port ({@code loggregator.v2.Egress}, {@code logcache.v1.Egress}), plaintext. */
+        public Builder trafficControllerGrpc() {
+            trafficControllerGrpc = true;
+            return this;
+        }
+
         /** Also run the demo emitter (bin/loggregator up --demo). */
         public Builder demo() {
             demo = true;
@@ -145,7 +152,11 @@ public final class LoopbackDeployment implements AutoCloseable {
             yaml.append(dopplerExtra);
             yaml.append("traffic_controller:\n  instances:\n");
             for (int[] p : tcPorts) {
-                yaml.append("    - {host: 127.0.0.1, port: ").append(p[0]).append(", health_port: ").append(p[1]).append("}\n");
+                yaml.append("    - {host: 127.0.0.1, port: ").append(p[0]).append(", health_port: ").append(p[1]);
+                if (trafficControllerGrpc) {
+                    yaml.append(", grpc_port: ").append(p[2]);
+                }
+                yaml.append("}\n");
             }
             yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("', issuer: ").append(ISSUER)
                     .append(", audience: ").append(AUDIENCE).append("}\n");
@@ -177,7 +188,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                     dopplerPorts.add(new int[] {PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort()});
                 }
                 for (int i = 0; i < trafficControllers; i++) {
-                    tcPorts.add(new int[] {PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort()});
+                    tcPorts.add(new int[] {PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort(), PortPicker.freeLoopbackPort()});
                 }
                 endpointPort = PortPicker.freeLoopbackPort();
                 gatewayAdminPort = PortPicker.freeLoopbackPort();
@@ -221,6 +232,19 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     public URI trafficController(int index) {
         return URI.create("ws://127.0.0.1:" + spec.tcPorts.get(index)[0]);
+    }
+
+    /** Traffic Controller {@code index}'s client port for plain HTTP requests ({@code /v2/read}, Log Cache). */
+    public URI trafficControllerHttp(int index) {
+        return URI.create("http://127.0.0.1:" + spec.tcPorts.get(index)[0]);
+    }
+
+    /** Traffic Controller {@code index}'s gRPC port (see {@link Builder#trafficControllerGrpc()}). */
+    public int trafficControllerGrpcPort(int index) {
+        if (!spec.trafficControllerGrpc) {
+            throw new IllegalStateException("the deployment serves no gRPC egress: use trafficControllerGrpc()");
+        }
+        return spec.tcPorts.get(index)[2];
     }
 
     /** {@code host:port} of Traffic Controller {@code index} as the gateway names its backends. */

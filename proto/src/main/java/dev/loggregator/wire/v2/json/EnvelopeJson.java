@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.loggregator.wire.v2.GoFloats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
@@ -28,6 +28,7 @@ public final class EnvelopeJson {
     private static final JsonFactory FACTORY = new JsonFactoryBuilder()
             .characterEscapes(new GoCharacterEscapes())
             .build();
+    private static final String[] NO_KEYS = new String[0];
     private static final byte[] BATCH_START = "{\"batch\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] BATCH_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -36,7 +37,9 @@ public final class EnvelopeJson {
 
     /** One envelope's JSON object, UTF-8. */
     public static byte[] encode(Envelope envelope) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256 + envelope.getSerializedSize() * 2);
+        // Sized without getSerializedSize(), which would walk every string of an envelope parsed just now
+        // (what a Log Cache read encodes): a log's base64 payload plus room for the usual tags; more grows.
+        ByteArrayBuilder out = new ByteArrayBuilder(512 + (envelope.hasLog() ? envelope.getLog().getPayload().size() * 4 / 3 : 0));
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             write(json, envelope);
         } catch (IOException e) {
@@ -73,15 +76,17 @@ public final class EnvelopeJson {
         json.writeStringField("instance_id", envelope.getInstanceId());
         json.writeFieldName("deprecated_tags");
         json.writeStartObject();
-        for (Map.Entry<String, Value> tag : sorted(envelope.getDeprecatedTagsMap())) {
-            json.writeFieldName(tag.getKey());
-            writeValue(json, tag.getValue());
+        Map<String, Value> deprecatedTags = envelope.getDeprecatedTagsMap();
+        for (String key : sortedKeys(deprecatedTags)) {
+            json.writeFieldName(key);
+            writeValue(json, deprecatedTags.get(key));
         }
         json.writeEndObject();
         json.writeFieldName("tags");
         json.writeStartObject();
-        for (Map.Entry<String, String> tag : sorted(envelope.getTagsMap())) {
-            json.writeStringField(tag.getKey(), tag.getValue());
+        Map<String, String> tags = envelope.getTagsMap();
+        for (String key : sortedKeys(tags)) {
+            json.writeStringField(key, tags.get(key));
         }
         json.writeEndObject();
         switch (envelope.getMessageCase()) {
@@ -99,12 +104,14 @@ public final class EnvelopeJson {
                 json.writeStartObject();
                 json.writeFieldName("metrics");
                 json.writeStartObject();
-                for (Map.Entry<String, GaugeValue> metric : sorted(envelope.getGauge().getMetricsMap())) {
-                    json.writeFieldName(metric.getKey());
+                Map<String, GaugeValue> metrics = envelope.getGauge().getMetricsMap();
+                for (String name : sortedKeys(metrics)) {
+                    GaugeValue metric = metrics.get(name);
+                    json.writeFieldName(name);
                     json.writeStartObject();
-                    json.writeStringField("unit", metric.getValue().getUnit());
+                    json.writeStringField("unit", metric.getUnit());
                     json.writeFieldName("value");
-                    json.writeNumber(GoFloats.formatJson(metric.getValue().getValue()));
+                    json.writeNumber(GoFloats.formatJson(metric.getValue()));
                     json.writeEndObject();
                 }
                 json.writeEndObject();
@@ -163,13 +170,16 @@ public final class EnvelopeJson {
         json.writeEndObject();
     }
 
-    /** Map entries by key in code point order (UTF-8 byte order), as protojson sorts them. */
-    private static <V> List<Map.Entry<String, V>> sorted(Map<String, V> map) {
-        List<Map.Entry<String, V>> entries = new ArrayList<>(map.entrySet());
-        if (entries.size() > 1) {
-            entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+    /**
+     * The map's keys in code point order (UTF-8 byte order), as protojson sorts them. Keys rather than
+     * entries: protobuf's read-only map view wraps every entry it hands out.
+     */
+    private static String[] sortedKeys(Map<String, ?> map) {
+        String[] keys = map.keySet().toArray(NO_KEYS);
+        if (keys.length > 1) {
+            Arrays.sort(keys, EnvelopeJson::compareCodePoints);
         }
-        return entries;
+        return keys;
     }
 
     static int compareCodePoints(String a, String b) {
