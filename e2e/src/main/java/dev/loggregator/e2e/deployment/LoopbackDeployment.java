@@ -66,9 +66,7 @@ public final class LoopbackDeployment implements AutoCloseable {
         private boolean trafficControllerGrpc;
         private boolean demo;
         private String cloudControllerUrl;
-        private String dopplerExtra = "";
-        private String trafficControllerExtra = "";
-        private String gatewayExtra = "";
+        private final SectionExtras extras = new SectionExtras();
         private final List<int[]> dopplerPorts = new ArrayList<>();
         private final List<int[]> tcPorts = new ArrayList<>();
         private int endpointPort;
@@ -127,17 +125,17 @@ public final class LoopbackDeployment implements AutoCloseable {
 
         /** Extra YAML lines for the doppler section, e.g. {@code "message_drain_buffer_size: 100"}. */
         public Builder doppler(String yamlLines) {
-            dopplerExtra += "  " + yamlLines + "\n";
+            extras.doppler(yamlLines);
             return this;
         }
 
         public Builder trafficController(String yamlLines) {
-            trafficControllerExtra += "  " + yamlLines + "\n";
+            extras.trafficController(yamlLines);
             return this;
         }
 
         public Builder gateway(String yamlLines) {
-            gatewayExtra += "  " + yamlLines + "\n";
+            extras.gateway(yamlLines);
             return this;
         }
 
@@ -149,7 +147,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                 yaml.append("    - {host: 127.0.0.1, grpc_port: ").append(p[0]).append(", ws_port: ").append(p[1])
                         .append(", tcp_port: 0, udp_port: 0, tls_port: 0, health_port: ").append(p[2]).append("}\n");
             }
-            yaml.append(dopplerExtra);
+            yaml.append(extras.doppler());
             yaml.append("traffic_controller:\n  instances:\n");
             for (int[] p : tcPorts) {
                 yaml.append("    - {host: 127.0.0.1, port: ").append(p[0]).append(", health_port: ").append(p[1]);
@@ -163,11 +161,11 @@ public final class LoopbackDeployment implements AutoCloseable {
             if (cloudControllerUrl != null) {
                 yaml.append("    cloud_controller: {url: '").append(cloudControllerUrl).append("', cache_seconds: 1}\n");
             }
-            yaml.append(trafficControllerExtra);
+            yaml.append(extras.trafficController());
             if (gateway) {
                 yaml.append("gateway:\n  enabled: true\n  host: 127.0.0.1\n  admin_port: ").append(gatewayAdminPort)
                         .append("\n  tls: {default_certificate: {cert: '").append(certificate).append("', key: '")
-                        .append(dir.resolve("gateway-key.pem")).append("'}}\n").append(gatewayExtra);
+                        .append(dir.resolve("gateway-key.pem")).append("'}}\n").append(extras.gateway());
             }
             return yaml.toString();
         }

@@ -80,9 +80,7 @@ public final class NamespaceDeployment implements AutoCloseable {
         private final Path dir;
         private int dopplers = 2;
         private int trafficControllers = 2;
-        private String dopplerExtra = "";
-        private String trafficControllerExtra = "";
-        private String gatewayExtra = "";
+        private final SectionExtras extras = new SectionExtras();
         private int slowLinkTc = -1;
         private int slowLinkDoppler = -1;
         private List<String> jvmArgs = LoopbackDeployment.TEST_JVM_ARGS;
@@ -108,17 +106,17 @@ public final class NamespaceDeployment implements AutoCloseable {
 
         /** Extra YAML lines for the doppler section, e.g. {@code "replay_seconds: 5"}. */
         public Builder doppler(String yamlLines) {
-            dopplerExtra += "  " + yamlLines + "\n";
+            extras.doppler(yamlLines);
             return this;
         }
 
         public Builder trafficController(String yamlLines) {
-            trafficControllerExtra += "  " + yamlLines + "\n";
+            extras.trafficController(yamlLines);
             return this;
         }
 
         public Builder gateway(String yamlLines) {
-            gatewayExtra += "  " + yamlLines + "\n";
+            extras.gateway(yamlLines);
             return this;
         }
 
@@ -144,16 +142,16 @@ public final class NamespaceDeployment implements AutoCloseable {
                         .append(", udp_port: 0, tls_port: 0, health_port: ").append(DOPPLER_HEALTH).append("}\n");
             }
             yaml.append("  dns: {name: ").append(DOPPLER_NAME).append(", ws_port: ").append(WS_PORT)
-                    .append(", refresh_seconds: 1}\n").append(dopplerExtra);
+                    .append(", refresh_seconds: 1}\n").append(extras.doppler());
             yaml.append("traffic_controller:\n  instances:\n");
             for (int i = 0; i < trafficControllers; i++) {
                 yaml.append("    - {host: ").append(address(tcHost(i))).append(", port: ").append(TC_PORT)
                         .append(", health_port: ").append(TC_HEALTH).append("}\n");
             }
             yaml.append("  auth:\n    jwt: {public_key_pem: '").append(publicKey).append("', issuer: '")
-                    .append(LoopbackDeployment.ISSUER).append("', audience: ").append(LoopbackDeployment.AUDIENCE).append("}\n").append(trafficControllerExtra);
+                    .append(LoopbackDeployment.ISSUER).append("', audience: ").append(LoopbackDeployment.AUDIENCE).append("}\n").append(extras.trafficController());
             yaml.append("gateway:\n  enabled: true\n  host: ").append(address(GATEWAY_HOST)).append("\n  admin_port: ")
-                    .append(GATEWAY_ADMIN).append('\n').append(gatewayExtra);
+                    .append(GATEWAY_ADMIN).append('\n').append(extras.gateway());
             return yaml.toString();
         }
 
