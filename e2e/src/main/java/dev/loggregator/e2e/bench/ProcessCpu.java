@@ -24,7 +24,8 @@ final class ProcessCpu {
 
     static double seconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Line by line: Files.readString trusts the size procfs reports and may read part of it.
+            String stat = Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
             // Fields after the command name (which may hold spaces) start at the last ')'.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_SECONDS;
