@@ -13,6 +13,9 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
  * every 5 s and a request counter every second.
  */
 final class DemoApp {
+    // Where deploy/dev.yml's demo drain binding says the app lives (its hostname demo-org.dev.demo).
+    private static final String ORG = "demo-org";
+    private static final String SPACE = "dev";
     private static final String[] PATHS = {"/", "/products", "/products/42", "/cart", "/checkout", "/health"};
 
     private enum Kind { WEB, WORKER, CRON }
@@ -112,8 +115,10 @@ final class DemoApp {
             lastCounterMillis = nowMillis;
             batch.add(V2Envelopes.counter(appId, "requests", requestsThisTick, requestsTotal, nanos));
         }
-        // The app's name travels in a tag, as Diego cells send it; the id is the GUID.
-        batch.replaceAll(envelope -> envelope.toBuilder().putTags("app_name", name).build());
+        // The app's org, space and name travel in tags, as Diego cells send them (a syslog drain's
+        // hostname is made of them); the id is the GUID.
+        batch.replaceAll(envelope -> envelope.toBuilder().putTags("organization_name", ORG).putTags("space_name", SPACE)
+                .putTags("app_name", name).build());
         return batch;
     }
 

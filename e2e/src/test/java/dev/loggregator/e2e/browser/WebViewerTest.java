@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loggregator.e2e.demo.DemoApps;
 import dev.loggregator.e2e.deployment.LoopbackDeployment;
 import dev.loggregator.e2e.ingress.V2Envelopes;
 import dev.loggregator.e2e.support.FakeCloudController;
@@ -43,8 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class WebViewerTest {
     static final int BUFFER_LINES = 5000;
     static final int PAUSE_BUFFER_LINES = 200;
-    /** Expected failed loads: Log Cache's info (absent until it is deployed), refused streams, a wrong password. */
-    static final List<String> EXPECTED_FAILURES = List.of("/api/v1/info", "/v2/read", "/ui/login");
+    /** Expected failed loads: refused streams and Log Cache reads (an app the user may not read), a wrong password. */
+    static final List<String> EXPECTED_FAILURES = List.of("/api/v1/read/", "/v2/read", "/ui/login");
+    /** The demo app "demo" by its GUID, as the page lists and opens it. */
+    private static final String DEMO = DemoApps.guid(DemoApps.WEB);
 
     private FakeCloudController cloudController;
     private FakeUaa uaa;
@@ -139,14 +142,14 @@ class WebViewerTest {
         browser.screenshot("sign-in");
         page.signInWithToken("bearer " + operatorToken());
         // The picker lists the demo apps seen on the firehose.
-        page.awaitVisible("#app-list a[data-app='demo']");
-        page.find("#app-list a[data-app='demo']").click();
-        await().atMost(ViewerPage.PATIENCE).until(() -> page.driver().getCurrentUrl().endsWith("#/apps/demo"));
+        page.awaitVisible("#app-list a[data-app='" + DEMO + "']");
+        page.find("#app-list a[data-app='" + DEMO + "']").click();
+        await().atMost(ViewerPage.PATIENCE).until(() -> page.driver().getCurrentUrl().endsWith("#/apps/" + DEMO));
         await().atMost(ViewerPage.PATIENCE).until(() -> page.status("received") > 0);
         assertEquals("connected", page.healthState());
         String marker = "marker " + UUID.randomUUID();
         await().atMost(ViewerPage.PATIENCE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
-            send("demo", "0", false, marker);
+            send(DEMO, "0", false, marker);
             return page.messages().contains(marker);
         });
         // Container metrics come every 5 s: the charts take a first point, then another.
@@ -289,7 +292,7 @@ class WebViewerTest {
         await().atMost(ViewerPage.PATIENCE).until(() -> page.signInMessage().equals("That token has expired."));
         page.signInWithToken(deployment.token("operator", List.of("doppler.firehose", "doppler.admin"), Duration.ofSeconds(15)));
         page.awaitVisible("#app-list");
-        page.open("/ui/#/apps/demo");
+        page.open("/ui/#/apps/" + DEMO);
         await().atMost(ViewerPage.PATIENCE).until(() -> page.status("received") > 0);
         await().atMost(ViewerPage.PATIENCE).until(() -> page.visible("#token"));
         assertEquals("Your token expired. Sign in again.", page.signInMessage());
@@ -297,7 +300,7 @@ class WebViewerTest {
         browser.screenshot("expired");
         page.signInWithToken(operatorToken());
         await().atMost(ViewerPage.PATIENCE).until(() -> page.status("received") > 0);
-        assertEquals("demo", page.find("#tail-view .tail-title").getText());
+        assertEquals(DEMO, page.find("#tail-view .tail-title").getText());
     }
 
     @Test
@@ -314,7 +317,7 @@ class WebViewerTest {
         assertTrue(page.find("#tail-view .denied").getText().contains("doppler.firehose"));
         assertEquals("denied", page.healthState());
         browser.screenshot("firehose-denied");
-        page.open("/ui/#/apps/demo");
+        page.open("/ui/#/apps/" + DEMO);
         await().atMost(ViewerPage.PATIENCE).until(() -> page.visible("#tail-view .denied"));
         assertEquals("denied", page.healthState());
         // An app the Cloud Controller lets this user read works with the same cookie.
