@@ -15,12 +15,17 @@ export class LogView {
     this.utc = false; this.wrap = false;
     this.view = []; this.cum = [0]; this.vh = 0; // view[i] spans rows cum[i]..cum[i+1]
     this.follow = true;
+    this.setTop = -1; // the scrollTop the view itself set last
     this.dirty = true; this.frame = 0;
     this.instances = new Set(); this.sourceTypes = new Set();
     this.busyMs = 0;
     this.measure();
     store.subscribe((event, detail) => this.onStore(event, detail));
     scroller.addEventListener('scroll', () => {
+      // Only the reader's own scrolling starts or stops following: a scroll event for a position the
+      // view set itself (it arrives a frame later, when more rows or a resize may have moved the bottom)
+      // leaves following as it was.
+      if (Math.abs(scroller.scrollTop - this.setTop) < 1) { this.schedule(); return; }
       const atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - this.rowHeight;
       if (atBottom !== this.follow) { this.follow = atBottom; this.onChange('follow'); }
       this.schedule();
@@ -155,8 +160,9 @@ export class LogView {
     if (this.shift) {
       this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - this.shift * rowH);
       this.shift = 0;
+      this.setTop = this.scroller.scrollTop;
     }
-    if (this.follow) this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (this.follow) { this.scroller.scrollTop = this.scroller.scrollHeight; this.setTop = this.scroller.scrollTop; }
     const topRow = Math.floor(this.scroller.scrollTop / rowH);
     const bottomRow = Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / rowH);
     let html = '';
