@@ -20,6 +20,12 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
  * takes it, and then kept, so each wire format costs one conversion per envelope however many
  * subscribers read it. Conversions may race on two event loops: both compute the same bytes and
  * either result is kept.
+ *
+ * <p>The parsed v2 object (about 1-1.5 KB of tag maps and strings per envelope) serves the router
+ * thread only: once routed ({@link #routed()}) the envelope keeps its bytes and a few read-once fields,
+ * because the replay ring and the subscriber queues hold tens of thousands of envelopes and that object
+ * graph cost each young collection more than everything else the Doppler does. A wire form made after
+ * routing decodes the bytes it keeps, once for that form (the form itself is kept).
  */
 public final class RoutedEnvelope {
     private static final byte[][] NONE = new byte[0][];
@@ -35,10 +41,18 @@ public final class RoutedEnvelope {
     private volatile byte[] json;
     private final int appLogBytes;
     private final long instanceKey;
+    private final String sourceId; // of what arrived as v2, read at ingress; null for v1
+    private final long v2Timestamp;
+    private final boolean asIsWithPreferredTags; // what arrived as v2 leaves as it came for that preference
+    private final boolean asIsWithDeprecatedTags;
     private long sequence; // set once by the router before anyone else sees the envelope
 
     private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2,
                            int appLogBytes, long instanceKey) {
+        this.sourceId = v2 != null ? v2.getSourceId() : null;
+        this.v2Timestamp = v2 != null ? v2.getTimestamp() : 0;
+        this.asIsWithPreferredTags = v2 != null && TagPreference.PREFERRED.isNoOp(v2);
+        this.asIsWithDeprecatedTags = v2 != null && TagPreference.DEPRECATED.isNoOp(v2);
         this.appId = appId;
         this.eventType = eventType;
         this.v1 = v1;
@@ -143,24 +157,53 @@ public final class RoutedEnvelope {
      */
     public String sourceId() {
         if (v2Original != null || !EnvelopeRouting.SYSTEM.equals(appId)) {
-            return v2Original != null ? v2.getSourceId() : appId;
+            return v2Original != null ? sourceId : appId;
         }
         return v2().getSourceId();
     }
 
     /** The envelope's timestamp (Unix nanoseconds), read without parsing what arrived as v1. */
     public long timestamp() {
-        return v2Original != null ? v2.getTimestamp() : EnvelopeTimestamp.read(v1[0]);
+        return v2Original != null ? v2Timestamp : EnvelopeTimestamp.read(v1[0]);
     }
 
-    /** The v2 envelope (converted from v1 by tov2 rules on first use). */
+    /**
+     * The v2 envelope (converted from v1 by tov2 rules on first use). After {@link #routed()} it is
+     * decoded again and kept for the consumers that need the object (syslog drains).
+     */
     public Envelope v2() {
         Envelope parsed = v2;
         if (parsed == null) {
-            parsed = V1ToV2Converter.convert(parseV1(v1[0]));
+            parsed = decodeV2();
             v2 = parsed;
         }
         return parsed;
+    }
+
+    /**
+     * The router is done with this envelope: forget the v2 object, which what holds envelopes for longer
+     * (replay ring, subscriber queues) should not keep.
+     */
+    void routed() {
+        v2 = null;
+    }
+
+    /** The v2 object for making one wire form: the router's while routing, else decoded and not kept. */
+    private Envelope v2ForForm() {
+        Envelope parsed = v2;
+        return parsed != null ? parsed : decodeV2();
+    }
+
+    private Envelope decodeV2() {
+        if (v2Original == null) {
+            return V1ToV2Converter.convert(parseV1(v1[0]));
+        }
+        try {
+            return Envelope.parseFrom(v2Original);
+        } catch (InvalidProtocolBufferException e) {
+            // Parsed at ingress: bytes that got this far parse.
+            throw new IllegalStateException("v2 envelope no longer parses", e);
+        }
     }
 
     /** Marshalled v2 envelope with the given tag preference. */
@@ -185,19 +228,18 @@ public final class RoutedEnvelope {
     public byte[] json() {
         byte[] bytes = json;
         if (bytes == null) {
-            bytes = EnvelopeJson.encode(TagPreference.PREFERRED.apply(v2()));
+            bytes = EnvelopeJson.encode(TagPreference.PREFERRED.apply(v2ForForm()));
             json = bytes;
         }
         return bytes;
     }
 
     private byte[] marshal(TagPreference preference) {
-        Envelope envelope = v2();
-        // What arrived as v2 and needs no tag change leaves as it came, byte for byte.
-        if (v2Original != null && preference.isNoOp(envelope)) {
+        // What arrived as v2 and needs no tag change leaves as it came, byte for byte (decided at ingress).
+        if (preference == TagPreference.PREFERRED ? asIsWithPreferredTags : asIsWithDeprecatedTags) {
             return v2Original;
         }
-        return preference.apply(envelope).toByteArray();
+        return preference.apply(v2ForForm()).toByteArray();
     }
 
     private static EventFactory.Envelope parseV1(byte[] bytes) {

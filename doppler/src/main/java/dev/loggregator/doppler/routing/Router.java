@@ -108,6 +108,7 @@ public final class Router {
         }
         subscriptions.dispatch(envelope);
         drains.accept(envelope);
+        envelope.routed();
     }
 
     /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */

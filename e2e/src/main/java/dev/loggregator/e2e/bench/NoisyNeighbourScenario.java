@@ -32,7 +32,7 @@ final class NoisyNeighbourScenario {
 
     /** The noisy app of a step: a GUID, longer than the quiet apps' ids, so the firehose client tells them apart by length. */
     static String noisyApp(int fairShare) {
-        return LoadGenerator.appId("noisy-neighbour", fairShare);
+        return LoadGenerator.appId("0015e000-0000-4000-8000-", fairShare);
     }
 
     /** The Doppler's manifest lines that give each step's noisy app its fair share as its log-rate limit. */

@@ -22,6 +22,12 @@ final class ProcessCpu {
         return total;
     }
 
+    /** CPU nanoseconds used so far by one process; -1 when it cannot be read. */
+    static long nanos(long pid) {
+        double seconds = seconds(pid);
+        return Double.isNaN(seconds) ? -1 : Math.round(seconds * 1e9);
+    }
+
     static double seconds(long pid) {
         try {
             // Line by line: Files.readString trusts the size procfs reports and may read part of it.

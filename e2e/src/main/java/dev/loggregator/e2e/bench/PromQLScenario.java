@@ -155,8 +155,8 @@ final class PromQLScenario {
      * at a time; CPU is read before the ingestion starts and after it ends.
      */
     private Phase phase(LoadGenerator generator, ExecutorService ingestThread, Query query, double phaseSeconds) {
-        long tc0 = cpuNanos(trafficController.pid());
-        long doppler0 = cpuNanos(doppler.pid());
+        long tc0 = ProcessCpu.nanos(trafficController.pid());
+        long doppler0 = ProcessCpu.nanos(doppler.pid());
         long start = System.nanoTime();
         CompletableFuture<Long> ingest = CompletableFuture.supplyAsync(() -> generator.run(INGEST_RATE, phaseSeconds, 100), ingestThread);
         long[] latencies = new long[1024];
@@ -188,11 +188,7 @@ final class PromQLScenario {
         long ingested = ingest.join();
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Phase(Arrays.copyOf(latencies, n), wrong, firstWrong, ingested, elapsed,
-                cpuNanos(trafficController.pid()) - tc0, cpuNanos(doppler.pid()) - doppler0);
-    }
-
-    private static long cpuNanos(long pid) {
-        return Math.round(ProcessCpu.seconds(pid) * 1e9);
+                ProcessCpu.nanos(trafficController.pid()) - tc0, ProcessCpu.nanos(doppler.pid()) - doppler0);
     }
 
     /** Waits (up to 60 s) until the query's answer passes its full check (the history is stored); null if it did. */
