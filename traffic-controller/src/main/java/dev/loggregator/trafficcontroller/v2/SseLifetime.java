@@ -50,6 +50,9 @@ final class SseLifetime extends ChannelDuplexHandler {
             return;
         }
         String event = "event: heartbeat\ndata: " + System.currentTimeMillis() / 1000 + "\n\n";
+        // Written from this handler's context, so write() below does not see it: the next heartbeat is
+        // due a whole interval from this one, as the RLP gateway resets its timer after each.
+        lastWriteNanos = now;
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.US_ASCII)));
     }
 

@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -204,9 +206,11 @@ class StreamLifecycleTest {
             for (int i = 0; i < apps; i++) {
                 clients.add(StreamClient.open(cluster.ws(0) + "/apps/" + guid("many-" + i) + "/stream", null));
             }
+            Map<String, List<StreamClient>> clientsByApp = new LinkedHashMap<>();
             for (int i = 0; i < apps; i++) {
-                Probes.awaitFlowing(cluster, guid("many-" + i), new int[] {0, 1}, clients.get(i));
+                clientsByApp.put(guid("many-" + i), List.of(clients.get(i)));
             }
+            Probes.awaitFlowing(cluster, clientsByApp, new int[] {0, 1});
             for (int i = 0; i < apps; i++) {
                 cluster.emit(i % 2, Envelopes.log(guid("many-" + i), "line-of-" + i));
             }

@@ -3,6 +3,8 @@ package dev.loggregator.trafficcontroller.support;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,15 +31,29 @@ public final class Probes {
 
     /** Probes every Doppler in {@code dopplers} until each client has seen a probe through each of them. */
     public static void awaitFlowing(Cluster cluster, String appId, int[] dopplers, StreamClient... clients) {
+        awaitFlowing(cluster, Map.of(appId, List.of(clients)), dopplers);
+    }
+
+    /**
+     * As {@link #awaitFlowing(Cluster, String, int[], StreamClient...)} for many apps at once, each with
+     * its own clients: one probe round serves them all, so the wait does not grow with the number of apps.
+     */
+    public static void awaitFlowing(Cluster cluster, Map<String, List<StreamClient>> clientsByApp, int[] dopplers) {
         int call = CALLS.incrementAndGet();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            for (int doppler : dopplers) {
-                cluster.emit(doppler, Envelopes.log(appId, prefix(call, doppler) + COUNT.incrementAndGet()));
-            }
-            for (StreamClient client : clients) {
+        // Probes are cheap and the check follows the emit at once, so a short interval ends the wait soon
+        // after the links are up rather than a fixed few hundred milliseconds later.
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (String appId : clientsByApp.keySet()) {
                 for (int doppler : dopplers) {
-                    if (!client.receivedProbe(prefix(call, doppler))) {
-                        return false;
+                    cluster.emit(doppler, Envelopes.log(appId, prefix(call, doppler) + COUNT.incrementAndGet()));
+                }
+            }
+            for (List<StreamClient> clients : clientsByApp.values()) {
+                for (StreamClient client : clients) {
+                    for (int doppler : dopplers) {
+                        if (!client.receivedProbe(prefix(call, doppler))) {
+                            return false;
+                        }
                     }
                 }
             }

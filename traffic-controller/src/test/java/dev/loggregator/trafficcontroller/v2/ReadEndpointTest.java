@@ -187,6 +187,8 @@ class ReadEndpointTest {
             await().atMost(WAIT).until(client::ended);
             SseClient.Event last = client.events().get(client.events().size() - 1);
             assertEquals(new SseClient.Event("closing", "closing due to stream timeout"), last);
+            long heartbeats = client.events().stream().filter(e -> "heartbeat".equals(e.name())).count();
+            assertTrue(heartbeats <= 10, "one heartbeat a second without data over the 10 s lifetime, not one per check: " + heartbeats);
         }
     }
 
