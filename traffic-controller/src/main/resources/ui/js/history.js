@@ -30,6 +30,29 @@ class LogCacheHistory {
     return { lines, exhausted: batch.length < PAGE };
   }
 
+  /**
+   * The log lines from {@code startNs} (inclusive) to {@code endNs} (exclusive), oldest first, at most
+   * {@code max}: ascending pages, each starting at the last timestamp read (lines sharing it come again
+   * and are de-duplicated by the caller's merge). complete says whether the range was read to its end.
+   */
+  async logsBetween(sourceId, startNs, endNs, max) {
+    const lines = [];
+    let from = BigInt(startNs);
+    while (lines.length < max) {
+      const query = new URLSearchParams({
+        envelope_types: 'LOG', start_time: String(from), end_time: String(endNs), limit: String(PAGE),
+      });
+      const body = await (await get('/api/v1/read/' + encodeURIComponent(sourceId) + '?' + query)).json();
+      const batch = (body.envelopes && body.envelopes.batch) || [];
+      for (const c of batch.map(classify)) if (c.kind === 'log') lines.push(c.line);
+      if (batch.length < PAGE) return { lines, complete: true };
+      const last = BigInt(batch[batch.length - 1].timestamp);
+      // A full page of one timestamp cannot be paged past by time: step over it rather than loop.
+      from = last > from ? last : last + 1n;
+    }
+    return { lines, complete: false };
+  }
+
   /** Container-metric gauges of the last minutes, oldest first, in v2 form. */
   async recentGauges(sourceId) {
     const start = BigInt(Date.now() - 10 * 60 * 1000) * 1000000n;
@@ -74,6 +97,14 @@ class RecentLogsHistory {
     const lines = decoded.filter((d) => d.kind === 'log').map((d) => d.line);
     lines.sort((a, b) => a.t - b.t);
     return { lines, exhausted: true };
+  }
+
+  /** The retained lines in the range (the v1 API cannot ask for one: everything is read and filtered). */
+  async logsBetween(sourceId, startNs, endNs, max) {
+    const start = BigInt(startNs); const end = BigInt(endNs);
+    const { lines } = await this.olderLogs(sourceId);
+    const inRange = lines.filter((l) => BigInt(l.ns) >= start && BigInt(l.ns) < end);
+    return { lines: inRange.slice(Math.max(0, inRange.length - max)), complete: inRange.length <= max };
   }
 
   async recentGauges(sourceId) {

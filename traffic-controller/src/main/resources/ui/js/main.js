@@ -21,6 +21,10 @@ window.loggregatorViewer = {
     const memory = performance.memory ? performance.memory.usedJSHeapSize : null;
     return { ...perf, now: performance.now(), page, heapUsed: memory };
   },
+  /** The open view's lines as Download saves them. */
+  text() {
+    return state.page && state.page.view ? state.page.view.text() : '';
+  },
 };
 
 function health(kind, text) {

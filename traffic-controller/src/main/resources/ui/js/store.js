@@ -79,7 +79,7 @@ export class LineStore {
   }
 
   /**
-   * Older lines (history) merged in timestamp order without the ones already held; returns how many
+   * Lines from history (older ones, or a gap's) merged in timestamp order without the ones already held; returns how many
    * were new. The held lines keep their relative order; the store stays within its capacity by
    * dropping the oldest.
    */
@@ -88,6 +88,10 @@ export class LineStore {
     const newest = older.reduce((m, l) => Math.max(m, l.t), -Infinity);
     const known = new Set();
     for (const line of held) if (line.t <= newest) known.add(lineKey(line));
+    // Lines waiting behind a pause are held too: a fill must not bring them a second time.
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      if (this.pending[i].t <= newest) known.add(lineKey(this.pending[i]));
+    }
     const fresh = [];
     for (const line of older) {
       const key = lineKey(line);

@@ -6,6 +6,7 @@ import { LineStore } from './store.js';
 import { LogView } from './logview.js';
 import { MetricsPanel } from './metrics.js';
 import { AccessError } from './history.js';
+import { GapFiller } from './gapfill.js';
 import { escapeHtml } from './format.js';
 
 export class TailPage {
@@ -31,12 +32,17 @@ export class TailPage {
       this.rate = this.linesThisSecond; this.linesThisSecond = 0;
       this.updateStatus();
     }, 1000);
+    this.gap = new GapFiller({
+      sourceId, store: this.store, history,
+      notify: (text) => { if (!this.destroyed) this.$('.notice-bar').textContent = text; },
+    });
     const query = new URLSearchParams(this.firehose ? 'log&counter&event' : 'log&counter&gauge&event');
     if (!this.firehose) query.set('source_id', sourceId);
     this.stream = new LiveStream(query, {
       batch: (envelopes) => this.ingest(envelopes),
       state: (state, detail) => {
-        if (state === 'connected') this.loadEarlierMetrics();
+        if (state === 'connected') { this.loadEarlierMetrics(); this.gap.connected(); }
+        if (state === 'reconnecting') this.gap.lost();
         handlers.health(state, { ...detail, rate: this.rate });
       },
     }).start();
@@ -59,6 +65,7 @@ export class TailPage {
     for (const env of envelopes) {
       const c = classify(env);
       if (c.kind === 'log') {
+        if (!this.gap.admit(c.line)) continue;
         lines.push(c.line);
         if (c.line.notice) sawLgr = true;
       } else if (c.kind === 'gauge') {
@@ -228,12 +235,14 @@ export class TailPage {
       received: this.store.received, held: this.store.size, shown: this.view.length, pending: this.store.pendingSize,
       dropped: this.store.droppedTotal, capacity: this.store.capacity, ingestMs: this.ingestMs,
       renderMs: this.view.busyMs, streamMs: this.stream.busyMs, approximateBytes: this.store.approximateBytes(),
+      gaps: this.gap.gaps, filled: this.gap.filled, duplicates: this.gap.duplicates,
     };
   }
 
   destroy() {
     this.destroyed = true;
     this.stream.stop();
+    this.gap.destroy();
     this.view.destroy();
     clearInterval(this.rateTimer);
     clearTimeout(this.statusTimer);

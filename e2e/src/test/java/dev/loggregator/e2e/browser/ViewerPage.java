@@ -81,6 +81,12 @@ public final class ViewerPage {
         return ((Number) value).longValue();
     }
 
+    /** Every line of the open view as its Download saves them (not only the rows in the DOM). */
+    public List<String> viewText() {
+        String text = (String) script("return window.loggregatorViewer.text();");
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+
     /** The messages of the rows in the DOM (the visible ones and a few around them), top to bottom. */
     @SuppressWarnings("unchecked")
     public List<String> messages() {

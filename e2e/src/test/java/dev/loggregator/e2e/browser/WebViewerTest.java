@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +50,7 @@ class WebViewerTest {
     static final List<String> EXPECTED_FAILURES = List.of("/api/v1/read/", "/v2/read", "/ui/login");
     /** The demo app "demo" by its GUID, as the page lists and opens it. */
     private static final String DEMO = DemoApps.guid(DemoApps.WEB);
+    private static final Pattern NUMBERED = Pattern.compile(" (?:OUT|ERR) ((?:gap|after)-\\d+)$");
 
     private FakeCloudController cloudController;
     private FakeUaa uaa;
@@ -450,4 +453,50 @@ class WebViewerTest {
     private static double pageNumber(Map<String, Object> stats, String key) {
         return ((Number) ((Map<String, Object>) stats.get("page")).get(key)).doubleValue();
     }
+
+    @Test
+    @Order(10)
+    void aTrafficControllerRestartCostsTheViewNoLineAndItSaysHowLongTheGapWas() throws Exception {
+        String app = UUID.randomUUID().toString();
+        page.open("/ui/#/apps/" + app);
+        page.signInWithToken(operatorToken());
+        awaitFlowing(app);
+        settle(app);
+        List<String> expected = new ArrayList<>();
+        deployment.system().kill("traffic-controller-0");
+        // Sent while no Traffic Controller serves the page: only the Doppler's Log Cache holds them.
+        for (int i = 0; i < 300; i++) {
+            send(app, "0", i % 7 == 6, "gap-" + i);
+            expected.add("gap-" + i);
+        }
+        deployment.system().restart("traffic-controller-0");
+        await().atMost(ViewerPage.PATIENCE).until(() -> page.status("gaps") >= 1 && "connected".equals(page.healthState()));
+        // Sent as the stream comes back: some of these are both in the fill and live; each shows once.
+        for (int i = 0; i < 100; i++) {
+            send(app, "0", false, "after-" + i);
+            expected.add("after-" + i);
+        }
+        await().atMost(ViewerPage.PATIENCE).until(() -> numbered(page.viewText()).size() >= expected.size());
+        List<String> text = page.viewText();
+        assertEquals(expected, numbered(text), "every line once, in order; filled " + page.status("filled")
+                + ", live duplicates dropped " + page.status("duplicates"));
+        assertTrue(page.status("filled") >= 300, "the gap's lines came from Log Cache: " + page.status("filled"));
+        assertTrue(text.stream().anyMatch(l -> l.contains("The live stream was down for ") && l.contains(" sent meanwhile filled from Log Cache")),
+                "the gap is told where it was: " + text.stream().filter(l -> l.contains("[LGR")).toList());
+        assertTrue(page.find("#tail-view .notice-bar").getText().startsWith("The live stream was down for "));
+        browser.screenshot("gap-filled");
+    }
+
+    /** The numbered test lines (gap-N, after-N) of a view's text, in view order. */
+    private static List<String> numbered(List<String> text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text) {
+            Matcher m = NUMBERED.matcher(line);
+            if (m.find()) {
+                lines.add(m.group(1));
+            }
+        }
+        return lines;
+    }
+
 }
