@@ -129,6 +129,16 @@ class WebViewerTest {
         });
     }
 
+    /** Opens a new app's view as the operator and waits until its stream shows every line sent to it. */
+    private String openFlowingApp() {
+        String app = UUID.randomUUID().toString();
+        page.open("/ui/#/apps/" + app);
+        page.signInWithToken(operatorToken());
+        awaitFlowing(app);
+        settle(app);
+        return app;
+    }
+
     /** Sends a line after the warm-ups and waits for it: every warm-up sent before is then on the page. */
     private void settle(String app) {
         String marker = "settled " + UUID.randomUUID();
@@ -375,11 +385,7 @@ class WebViewerTest {
     @Test
     @Order(9)
     void twoThousandLinesPerSecondForThirtySecondsAreAllCountedWithTheMainThreadMostlyIdle() throws Exception {
-        String app = UUID.randomUUID().toString();
-        page.open("/ui/#/apps/" + app);
-        page.signInWithToken(operatorToken());
-        awaitFlowing(app);
-        settle(app);
+        String app = openFlowingApp();
         long before = page.status("received");
         Map<String, Object> start = browser.stats();
         V2IngressClient ingress = deployment.ingress(0);
@@ -457,11 +463,7 @@ class WebViewerTest {
     @Test
     @Order(10)
     void aTrafficControllerRestartCostsTheViewNoLineAndItSaysHowLongTheGapWas() throws Exception {
-        String app = UUID.randomUUID().toString();
-        page.open("/ui/#/apps/" + app);
-        page.signInWithToken(operatorToken());
-        awaitFlowing(app);
-        settle(app);
+        String app = openFlowingApp();
         List<String> expected = new ArrayList<>();
         deployment.system().kill("traffic-controller-0");
         // Sent while no Traffic Controller serves the page: only the Doppler's Log Cache holds them.
