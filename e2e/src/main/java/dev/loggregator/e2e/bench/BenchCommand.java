@@ -41,10 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--query-seconds", defaultValue = "20", description = "how long the promql scenario asks each kind of query (default ${DEFAULT-VALUE})")
     double querySeconds;
 
-    @Option(names = "--noisy-shares", split = ",", defaultValue = "2000,3000,4500",
+    @Option(names = "--noisy-shares", split = ",", defaultValue = "600,2000,3000,4500",
             description = "the noisy scenario's fair shares, envelopes/s per app (each step offers 109 times as much;"
-                    + " default ${DEFAULT-VALUE}: below, near and beyond what one firehose reader gets through on this"
-                    + " 2-core machine, see README)")
+                    + " default ${DEFAULT-VALUE}: a first step that also warms the JITs, then below, near and beyond"
+                    + " what one firehose reader gets through on this 2-core machine, see README)")
     List<Integer> noisyShares;
 
     @Option(names = "--idle-streams", defaultValue = "10000", description = "idle app streams for the memory scenario (default ${DEFAULT-VALUE})")
