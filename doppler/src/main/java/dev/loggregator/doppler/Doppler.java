@@ -114,6 +114,11 @@ public final class Doppler {
         registerGauges();
         drains.start(metrics);
         router.start();
+        if (logRateLimits != null) {
+            long interval = config.metricsIntervalSeconds();
+            scheduler.scheduleAtFixedRate(() -> router.reportLogRates(TimeUnit.SECONDS.toNanos(interval)),
+                    interval, interval, TimeUnit.SECONDS);
+        }
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
         workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("doppler-io"));

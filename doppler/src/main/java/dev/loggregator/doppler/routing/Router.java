@@ -113,6 +113,16 @@ public final class Router {
         envelope.routed();
     }
 
+    /**
+     * Puts every limited app instance's {@code log_rate}/{@code log_rate_limit} gauge into its app's stream;
+     * called every {@code intervalNanos} (the Doppler's metrics interval).
+     */
+    public void reportLogRates(long intervalNanos) {
+        if (logRateLimits != null) {
+            submit(() -> logRateLimits.reportRates(intervalNanos, this::routeOwn));
+        }
+    }
+
     /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */
     public void submit(Runnable command) {
         commands.add(command);
