@@ -17,6 +17,7 @@ import dev.loggregator.doppler.ratelimit.LogRateLimitMetrics;
 import dev.loggregator.doppler.ratelimit.LogRateLimits;
 import dev.loggregator.doppler.routing.FairShare;
 import dev.loggregator.doppler.routing.IngressBuffer;
+import dev.loggregator.doppler.routing.IngressFairShare;
 import dev.loggregator.doppler.routing.OverloadNotices;
 import dev.loggregator.doppler.routing.Router;
 import dev.loggregator.doppler.routing.Subscriptions;
@@ -55,7 +56,7 @@ public final class Doppler {
     private final int index;
     private final DopplerSection config;
     private final DopplerSection.Instance instance;
-    private final DopplerMetrics metrics = new DopplerMetrics();
+    private final DopplerMetrics metrics;
     private final Subscriptions subscriptions = new Subscriptions();
     private final AppStore store;
     private final LogCacheStore logCache;
@@ -79,21 +80,24 @@ public final class Doppler {
         this.manifest = manifest;
         this.index = index;
         this.config = manifest.doppler();
+        this.metrics = new DopplerMetrics(config.logRateLimit().maxCountedApps());
         this.instance = config.instance(index);
         this.store = new AppStore(config.maxRetainedLogMessages(), config.maxApps(),
                 config.containerMetricTtlSeconds(), config.sinkInactivityTimeoutSeconds());
         DopplerSection.LogCache cache = config.logCache();
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
-        this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
+        boolean fair = config.fairShareFactor() > 0;
+        OverloadNotices overloadNotices = new OverloadNotices(metrics, "Doppler " + index, 10_000);
+        this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics,
+                new IngressFairShare(config.fairShareFactor(), 100_000, overloadNotices));
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
                 instance.host() + ":" + instance.wsPort());
-        boolean fair = config.fairShareFactor() > 0;
         this.logRateLimits = config.logRateLimit().any() ? new LogRateLimits(config.logRateLimit(), metrics) : null;
         this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
                 fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
-                fair ? new OverloadNotices(metrics, "Doppler " + index, 10_000) : null, drains, logRateLimits);
+                overloadNotices, drains, logRateLimits);
     }
 
     /** Binds every configured listener; throws if one cannot be bound (the caller exits). */
@@ -110,6 +114,11 @@ public final class Doppler {
         registerGauges();
         drains.start(metrics);
         router.start();
+        if (logRateLimits != null) {
+            long interval = config.metricsIntervalSeconds();
+            scheduler.scheduleAtFixedRate(() -> router.reportLogRates(TimeUnit.SECONDS.toNanos(interval)),
+                    interval, interval, TimeUnit.SECONDS);
+        }
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("doppler-accept"));
         workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("doppler-io"));

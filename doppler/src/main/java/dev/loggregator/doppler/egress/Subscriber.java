@@ -170,6 +170,7 @@ final class Subscriber implements EnvelopeSubscriber {
             droppedAppId = envelope.appId();
         }
         metrics.dropped().increment(DropReason.SLOW_SUBSCRIBER);
+        metrics.appDrops().increment(envelope.appId() != null ? envelope.appId() : envelope.sourceId(), DropReason.SLOW_SUBSCRIBER);
         DROP_LOG.warn("TB: Output channel too full: dropping envelopes for {} subscriber {}",
                 endpoint.label(), channel.remoteAddress());
     }

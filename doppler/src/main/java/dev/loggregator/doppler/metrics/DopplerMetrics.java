@@ -19,8 +19,16 @@ public final class DopplerMetrics {
             new LabeledCounter<>(RefusedConnectionReason.class);
     private final GrpcCallErrors grpcErrors = new GrpcCallErrors();
     private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
+    private final AppDrops appDrops;
 
     public DopplerMetrics() {
+        this(1_000);
+    }
+
+    /** {@code maxCountedApps}: the apps with their own label in {@link #appDrops()}. */
+    public DopplerMetrics(int maxCountedApps) {
+        appDrops = new AppDrops(maxCountedApps);
+        appDrops.register(registry);
         ingress.register(registry, "doppler_ingress_envelopes",
                 "Envelopes accepted, by ingress protocol", "protocol");
         egress.register(registry, "doppler_egress_envelopes",
@@ -46,6 +54,11 @@ public final class DopplerMetrics {
 
     public LabeledCounter<DropReason> dropped() {
         return dropped;
+    }
+
+    /** Every drop of an app's envelope, per app (also counted in {@link #dropped()}). */
+    public AppDrops appDrops() {
+        return appDrops;
     }
 
     public LabeledCounter<RefusedConnectionReason> refusedConnections() {

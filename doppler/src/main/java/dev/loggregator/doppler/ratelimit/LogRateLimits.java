@@ -47,14 +47,18 @@ public final class LogRateLimits {
     private boolean clockStarted;
     private long nextSweep;
 
-    /** One instance's bucket and penalty box. */
+    /** One instance's bucket and penalty box, and what it sent since its last log_rate gauge. */
     private static final class Instance {
         final ThreadUnsafeBucket bucket;
+        final AppLimit limit;
         long lastSeen;
         long penaltyEnds;
+        long passedBytes;
+        RoutedEnvelope lastLog; // the gauge is made from it: the instance's source id, instance id and tags
 
-        Instance(ThreadUnsafeBucket bucket, long nowNanos) {
-            this.bucket = bucket;
+        Instance(AppLimit limit, RouterClock clock, long nowNanos) {
+            this.limit = limit;
+            this.bucket = limit.newBucket(clock);
             this.penaltyEnds = nowNanos; // nanoTime may be negative: "no penalty" is a time already past
         }
     }
@@ -107,16 +111,18 @@ public final class LogRateLimits {
         }
         Instance instance = instances.get(probe.set(app, envelope.instanceKey()));
         if (instance == null) {
-            instance = new Instance(limit.newBucket(clock), nowNanos);
+            instance = new Instance(limit, clock, nowNanos);
             instances.put(probe.copy(), instance);
             tracked = instances.size();
         }
         instance.lastSeen = nowNanos;
+        instance.lastLog = envelope;
         if (nowNanos - instance.penaltyEnds < 0) {
             return drop(app);
         }
         // an empty line costs nothing (Bucket4j takes no zero-token request; x/time/rate allows it)
         if (bytes == 0 || instance.bucket.tryConsume(bytes)) {
+            instance.passedBytes += bytes;
             return true;
         }
         instance.penaltyEnds = nowNanos + PENALTY_NANOS;
@@ -143,6 +149,20 @@ public final class LogRateLimits {
             oldestFirst.remove();
         }
         tracked = instances.size();
+    }
+
+    /**
+     * Hands {@code gauges} each held instance's {@link LogRateGauge}: the bytes per second of its output that
+     * passed in the last {@code intervalNanos}, and its limit, as a Cloud Foundry cell reports them. An instance
+     * idle for a second is no longer held, so it is not reported (a cell would report 0). Router thread only.
+     */
+    public void reportRates(long intervalNanos, Consumer<RoutedEnvelope> gauges) {
+        long wallClock = System.currentTimeMillis() * 1_000_000L;
+        for (Instance instance : instances.values()) {
+            gauges.accept(LogRateGauge.of(instance.lastLog, instance.passedBytes * 1e9 / intervalNanos,
+                    instance.limit.bytesPerSecond(), wallClock));
+            instance.passedBytes = 0;
+        }
     }
 
     /** Instances whose bucket is held now. */

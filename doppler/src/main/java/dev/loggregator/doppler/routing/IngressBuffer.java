@@ -21,19 +21,30 @@ public final class IngressBuffer {
 
     private final MpscArrayQueue<RoutedEnvelope> queue;
     private final DopplerMetrics metrics;
+    private final IngressGate gate;
     private final RateLimitedLog shedLog = new RateLimitedLog(LOG);
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
     public IngressBuffer(int capacity, DopplerMetrics metrics) {
-        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
-        this.metrics = metrics;
+        this(capacity, metrics, IngressGate.OPEN);
     }
 
-    /** Hands one envelope to the router; false (and counted) when the buffer is full. */
+    /** {@code gate} decides who may take room under pressure and hears of what a full buffer shed. */
+    public IngressBuffer(int capacity, DopplerMetrics metrics, IngressGate gate) {
+        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+        this.metrics = metrics;
+        this.gate = gate;
+    }
+
+    /** Hands one envelope to the router; false (and counted) when the gate refuses it or the buffer is full. */
     public boolean offer(RoutedEnvelope envelope) {
+        if (!gate.admit(envelope, queue.size(), queue.capacity())) {
+            return false;
+        }
         if (!queue.offer(envelope)) {
             metrics.dropped().increment(DropReason.INGRESS_SHED);
+            gate.shed(envelope);
             shedLog.warn("Shed envelopes: ingress buffer of {} is full (the router is behind)", queue.capacity());
             return false;
         }

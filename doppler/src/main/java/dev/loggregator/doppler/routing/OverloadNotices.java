@@ -1,65 +1,94 @@
 package dev.loggregator.doppler.routing;
 
+import dev.loggregator.doppler.metrics.AppDrops;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.wire.notice.DropNotices;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 
 /**
- * Accounts for what {@link FairShare} shed at the router, per app, and once a second puts a notice
- * into each such app's own stream saying how many of its envelopes were dropped (the CF-style "you
- * exceeded your share" message the app's developer sees in {@code cf logs}). Router thread only;
- * at most {@code maxApps} apps are accounted between notices (beyond, only the total counts).
+ * Accounts for every envelope of an app shed under overload (by {@link FairShare} at the router, by
+ * {@link IngressFairShare} or a full {@link IngressBuffer} at ingress): in the reason's total, in the
+ * app's own {@link AppDrops} count, and once a second in a notice put into each such app's own stream
+ * saying how many of its envelopes were dropped (the CF-style "you exceeded your share" message the app's
+ * developer sees in {@code cf logs}). {@link #shed} is called by any thread; the notices are made on the
+ * router thread. At most {@code maxApps} apps are noticed between notices (beyond, they are still counted).
  */
 public final class OverloadNotices {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
     private static final String ORIGIN = "DopplerServer";
 
     private final DopplerMetrics metrics;
+    private final AppDrops appDrops;
     private final String where;
     private final int maxApps;
-    private final Map<String, long[]> shedByApp = new HashMap<>();
-    private final Map<String, Long> totalByApp = new HashMap<>();
-    private long lastEmitNanos;
+    private final Map<String, LongAdder> shedByApp = new ConcurrentHashMap<>();
+    private final Map<String, Long> totalByApp = new HashMap<>(); // router thread only
+    private long lastEmitNanos; // router thread only
 
     public OverloadNotices(DopplerMetrics metrics, String where, int maxApps) {
         this.metrics = metrics;
+        this.appDrops = metrics.appDrops();
         this.where = where;
         this.maxApps = maxApps;
     }
 
-    void shed(String app) {
-        metrics.dropped().increment(DropReason.FAIR_SHARE);
-        long[] count = shedByApp.get(app);
+    /** Counts one envelope of {@code app} shed for {@code reason} and tells the app at the next notice. */
+    void shed(String app, DropReason reason) {
+        metrics.dropped().increment(reason);
+        told(app, reason);
+    }
+
+    /** As {@link #shed}, for an envelope already counted in the reason's total. */
+    void told(String app, DropReason reason) {
+        appDrops.increment(app, reason);
+        if (app == null) {
+            return; // nobody to tell
+        }
+        LongAdder count = shedByApp.get(app);
         if (count == null) {
             if (shedByApp.size() >= maxApps) {
                 return;
             }
-            count = new long[1];
-            shedByApp.put(app, count);
+            count = shedByApp.computeIfAbsent(app, a -> new LongAdder());
         }
-        count[0]++;
+        count.increment();
     }
 
+    /** Counts one envelope of {@code app} that a log-rate limit dropped (its total and notice are the limit's own). */
+    void limited(String app) {
+        appDrops.increment(app, DropReason.LOG_RATE_LIMIT);
+    }
+
+    /** Whether notices are due (router thread only). */
     boolean due(long nowNanos) {
-        return !shedByApp.isEmpty() && nowNanos - lastEmitNanos >= INTERVAL_NANOS;
+        return nowNanos - lastEmitNanos >= INTERVAL_NANOS && !shedByApp.isEmpty();
     }
 
-    /** Hands one notice per app that lost envelopes since the last time to {@code route}. */
+    /** Hands one notice per app that lost envelopes since the last time to {@code route}. Router thread only. */
     void emit(long nowNanos, Consumer<RoutedEnvelope> route) {
         lastEmitNanos = nowNanos;
         long wallClock = System.currentTimeMillis() * 1_000_000L;
-        for (Map.Entry<String, long[]> entry : shedByApp.entrySet()) {
+        Iterator<Map.Entry<String, LongAdder>> entries = shedByApp.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<String, LongAdder> entry = entries.next();
+            long shed = entry.getValue().sumThenReset();
+            if (shed == 0) {
+                // nothing shed for a second: forget the app (a shed racing this removal goes untold, never uncounted)
+                entries.remove();
+                continue;
+            }
             String app = entry.getKey();
-            long shed = entry.getValue()[0];
             long total = totalByApp.merge(app, shed, Long::sum);
             route.accept(RoutedEnvelope.fromV1(app, EventType.LogMessage,
                     DropNotices.overload(ORIGIN, app, shed, total, where, wallClock)));
         }
-        shedByApp.clear();
         if (totalByApp.size() > maxApps) {
             totalByApp.clear(); // totals restart rather than grow without bound
         }

@@ -2,6 +2,7 @@ package dev.loggregator.doppler.routing;
 
 import dev.loggregator.doppler.logging.RateLimitedLog;
 import dev.loggregator.doppler.logcache.LogCacheStore;
+import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.ratelimit.LogRateLimits;
 import dev.loggregator.doppler.store.AppStore;
 import java.util.Queue;
@@ -32,7 +33,7 @@ public final class Router {
     private volatile boolean running = true;
     private long sequence; // router thread only
     private final FairShare fairShare; // null: shed nobody in particular
-    private final OverloadNotices overloadNotices;
+    private final OverloadNotices overloadNotices; // every app's drops and their notices
     private final LogRateLimits logRateLimits; // null: no app has a limit
 
     /**
@@ -75,17 +76,18 @@ public final class Router {
             long now = System.nanoTime();
             // An app's own limit first: what it may not send at all does not count against its fair share.
             if (logRateLimits != null && !logRateLimits.admit(envelope, now, this::routeOwn)) {
+                overloadNotices.limited(envelope.appId());
                 return;
             }
             if (fairShare != null) {
-                String app = envelope.appId() != null ? envelope.appId() : envelope.sourceId();
+                String app = IngressGate.appOf(envelope);
                 // Falling behind: shed the apps sending most before the buffer fills and sheds everyone.
                 if (!fairShare.admit(app, buffer.size() > buffer.capacity() / 2, now)) {
-                    overloadNotices.shed(app);
+                    overloadNotices.shed(app, DropReason.FAIR_SHARE);
                     return;
                 }
             }
-            if (overloadNotices != null && overloadNotices.due(now)) {
+            if (overloadNotices.due(now)) {
                 overloadNotices.emit(now, this::routeOwn);
             }
             routeNumbered(envelope, now);
@@ -109,6 +111,16 @@ public final class Router {
         subscriptions.dispatch(envelope);
         drains.accept(envelope);
         envelope.routed();
+    }
+
+    /**
+     * Puts every limited app instance's {@code log_rate}/{@code log_rate_limit} gauge into its app's stream;
+     * called every {@code intervalNanos} (the Doppler's metrics interval).
+     */
+    public void reportLogRates(long intervalNanos) {
+        if (logRateLimits != null) {
+            submit(() -> logRateLimits.reportRates(intervalNanos, this::routeOwn));
+        }
     }
 
     /** Runs {@code command} on the router thread, between envelopes (in the order submitted). */

@@ -30,6 +30,7 @@ class LogRateLimitDopplerTest {
     static void start() {
         doppler = DopplerNode.builder().name("log-rate-limit")
                 .set("log_rate_limit", "{default_bytes_per_second: 100000, apps: {noisy: 1000}}")
+                .set("metrics_interval_seconds", "1")
                 .start();
     }
 
@@ -77,6 +78,14 @@ class LogRateLimitDopplerTest {
         assertEquals("0", notice.getLogMessage().getSourceInstance());
         assertTrue(lines(link, "quiet", NOTICE).isEmpty(), "the quiet app is told nothing");
         assertEquals(0, doppler.metric("doppler_log_rate_limit_dropped_total{app=\"quiet\"}"));
+        assertEquals(noisy - delivered,
+                doppler.metric("doppler_app_dropped_envelopes_total{app=\"noisy\",reason=\"log_rate_limit\"}"));
+        // the instance's log_rate and log_rate_limit gauges, as a cell reports them (ValueMetrics for v1 readers)
+        await().atMost(WAIT).until(() -> link.envelopesTagged("noisy").stream().anyMatch(e -> e.hasValueMetric()
+                && e.getValueMetric().getName().equals("log_rate_limit") && e.getValueMetric().getValue() == 1000
+                && e.getValueMetric().getUnit().equals("B/s")));
+        assertTrue(link.envelopesTagged("noisy").stream().anyMatch(e -> e.hasValueMetric()
+                && e.getValueMetric().getName().equals("log_rate") && e.getValueMetric().getUnit().equals("B/s")));
         link.closeBlocking();
     }
 

@@ -150,4 +150,26 @@ class LogRateLimitsTest {
         assertEquals(Map.of("a", 1L, "b", 1L, DroppedByApp.OTHER_APPS, 2L), limits.droppedByApp());
         assertEquals(4, metrics.dropped().get(DropReason.LOG_RATE_LIMIT));
     }
+
+    @Test
+    void everyHeldInstanceReportsItsLogRateAndLimitAsACellDoes() {
+        LogRateLimits limits = limits(100, Map.of(), 10);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(admit(limits, log("noisy", "2", "APP/PROC/WEB", 10), T0));
+        }
+        List<RoutedEnvelope> gauges = new ArrayList<>();
+        limits.reportRates(2 * SECOND, gauges::add);
+        assertEquals(1, gauges.size());
+        org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope gauge = gauges.get(0).v2();
+        assertEquals("noisy", gauge.getSourceId());
+        assertEquals("2", gauge.getInstanceId());
+        assertEquals(15.0, gauge.getGauge().getMetricsOrThrow("log_rate").getValue(), "30 bytes in 2 s");
+        assertEquals("B/s", gauge.getGauge().getMetricsOrThrow("log_rate").getUnit());
+        assertEquals(100.0, gauge.getGauge().getMetricsOrThrow("log_rate_limit").getValue());
+        assertEquals("B/s", gauge.getGauge().getMetricsOrThrow("log_rate_limit").getUnit());
+        assertEquals(2, gauges.get(0).v1().length, "v1 readers get a ValueMetric per gauge value");
+        gauges.clear();
+        limits.reportRates(SECOND, gauges::add);
+        assertEquals(0.0, gauges.get(0).v2().getGauge().getMetricsOrThrow("log_rate").getValue(), "nothing sent since");
+    }
 }

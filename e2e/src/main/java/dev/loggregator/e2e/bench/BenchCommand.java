@@ -41,6 +41,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--query-seconds", defaultValue = "20", description = "how long the promql scenario asks each kind of query (default ${DEFAULT-VALUE})")
     double querySeconds;
 
+    @Option(names = "--noisy-shares", split = ",", defaultValue = "600,2000,3000,4500",
+            description = "the noisy scenario's fair shares, envelopes/s per app (each step offers 109 times as much;"
+                    + " default ${DEFAULT-VALUE}: a first step that also warms the JITs, then below, near and beyond"
+                    + " what one firehose reader gets through on this 2-core machine, see README)")
+    List<Integer> noisyShares;
+
     @Option(names = "--idle-streams", defaultValue = "10000", description = "idle app streams for the memory scenario (default ${DEFAULT-VALUE})")
     int idleStreams;
 
@@ -89,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         LoopbackDeployment.Builder builder = LoopbackDeployment.in(dir).buildIfNeeded()
                 .jvmArgs(context.componentJvmArgs)
                 .dopplers(1).trafficControllers(2).trafficControllerGrpc().gatewayWithTls()
-                .doppler(NoisyNeighbourScenario.dopplerManifest());
+                .doppler(NoisyNeighbourScenario.dopplerManifest(noisyShares));
         // The drains scenario binds drains through a binding provider in this JVM, polled every second.
         BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
         if (bindings != null) {
@@ -125,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(V2ReadScenario.grpc(context, deployment));
             }
             if (scenarios.contains("noisy")) {
-                results.add(NoisyNeighbourScenario.run(deployment, direct, context.stepSeconds));
+                results.add(NoisyNeighbourScenario.run(deployment, direct, context.stepSeconds, noisyShares));
             }
             if (scenarios.contains("memory")) {
                 results.add(MemoryScenario.run(context, deployment, idle, tls, idleStreams));

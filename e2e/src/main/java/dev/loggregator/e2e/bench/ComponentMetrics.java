@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Reads drop counters from the components' Prometheus {@code /metrics}, to say where envelopes were lost. */
 final class ComponentMetrics {
@@ -18,6 +19,18 @@ final class ComponentMetrics {
 
     /** The sum of every sample of {@code metric} (all label sets) over the given processes; -1 if none answered. */
     static long sum(List<ManagedProcess> processes, String metric) {
+        return sumLines(processes, line -> line.startsWith(metric + " ") || line.startsWith(metric + "{"));
+    }
+
+    /**
+     * The sum of every sample whose line starts with {@code prefix} (a metric name and the start of its labels, e.g.
+     * {@code name{app="x",}) over the given processes; -1 if none answered.
+     */
+    static long sumStartingWith(List<ManagedProcess> processes, String prefix) {
+        return sumLines(processes, line -> line.startsWith(prefix));
+    }
+
+    private static long sumLines(List<ManagedProcess> processes, Predicate<String> wanted) {
         long total = -1;
         for (ManagedProcess process : processes) {
             URI health = process.spec().health();
@@ -28,7 +41,7 @@ final class ComponentMetrics {
                 String text = HTTP.send(HttpRequest.newBuilder(health.resolve("/metrics")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 for (String line : text.split("\n")) {
-                    if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+                    if (wanted.test(line)) {
                         total = Math.max(total, 0) + (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     }
                 }

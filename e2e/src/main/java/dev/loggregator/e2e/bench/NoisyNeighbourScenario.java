@@ -12,19 +12,20 @@ import java.util.concurrent.locks.LockSupport;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 
 /**
- * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps, all together at the
- * rates where scenario 1 saturates; the noisy app has a log-rate limit of its fair share
+ * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps, all together at rates
+ * that saturate this machine's Doppler; the noisy app has a log-rate limit of its fair share
  * ({@code doppler.log_rate_limit}). The quiet apps must lose nothing, and the noisy app's loss must be
- * accounted exactly: delivered + dropped by its limit (the Doppler's per-app counter) = sent.
+ * accounted exactly: delivered + its drops in the Doppler's per-app counter
+ * ({@code doppler_app_dropped_envelopes_total{app}}: log-rate limit, fair share, ingress shed) = sent.
  * Every envelope is 200 bytes of payload; the firehose client counts what arrives per app.
  */
 final class NoisyNeighbourScenario {
     private static final int QUIET_APPS = 99;
     private static final int NOISY_SHARES = 10;
     private static final int PAYLOAD_BYTES = LoadGenerator.PAYLOAD.size();
-    /** Each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
-    private static final List<Integer> FAIR_SHARES = List.of(2_000, 4_500);
     private static final String FAIR_SHARE = "doppler_dropped_envelopes_total{reason=\"fair_share\"}";
+    private static final String INGRESS_SHED = "doppler_dropped_envelopes_total{reason=\"ingress_shed\"}";
+    private static final String APP_DROPS = "doppler_app_dropped_envelopes_total{app=\"";
     private static final String NOTICE_PREFIX = "app instance exceeded log rate limit (";
 
     private NoisyNeighbourScenario() {
@@ -36,22 +37,23 @@ final class NoisyNeighbourScenario {
     }
 
     /** The Doppler's manifest lines that give each step's noisy app its fair share as its log-rate limit. */
-    static String dopplerManifest() {
+    static String dopplerManifest(List<Integer> fairShares) {
         StringBuilder apps = new StringBuilder();
-        for (int share : FAIR_SHARES) {
+        for (int share : fairShares) {
             apps.append(apps.isEmpty() ? "" : ", ").append(noisyApp(share)).append(": ").append((long) share * PAYLOAD_BYTES);
         }
         return "log_rate_limit: {apps: {" + apps + "}}";
     }
 
-    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds) {
+    /** {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
+    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds, List<Integer> fairShares) {
         ResultTable table = new ResultTable("10-noisy-neighbour",
                 "1 app at 10x its fair share (log-rate limit = its fair share) + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
         List<ManagedProcess> dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
         List<ManagedProcess> trafficControllers = deployment.system().processes().stream()
                 .filter(p -> p.name().startsWith("traffic-controller-")).toList();
         long seconds = Math.max(2, Math.round(stepSeconds));
-        for (int share : FAIR_SHARES) {
+        for (int share : fairShares) {
             // a client per step: it tells apps apart by frame length, and each step's apps have the same lengths
             FrameTally tally = new FrameTally();
             try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
@@ -64,7 +66,8 @@ final class NoisyNeighbourScenario {
                 }
             }
         }
-        table.notes.add("quiet loss must be 0; noisy delivered + dropped by its limit must equal noisy sent (\"accounted\")");
+        table.notes.add("quiet loss must be 0; noisy delivered + its drops counted for it (every reason) must equal noisy sent"
+                + " (\"unaccounted\" 0); \"other Doppler drops\" are those of neither the noisy nor the quiet apps of the step");
         return table;
     }
 
@@ -96,14 +99,18 @@ final class NoisyNeighbourScenario {
         apps.add(noisy);
         int batch = apps.size();
         int rate = share * batch;
-        String droppedMetric = "doppler_log_rate_limit_dropped_total{app=\"" + noisy + "\"}";
-        long droppedBefore = Math.max(0, ComponentMetrics.sum(dopplers, droppedMetric));
-        long otherDopplerDrops = otherDopplerDrops(dopplers);
+        String noisyDrops = APP_DROPS + noisy + "\",";
+        String quietDrops = APP_DROPS + quietPrefix;
+        long noisyDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops));
+        long quietDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, quietDrops));
+        long limitedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops + "reason=\"log_rate_limit\""));
+        long dopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total");
         long fairShareDrops = Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE));
+        long shedDrops = Math.max(0, ComponentMetrics.sum(dopplers, INGRESS_SHED));
         long tcDrops = ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total");
         long sent;
         long t0 = System.nanoTime();
-        try (LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps)) {
+        try (LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps).everyStream()) {
             sent = generator.run(rate, seconds, batch);
         }
         double sendSeconds = (System.nanoTime() - t0) / 1e9;
@@ -115,14 +122,16 @@ final class NoisyNeighbourScenario {
         long lastTotal = -1;
         long lastChange = System.nanoTime();
         long quiet;
+        long quietDropped;
         long noisyDelivered;
-        long dropped;
+        long noisyDropped;
         while (true) {
             quiet = tally.count(e -> kind(e, noisy, quietPrefix), "quiet");
             noisyDelivered = tally.count(e -> kind(e, noisy, quietPrefix), "noisy");
-            dropped = Math.max(0, ComponentMetrics.sum(dopplers, droppedMetric)) - droppedBefore;
-            long total = quiet + noisyDelivered + dropped;
-            if ((quiet == quietSent && noisyDelivered + dropped == noisySent) || System.nanoTime() > deadline) {
+            noisyDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops)) - noisyDroppedBefore;
+            quietDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, quietDrops)) - quietDroppedBefore;
+            long total = quiet + quietDropped + noisyDelivered + noisyDropped;
+            if ((quiet + quietDropped == quietSent && noisyDelivered + noisyDropped == noisySent) || System.nanoTime() > deadline) {
                 break;
             }
             if (total != lastTotal) {
@@ -133,6 +142,8 @@ final class NoisyNeighbourScenario {
             }
             LockSupport.parkNanos(200_000_000L);
         }
+        long limited = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops + "reason=\"log_rate_limit\"")) - limitedBefore;
+        long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
         row.put("fair share/s", (long) share);
         row.put("limit B/s", (long) share * PAYLOAD_BYTES);
@@ -140,23 +151,21 @@ final class NoisyNeighbourScenario {
         row.put("quiet sent", quietSent);
         row.put("quiet delivered", quiet);
         row.put("quiet loss", quietSent - quiet);
+        row.put("quiet drops counted", quietDropped);
         row.put("noisy sent", noisySent);
         row.put("noisy delivered", noisyDelivered);
-        row.put("noisy dropped (counted)", dropped);
-        row.put("noisy unaccounted", noisySent - noisyDelivered - dropped);
+        row.put("noisy dropped (counted for it)", noisyDropped);
+        row.put("of which log_rate_limit", limited);
+        row.put("noisy unaccounted", noisySent - noisyDelivered - noisyDropped);
         row.put("notices", tally.count(e -> kind(e, noisy, quietPrefix), "notice"));
-        row.put("other Doppler drops", otherDopplerDrops(dopplers) - otherDopplerDrops);
-        row.put("of which fair_share", Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE)) - fairShareDrops);
+        row.put("other notices", tally.count(e -> kind(e, noisy, quietPrefix), "other notice"));
+        row.put("Doppler drops: fair_share", Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE)) - fairShareDrops);
+        row.put("Doppler drops: ingress_shed", Math.max(0, ComponentMetrics.sum(dopplers, INGRESS_SHED)) - shedDrops);
+        row.put("other Doppler drops", allDopplerDrops - noisyDropped - quietDropped);
         row.put("TC drops", ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total") - tcDrops);
         if (!wholeBatches) {
             table.notes.add("fair share " + share + "/s: the generator stopped within a batch, so per-app sent counts are approximate");
         }
-    }
-
-    /** Drops in the Doppler for any reason but the log-rate limit. */
-    private static long otherDopplerDrops(List<ManagedProcess> dopplers) {
-        return ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total")
-                - Math.max(0, ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total{reason=\"log_rate_limit\"}"));
     }
 
     private static String kind(Envelope envelope, String noisy, String quietPrefix) {
@@ -164,9 +173,12 @@ final class NoisyNeighbourScenario {
             return null;
         }
         String app = envelope.getLogMessage().getAppId();
+        // only the generator's own lines count as delivered: the notices of a limit, of fair share or of a
+        // link's or Traffic Controller's drops go to the same app
+        boolean line = envelope.getLogMessage().getMessage().equals(LoadGenerator.PAYLOAD);
         if (app.equals(noisy)) {
-            return envelope.getLogMessage().getMessage().toStringUtf8().startsWith(NOTICE_PREFIX) ? "notice" : "noisy";
+            return line ? "noisy" : envelope.getLogMessage().getMessage().toStringUtf8().startsWith(NOTICE_PREFIX) ? "notice" : "other notice";
         }
-        return app.startsWith(quietPrefix) ? "quiet" : null;
+        return line && app.startsWith(quietPrefix) ? "quiet" : null;
     }
 }

@@ -78,7 +78,12 @@ public final class V2IngressClient implements AutoCloseable {
      *
      * @throws IngressUnavailableException when the stream broke (the batch may be lost); the next call reopens it
      */
-    public synchronized void send(List<Envelope> batch) {
+    public void send(List<Envelope> batch) {
+        send(EnvelopeBatch.newBuilder().addAllBatch(batch).build());
+    }
+
+    /** As {@link #send(List)}, for a batch built once and sent many times (its encoded size is kept with it). */
+    public synchronized void send(EnvelopeBatch batch) {
         if (stream == null || stream.done.isDone()) {
             stream = new Stream();
             stub.batchSender(stream);
@@ -102,7 +107,7 @@ public final class V2IngressClient implements AutoCloseable {
             stream = null;
             throw new IngressUnavailableException("the ingress stream ended", failure(current));
         }
-        current.requests.onNext(EnvelopeBatch.newBuilder().addAllBatch(batch).build());
+        current.requests.onNext(batch);
     }
 
     /** Ends the stream and waits until the Doppler has acknowledged everything sent on it. */
