@@ -28,7 +28,7 @@ public final class OverloadNotices {
     private final AppDrops appDrops;
     private final String where;
     private final int maxApps;
-    private final Map<String, LongAdder> shedByApp = new ConcurrentHashMap<>();
+    private final Map<String, Shed> shedByApp = new ConcurrentHashMap<>();
     private final Map<String, Long> totalByApp = new HashMap<>(); // router thread only
     private long lastEmitNanos; // router thread only
 
@@ -51,14 +51,14 @@ public final class OverloadNotices {
         if (app == null) {
             return; // nobody to tell
         }
-        LongAdder count = shedByApp.get(app);
+        Shed count = shedByApp.get(app);
         if (count == null) {
             if (shedByApp.size() >= maxApps) {
                 return;
             }
-            count = shedByApp.computeIfAbsent(app, a -> new LongAdder());
+            count = shedByApp.computeIfAbsent(app, a -> new Shed());
         }
-        count.increment();
+        (reason == DropReason.INGRESS_SHED ? count.alike : count.overShare).increment();
     }
 
     /** Counts one envelope of {@code app} that a log-rate limit dropped (its total and notice are the limit's own). */
@@ -75,10 +75,11 @@ public final class OverloadNotices {
     void emit(long nowNanos, Consumer<RoutedEnvelope> route) {
         lastEmitNanos = nowNanos;
         long wallClock = System.currentTimeMillis() * 1_000_000L;
-        Iterator<Map.Entry<String, LongAdder>> entries = shedByApp.entrySet().iterator();
+        Iterator<Map.Entry<String, Shed>> entries = shedByApp.entrySet().iterator();
         while (entries.hasNext()) {
-            Map.Entry<String, LongAdder> entry = entries.next();
-            long shed = entry.getValue().sumThenReset();
+            Map.Entry<String, Shed> entry = entries.next();
+            long overShare = entry.getValue().overShare.sumThenReset();
+            long shed = overShare + entry.getValue().alike.sumThenReset();
             if (shed == 0) {
                 // nothing shed for a second: forget the app (a shed racing this removal goes untold, never uncounted)
                 entries.remove();
@@ -86,11 +87,19 @@ public final class OverloadNotices {
             }
             String app = entry.getKey();
             long total = totalByApp.merge(app, shed, Long::sum);
-            route.accept(RoutedEnvelope.fromV1(app, EventType.LogMessage,
-                    DropNotices.overload(ORIGIN, app, shed, total, where, wallClock)));
+            // Only an app refused for its share is told it sent too much; a full buffer dropped everyone alike.
+            byte[] notice = overShare > 0 ? DropNotices.overload(ORIGIN, app, shed, total, where, wallClock)
+                    : DropNotices.saturated(ORIGIN, app, shed, total, where, wallClock);
+            route.accept(RoutedEnvelope.fromV1(app, EventType.LogMessage, notice));
         }
         if (totalByApp.size() > maxApps) {
             totalByApp.clear(); // totals restart rather than grow without bound
         }
+    }
+
+    /** An app's envelopes shed since the last notice: refused for its share, and dropped with every app alike. */
+    private static final class Shed {
+        final LongAdder overShare = new LongAdder();
+        final LongAdder alike = new LongAdder();
     }
 }

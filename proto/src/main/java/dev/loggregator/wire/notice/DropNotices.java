@@ -63,4 +63,13 @@ public final class DropNotices {
         return lgr(origin, appId, "App sent more than its fair share while " + where + " was overloaded: " + shed
                 + " envelopes dropped (total " + total + ").", nowNanos);
     }
+
+    /**
+     * As {@link #overload}, for an app that did not send more than its share and still lost envelopes:
+     * {@code where} was so far behind that its ingress buffer was full, which drops every app alike.
+     */
+    public static byte[] saturated(String origin, String appId, long shed, long total, String where, long nowNanos) {
+        return lgr(origin, appId, where + " was saturated (its ingress buffer full): " + shed
+                + " envelopes dropped (total " + total + ").", nowNanos);
+    }
 }
