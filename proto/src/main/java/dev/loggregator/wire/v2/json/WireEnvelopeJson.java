@@ -16,12 +16,16 @@ public final class WireEnvelopeJson {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
             .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int WIRE_VARINT = 0;
     private static final int WIRE_FIXED64 = 1;
     private static final int WIRE_LENGTH = 2;
     private static final int WIRE_FIXED32 = 5;
 
     private final Fields fields = new Fields();
+    /** The object is built here and handed to the buffer in one write (a ByteBuf checks every single write). */
+    private byte[] json = new byte[1024];
+    private int length;
 
     /**
      * Appends the envelope's JSON object to {@code out}; false (nothing written) when the envelope is
@@ -32,38 +36,35 @@ public final class WireEnvelopeJson {
         if (!fields.parse(envelope) || !fields.sortTags(envelope)) {
             return false;
         }
-        int start = out.writerIndex();
-        out.writeBytes(Ascii.TIMESTAMP);
-        writeLong(out, fields.timestamp);
-        out.writeBytes(Ascii.SOURCE_ID);
-        if (!writeString(out, envelope, fields.sourceId, fields.sourceIdLength)) {
-            out.writerIndex(start);
+        length = 0;
+        put(Ascii.TIMESTAMP);
+        putLong(fields.timestamp);
+        put(Ascii.SOURCE_ID);
+        if (!putString(envelope, fields.sourceId, fields.sourceIdLength)) {
             return false;
         }
-        out.writeBytes(Ascii.INSTANCE_ID);
-        if (!writeString(out, envelope, fields.instanceId, fields.instanceIdLength)) {
-            out.writerIndex(start);
+        put(Ascii.INSTANCE_ID);
+        if (!putString(envelope, fields.instanceId, fields.instanceIdLength)) {
             return false;
         }
-        out.writeBytes(Ascii.TAGS);
+        put(Ascii.TAGS);
         for (int i = 0; i < fields.tagCount; i++) {
             int at = i * 4;
             if (i > 0) {
-                out.writeByte(',');
+                put((byte) ',');
             }
-            if (!writeString(out, envelope, fields.tags[at], fields.tags[at + 1])) {
-                out.writerIndex(start);
+            if (!putString(envelope, fields.tags[at], fields.tags[at + 1])) {
                 return false;
             }
-            out.writeByte(':');
-            if (!writeString(out, envelope, fields.tags[at + 2], fields.tags[at + 3])) {
-                out.writerIndex(start);
+            put((byte) ':');
+            if (!putString(envelope, fields.tags[at + 2], fields.tags[at + 3])) {
                 return false;
             }
         }
-        out.writeBytes(Ascii.PAYLOAD);
-        writeBase64(out, envelope, fields.payload, fields.payloadLength);
-        out.writeBytes(fields.logType == 0 ? Ascii.OUT_END : Ascii.ERR_END);
+        put(Ascii.PAYLOAD);
+        putBase64(envelope, fields.payload, fields.payloadLength);
+        put(fields.logType == 0 ? Ascii.OUT_END : Ascii.ERR_END);
+        out.writeBytes(json, 0, length);
         return true;
     }
 
@@ -339,63 +340,121 @@ public final class WireEnvelopeJson {
         }
     }
 
+    private void room(int more) {
+        if (length + more > json.length) {
+            json = java.util.Arrays.copyOf(json, Math.max(json.length * 2, length + more));
+        }
+    }
+
+    private void put(byte b) {
+        room(1);
+        json[length++] = b;
+    }
+
+    private void put(byte[] bytes) {
+        put(bytes, 0, bytes.length);
+    }
+
+    private void put(byte[] bytes, int offset, int count) {
+        room(count);
+        System.arraycopy(bytes, offset, json, length, count);
+        length += count;
+    }
+
     /** A JSON string of ASCII bytes, escaped as {@link GoCharacterEscapes}; false for a non-ASCII byte. */
-    private static boolean writeString(ByteBuf out, byte[] bytes, int offset, int length) {
-        out.ensureWritable(length + 2);
-        out.writeByte('"');
-        int end = offset + length;
+    private boolean putString(byte[] bytes, int offset, int count) {
+        room(count + 2);
+        json[length++] = '"';
+        int end = offset + count;
         int plain = offset;
         for (int i = offset; i < end; i++) {
             int b = bytes[i];
             if (b >= 0x20 && b != '"' && b != '\\' && b != 0x7f) {
-                continue; // negative (non-ASCII) is caught below, before anything is written for it
+                continue; // negative (non-ASCII) is caught below
             }
             if (b < 0) {
                 return false;
             }
-            out.writeBytes(bytes, plain, i - plain);
+            put(bytes, plain, i - plain);
             plain = i + 1;
-            out.writeByte('\\');
+            room(6);
+            json[length++] = '\\';
             switch (b) {
-                case '"' -> out.writeByte('"');
-                case '\\' -> out.writeByte('\\');
-                case '\b' -> out.writeByte('b');
-                case '\f' -> out.writeByte('f');
-                case '\n' -> out.writeByte('n');
-                case '\r' -> out.writeByte('r');
-                case '\t' -> out.writeByte('t');
-                default -> out.writeByte('u').writeByte('0').writeByte('0').writeByte(HEX[b >> 4]).writeByte(HEX[b & 15]);
+                case '"' -> json[length++] = '"';
+                case '\\' -> json[length++] = '\\';
+                case '\b' -> json[length++] = 'b';
+                case '\f' -> json[length++] = 'f';
+                case '\n' -> json[length++] = 'n';
+                case '\r' -> json[length++] = 'r';
+                case '\t' -> json[length++] = 't';
+                default -> {
+                    json[length++] = 'u';
+                    json[length++] = '0';
+                    json[length++] = '0';
+                    json[length++] = HEX[b >> 4];
+                    json[length++] = HEX[b & 15];
+                }
             }
         }
-        out.writeBytes(bytes, plain, end - plain);
-        out.writeByte('"');
+        put(bytes, plain, end - plain);
+        put((byte) '"');
         return true;
     }
 
-    private static void writeLong(ByteBuf out, long value) {
-        out.writeByte('"');
-        out.writeCharSequence(Long.toString(value), java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeByte('"');
+    /** A quoted decimal, as protojson writes an int64. */
+    private void putLong(long value) {
+        room(22);
+        json[length++] = '"';
+        if (value == Long.MIN_VALUE) {
+            put(LONG_MIN);
+        } else {
+            if (value < 0) {
+                json[length++] = '-';
+                value = -value;
+            }
+            int digits = 1;
+            for (long rest = value / 10; rest != 0; rest /= 10) {
+                digits++;
+            }
+            for (int i = length + digits - 1; i >= length; i--) {
+                json[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            length += digits;
+        }
+        json[length++] = '"';
     }
 
-    /** Standard base64 with padding, as Jackson's {@code MIME_NO_LINEFEEDS} and Go's {@code StdEncoding}. */
-    private static void writeBase64(ByteBuf out, byte[] bytes, int offset, int length) {
-        out.ensureWritable((length + 2) / 3 * 4 + 2);
-        out.writeByte('"');
-        int end = offset + length;
+    /** Standard base64 with padding, quoted, as Jackson's {@code MIME_NO_LINEFEEDS} and Go's {@code StdEncoding}. */
+    private void putBase64(byte[] bytes, int offset, int count) {
+        room((count + 2) / 3 * 4 + 2);
+        byte[] out = json;
+        int at = length;
+        out[at++] = '"';
+        int end = offset + count;
         int i = offset;
         for (; i + 2 < end; i += 3) {
             int n = (bytes[i] & 0xff) << 16 | (bytes[i + 1] & 0xff) << 8 | bytes[i + 2] & 0xff;
-            out.writeByte(BASE64[n >>> 18]).writeByte(BASE64[n >>> 12 & 63]).writeByte(BASE64[n >>> 6 & 63]).writeByte(BASE64[n & 63]);
+            out[at++] = BASE64[n >>> 18];
+            out[at++] = BASE64[n >>> 12 & 63];
+            out[at++] = BASE64[n >>> 6 & 63];
+            out[at++] = BASE64[n & 63];
         }
         if (end - i == 1) {
             int n = (bytes[i] & 0xff) << 16;
-            out.writeByte(BASE64[n >>> 18]).writeByte(BASE64[n >>> 12 & 63]).writeByte('=').writeByte('=');
+            out[at++] = BASE64[n >>> 18];
+            out[at++] = BASE64[n >>> 12 & 63];
+            out[at++] = '=';
+            out[at++] = '=';
         } else if (end - i == 2) {
             int n = (bytes[i] & 0xff) << 16 | (bytes[i + 1] & 0xff) << 8;
-            out.writeByte(BASE64[n >>> 18]).writeByte(BASE64[n >>> 12 & 63]).writeByte(BASE64[n >>> 6 & 63]).writeByte('=');
+            out[at++] = BASE64[n >>> 18];
+            out[at++] = BASE64[n >>> 12 & 63];
+            out[at++] = BASE64[n >>> 6 & 63];
+            out[at++] = '=';
         }
-        out.writeByte('"');
+        out[at++] = '"';
+        length = at;
     }
 
     /** The fixed parts of the object, in protojson's field order. */
