@@ -37,9 +37,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Requests to the Dopplers' internal HTTP endpoints (Log Cache reads, PromQL series) over pooled
- * keep-alive connections: a bounded pool per Doppler on one event loop, each connection carrying one
- * request at a time, so a query costs a write and a read on a connection already open rather than a
- * connection set-up, and the answer arrives on a Netty event loop with no hand-over to another pool. An idle connection is
+ * keep-alive connections: a bounded pool per Doppler, each connection carrying one request at a time,
+ * so a query costs a write and a read on a connection already open rather than a connection set-up,
+ * and the answer arrives on a Netty event loop with no hand-over to another pool. An idle connection is
  * closed before the Doppler's own idle timeout would close it; a request on a kept-alive connection the
  * Doppler closed in the meantime is sent once more on another.
  */
@@ -71,9 +71,7 @@ public final class DopplerHttp implements AutoCloseable {
         this.pools = new AbstractChannelPoolMap<>() {
             @Override
             protected FixedChannelPool newPool(DopplerAddress doppler) {
-                // One event loop per Doppler for its pool and its connections: acquiring, writing and reading
-                // an answer happen on one thread, with no hand-over between two loops on the way.
-                return new FixedChannelPool(bootstrap.clone(loops.next()).remoteAddress(new InetSocketAddress(doppler.host(), doppler.port())),
+                return new FixedChannelPool(bootstrap.clone().remoteAddress(new InetSocketAddress(doppler.host(), doppler.port())),
                         new AbstractChannelPoolHandler() {
                             @Override
                             public void channelCreated(Channel channel) {
