@@ -43,7 +43,7 @@ public final class LogCacheReads {
     }
 
     /**
-     * Answers a read into {@code out} as the internal protocol's records ({@link LogCacheLink#writeRecord}):
+     * Answers a read into {@code out} as the internal protocol's records ({@link LogCacheLink#startRecord}):
      * a stored v2 log envelope becomes protojson straight from its bytes ({@link WireEnvelopeJson}), with
      * no envelope object and no byte array of its own on the way.
      *
@@ -56,13 +56,11 @@ public final class LogCacheReads {
         out.ensureWritable(entries.size() * (LogCacheLink.RECORD_OVERHEAD + (json ? 600 : 300)));
         WireEnvelopeJson writer = json ? new WireEnvelopeJson() : null;
         for (SourceLog.Entry entry : entries) {
-            int lengthAt = out.writerIndex();
-            out.writeIntLE(0);
-            out.writeLong(entry.timestamp());
+            int record = LogCacheLink.startRecord(out, entry.timestamp());
             if (!(json && !StoredKind.isV1(entry.kind()) && writer.write(entry.bytes(), out))) {
                 out.writeBytes(encode(entry, json));
             }
-            out.setIntLE(lengthAt, out.writerIndex() - lengthAt - 4);
+            LogCacheLink.endRecord(out, record);
         }
         metrics.readTook(System.nanoTime() - started);
     }

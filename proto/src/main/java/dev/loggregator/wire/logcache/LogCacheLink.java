@@ -61,10 +61,20 @@ public final class LogCacheLink {
         }
     }
 
-    public static void writeRecord(ByteBuf out, long timestamp, byte[] envelope) {
-        out.writeIntLE(8 + envelope.length);
+    /**
+     * Starts a record whose envelope the caller then writes straight into {@code out}; returns where
+     * the record starts, for {@link #endRecord}.
+     */
+    public static int startRecord(ByteBuf out, long timestamp) {
+        int start = out.writerIndex();
+        out.writeIntLE(0);
         out.writeLong(timestamp);
-        out.writeBytes(envelope);
+        return start;
+    }
+
+    /** Ends the record started at {@code start}: its length, now that the envelope is written. */
+    public static void endRecord(ByteBuf out, int start) {
+        out.setIntLE(start, out.writerIndex() - start - 4);
     }
 
     /**
