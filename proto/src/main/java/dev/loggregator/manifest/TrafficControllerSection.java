@@ -181,7 +181,8 @@ public record TrafficControllerSection(
             Jwt jwt,
             Uaa uaa,
             CloudController cloudController,
-            List<String> adminScopes) {
+            List<String> adminScopes,
+            Integer tokenCacheSeconds) {
 
         public Auth {
             disableAccessControl = disableAccessControl != null && disableAccessControl;
@@ -189,13 +190,18 @@ public record TrafficControllerSection(
             uaa = uaa == null ? new Uaa(null, null, null) : uaa;
             cloudController = cloudController == null ? new CloudController(null, null) : cloudController;
             adminScopes = adminScopes == null ? List.of("doppler.admin", "cloud_controller.admin") : List.copyOf(adminScopes);
+            tokenCacheSeconds = tokenCacheSeconds == null ? 60 : tokenCacheSeconds;
         }
 
         static Auth defaults() {
-            return new Auth(null, null, null, null, null);
+            return new Auth(null, null, null, null, null, null);
         }
 
         void validate() {
+            if (tokenCacheSeconds < 0 || tokenCacheSeconds > 3600) {
+                throw new InvalidManifestValue("traffic_controller.auth.token_cache_seconds",
+                        "must be between 0 and 3600, got " + tokenCacheSeconds);
+            }
             if (!disableAccessControl && uaa.url() == null
                     && jwt.hs256Secret() == null && jwt.publicKeyPem() == null && jwt.jwksUrl() == null) {
                 throw new InvalidManifestValue("traffic_controller.auth",

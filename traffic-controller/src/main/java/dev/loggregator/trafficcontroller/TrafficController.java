@@ -11,6 +11,7 @@ import dev.loggregator.manifest.TrafficControllerSection;
 import dev.loggregator.trafficcontroller.api.ApiServer;
 import dev.loggregator.trafficcontroller.api.StreamSettings;
 import dev.loggregator.trafficcontroller.auth.AccessPolicy;
+import dev.loggregator.trafficcontroller.auth.CachingTokenVerifier;
 import dev.loggregator.trafficcontroller.auth.CapiClient;
 import dev.loggregator.trafficcontroller.logcache.LogCacheAccess;
 import dev.loggregator.trafficcontroller.logcache.LogCacheEndpoint;
@@ -30,6 +31,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
+import dev.loggregator.trafficcontroller.dopplers.DopplerHttp;
 import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
@@ -72,6 +74,12 @@ public final class TrafficController implements AutoCloseable {
      */
     private static final java.time.Duration DOPPLER_PING = java.time.Duration.ofSeconds(1);
     private static final java.time.Duration DOPPLER_LINK_STALL = java.time.Duration.ofSeconds(3);
+    /** Log Cache and PromQL requests to Dopplers: event loops, kept-alive connections per Doppler, requests waiting for one. */
+    private static final int DOPPLER_HTTP_THREADS = 2;
+    private static final int DOPPLER_HTTP_CONNECTIONS = 64;
+    private static final int DOPPLER_HTTP_PENDING = 4096;
+    /** A Log Cache read answer is at most 1,000 envelopes of at most max_envelope_bytes; a series answer is bounded by max_samples. */
+    private static final int DOPPLER_HTTP_MAX_BODY = 256 * 1024 * 1024;
     /** How long a stopping Traffic Controller waits for the Dopplers to retire its group links. */
     private static final java.time.Duration HAND_OVER = java.time.Duration.ofSeconds(2);
 
@@ -88,6 +96,7 @@ public final class TrafficController implements AutoCloseable {
     private GrpcApiServer grpcApi;
     private ExecutorService grpcDrains;
     private PromQLQueries promql;
+    private DopplerHttp dopplerHttp;
 
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
@@ -131,9 +140,13 @@ public final class TrafficController implements AutoCloseable {
                 limits.maxConnectionsPerAddress(), proxyAddresses(manifest));
         metrics.clientConnections(connectionLimits::total);
         ConnectionGate gate = new ConnectionGate(connectionLimits, metrics);
-        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, http, Duration.ofSeconds(5), credentials);
         TrafficControllerSection.PromQL promqlSettings = section.promql();
-        promql = new PromQLQueries(directory, http, credentials, promqlSettings.maxSamples(),
+        // Log Cache reads wait 5 s for a Doppler; a PromQL query's samples its whole query timeout.
+        dopplerHttp = new DopplerHttp(DOPPLER_HTTP_THREADS, DOPPLER_HTTP_CONNECTIONS, DOPPLER_HTTP_PENDING, DOPPLER_HTTP_MAX_BODY,
+                Math.max(1, dopplers.idleConnectionTimeoutSeconds() / 2),
+                Duration.ofSeconds(Math.max(5, promqlSettings.queryTimeoutSeconds())), credentials);
+        LogCacheQueries logCacheQueries = new LogCacheQueries(directory, dopplerHttp);
+        promql = new PromQLQueries(directory, dopplerHttp, promqlSettings.maxSamples(),
                 Duration.ofSeconds(promqlSettings.queryTimeoutSeconds()), metrics.registry());
         LogCacheEndpoint logCache = new LogCacheEndpoint(logCacheAccess, logCacheQueries, metrics,
                 new PromQLEndpoint(promqlSettings.enabled(), auth.disableAccessControl(), logCacheAccess, promql));
@@ -169,14 +182,17 @@ public final class TrafficController implements AutoCloseable {
         if (auth.disableAccessControl()) {
             return null;
         }
+        TokenVerifier verifier;
         if (auth.uaa().url() != null) {
-            return new UaaTokenVerifier(http, auth.uaa().url(), auth.uaa().clientId(), auth.uaa().clientSecret());
+            verifier = new UaaTokenVerifier(http, auth.uaa().url(), auth.uaa().clientId(), auth.uaa().clientSecret());
+        } else {
+            RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
+                    : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
+            TrafficControllerSection.Jwt jwt = auth.jwt();
+            verifier = new JwtTokenVerifier(jwt.hs256Secret(), pem, jwt.jwksUrl(),
+                    ClaimRules.of(jwt.issuer(), jwt.audience(), Duration.ofSeconds(jwt.clockSkewSeconds())));
         }
-        RSAPublicKey pem = auth.jwt().publicKeyPem() == null ? null
-                : JwtTokenVerifier.readPemPublicKey(Path.of(auth.jwt().publicKeyPem()));
-        TrafficControllerSection.Jwt jwt = auth.jwt();
-        return new JwtTokenVerifier(jwt.hs256Secret(), pem, jwt.jwksUrl(),
-                ClaimRules.of(jwt.issuer(), jwt.audience(), Duration.ofSeconds(jwt.clockSkewSeconds())));
+        return auth.tokenCacheSeconds() == 0 ? verifier : new CachingTokenVerifier(verifier, auth.tokenCacheSeconds());
     }
 
     /**
@@ -275,6 +291,9 @@ public final class TrafficController implements AutoCloseable {
         }
         if (promql != null) {
             promql.close();
+        }
+        if (dopplerHttp != null) {
+            dopplerHttp.close();
         }
         api.close();
         scheduler.shutdownNow();

@@ -44,19 +44,15 @@ final class LogCacheRequests {
             return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
         ReadRequest request = read.request();
-        List<LogCacheReads.Result> results;
+        ByteBuf body = alloc.buffer();
         try {
-            results = reads.read(request, read.json(), System.currentTimeMillis() * 1_000_000L);
+            reads.readInto(request, read.json(), System.currentTimeMillis() * 1_000_000L, body);
         } catch (IllegalArgumentException e) {
+            body.release();
             return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
-        }
-        int size = 0;
-        for (LogCacheReads.Result result : results) {
-            size += LogCacheLink.RECORD_OVERHEAD + result.bytes().length;
-        }
-        ByteBuf body = alloc.buffer(size);
-        for (LogCacheReads.Result result : results) {
-            LogCacheLink.writeRecord(body, result.timestamp(), result.bytes());
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, EgressRequestHandler.BATCH_CONTENT_TYPE);

@@ -1,10 +1,13 @@
 package dev.loggregator.doppler.logcache;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loggregator.wire.logcache.LogCacheLink;
 import dev.loggregator.wire.v2.TagPreference;
 import dev.loggregator.wire.v2.V1ToV2Converter;
 import dev.loggregator.wire.v2.V2Kind;
 import dev.loggregator.wire.v2.json.EnvelopeJson;
+import dev.loggregator.wire.v2.json.WireEnvelopeJson;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,10 +30,6 @@ public final class LogCacheReads {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
-    /** One envelope of an answer: the timestamp it is stored under (for merging answers) and its bytes. */
-    public record Result(long timestamp, byte[] bytes) {
-    }
-
     private final LogCacheStore store;
     private final LogCacheMetrics metrics;
 
@@ -44,25 +43,37 @@ public final class LogCacheReads {
     }
 
     /**
+     * Answers a read into {@code out} as the internal protocol's records ({@link LogCacheLink#startRecord}):
+     * a stored v2 log envelope becomes protojson straight from its bytes ({@link WireEnvelopeJson}), with
+     * no envelope object and no byte array of its own on the way.
+     *
      * @param nowNanos the end of the range when the request gives none
      * @throws IllegalArgumentException with Log Cache's own message for a request it refuses
      */
-    public List<Result> read(ReadRequest request, boolean json, long nowNanos) {
+    public void readInto(ReadRequest request, boolean json, long nowNanos, ByteBuf out) {
         long started = System.nanoTime();
+        List<SourceLog.Entry> entries = entries(request, nowNanos);
+        out.ensureWritable(entries.size() * (LogCacheLink.RECORD_OVERHEAD + (json ? 600 : 300)));
+        WireEnvelopeJson writer = json ? new WireEnvelopeJson() : null;
+        for (SourceLog.Entry entry : entries) {
+            int record = LogCacheLink.startRecord(out, entry.timestamp());
+            if (!(json && !StoredKind.isV1(entry.kind()) && writer.write(entry.bytes(), out))) {
+                out.writeBytes(encode(entry, json));
+            }
+            LogCacheLink.endRecord(out, record);
+        }
+        metrics.readTook(System.nanoTime() - started);
+    }
+
+    private List<SourceLog.Entry> entries(ReadRequest request, long nowNanos) {
         validate(request);
         long end = request.getEndTime() == 0 ? nowNanos : request.getEndTime();
         int limit = request.getLimit() == 0 ? DEFAULT_LIMIT : (int) request.getLimit();
         Pattern nameFilter = nameFilter(request.getNameFilter());
         int kindMask = kindMask(request.getEnvelopeTypesList());
-        List<SourceLog.Entry> entries = store.read(request.getSourceId(), request.getStartTime(), end, limit,
+        return store.read(request.getSourceId(), request.getStartTime(), end, limit,
                 request.getDescending(), kindMask, nameFilter == null ? entry -> entry
                         : entry -> filtered(entry, nameFilter));
-        List<Result> results = new ArrayList<>(entries.size());
-        for (SourceLog.Entry entry : entries) {
-            results.add(new Result(entry.timestamp(), encode(entry, json)));
-        }
-        metrics.readTook(System.nanoTime() - started);
-        return results;
     }
 
     /** The checks of Log Cache's LocalStoreReader, in its order and with its messages. */

@@ -20,6 +20,7 @@ import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaInfo;
  * twice that refuses new sources, counted, until the pruner has run).
  */
 public final class LogCacheStore {
+    private static final int EVICTIONS_PER_STAY = 256;
     private final Map<String, SourceLog> sources = new ConcurrentHashMap<>();
     private final int maxPerSource;
     private final long budgetBytes;
@@ -155,12 +156,19 @@ public final class LogCacheStore {
         while (bytesHeld.get() > target && !byAge.isEmpty()) {
             Oldest oldest = byAge.poll();
             SourceLog log = oldest.log();
+            // This source's envelopes up to the next source's oldest go in one stay (not one queue round
+            // each), a bounded number at a time: the router thread may be waiting to write to it.
+            long upTo = byAge.isEmpty() ? Long.MAX_VALUE : byAge.peek().timestamp();
             synchronized (log) {
                 if (log.size() == 0) {
                     continue;
                 }
-                bytesHeld.addAndGet(-log.evictOldest());
-                expiredByBudget.incrementAndGet();
+                int evicted = 0;
+                do {
+                    bytesHeld.addAndGet(-log.evictOldest());
+                    evicted++;
+                } while (evicted < EVICTIONS_PER_STAY && log.size() > 0 && log.oldest() <= upTo && bytesHeld.get() > target);
+                expiredByBudget.addAndGet(evicted);
                 if (log.size() > 0) {
                     byAge.add(new Oldest(log.oldest(), log));
                 } else {

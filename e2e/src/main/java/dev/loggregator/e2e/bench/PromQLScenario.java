@@ -85,7 +85,7 @@ final class PromQLScenario {
                 "<= 20 ms", 20, body -> PromQLAnswers.checkMatrix(body, INSTANCES, RANGE_SECONDS / STEP_SECONDS + 1,
                         AppMetrics::requestRate));
         try (LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0)),
-                LoadGenerator.apps("promql-background-" + UUID.randomUUID(), BACKGROUND_APPS))) {
+                LoadGenerator.apps(LoadGenerator.newAppPrefix(), BACKGROUND_APPS))) {
             for (Query query : List.of(instant, range)) {
                 String wrong = awaitRight(query);
                 if (wrong != null) {

@@ -28,8 +28,12 @@ public final class LogCacheLink {
     public record Read(ReadRequest request, boolean json) {
     }
 
-    /** One record of an answer. */
-    public record Record(long timestamp, byte[] envelope) {
+    /** One record of an answer: its envelope is {@code length} bytes of {@code body} from {@code offset} (no copy). */
+    public record Record(long timestamp, byte[] body, int offset, int length) {
+        /** The envelope's bytes, copied. */
+        public byte[] envelope() {
+            return java.util.Arrays.copyOfRange(body, offset, offset + length);
+        }
     }
 
     private LogCacheLink() {
@@ -57,14 +61,24 @@ public final class LogCacheLink {
         }
     }
 
-    public static void writeRecord(ByteBuf out, long timestamp, byte[] envelope) {
-        out.writeIntLE(8 + envelope.length);
+    /**
+     * Starts a record whose envelope the caller then writes straight into {@code out}; returns where
+     * the record starts, for {@link #endRecord}.
+     */
+    public static int startRecord(ByteBuf out, long timestamp) {
+        int start = out.writerIndex();
+        out.writeIntLE(0);
         out.writeLong(timestamp);
-        out.writeBytes(envelope);
+        return start;
+    }
+
+    /** Ends the record started at {@code start}: its length, now that the envelope is written. */
+    public static void endRecord(ByteBuf out, int start) {
+        out.setIntLE(start, out.writerIndex() - start - 4);
     }
 
     /**
-     * The records of an answer body.
+     * The records of an answer body, as views of it.
      *
      * @throws IllegalArgumentException when the records do not add up to the body
      */
@@ -81,9 +95,8 @@ public final class LogCacheLink {
             }
             long timestamp = in.order(java.nio.ByteOrder.BIG_ENDIAN).getLong();
             in.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            byte[] envelope = new byte[length - 8];
-            in.get(envelope);
-            records.add(new Record(timestamp, envelope));
+            records.add(new Record(timestamp, body, in.position(), length - 8));
+            in.position(in.position() + length - 8);
         }
         return records;
     }

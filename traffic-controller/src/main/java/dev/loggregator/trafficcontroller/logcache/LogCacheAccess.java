@@ -90,9 +90,14 @@ public final class LogCacheAccess {
         if (authorization == null || authorization.isBlank()) {
             return CompletableFuture.completedFuture(null);
         }
+        String bearer = BearerToken.strip(authorization);
+        VerifiedToken known = verifier.cached(bearer);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known); // no hop to the auth pool for a token seen just now
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return verifier.verify(BearerToken.strip(authorization));
+                return verifier.verify(bearer);
             } catch (InvalidTokenException e) {
                 LOG.info("Log Cache read refused: {}", e.getMessage());
                 return null;

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.wire.logcache.LogCacheLink;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
 import org.cloudfoundry.logcache.v1.EgressGrpc;
 import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaRequest;
@@ -36,7 +37,7 @@ public final class LogCacheGrpcService extends EgressGrpc.EgressImplBase {
             EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
             try {
                 for (LogCacheLink.Record record : records) {
-                    batch.addBatch(Envelope.parseFrom(record.envelope()));
+                    batch.addBatch(Envelope.parseFrom(ByteBuffer.wrap(record.body(), record.offset(), record.length())));
                 }
             } catch (InvalidProtocolBufferException e) {
                 response.onError(Status.INTERNAL.withDescription("a Doppler answered a malformed envelope").asRuntimeException());

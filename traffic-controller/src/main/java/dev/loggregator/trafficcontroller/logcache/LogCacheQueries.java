@@ -2,15 +2,10 @@ package dev.loggregator.trafficcontroller.logcache;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
-import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
+import dev.loggregator.trafficcontroller.dopplers.DopplerHttp;
 import dev.loggregator.wire.logcache.LogCacheLink;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,15 +47,11 @@ public final class LogCacheQueries {
     }
 
     private final DopplerDirectory directory;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final DopplerCredentials credentials;
+    private final DopplerHttp http;
 
-    public LogCacheQueries(DopplerDirectory directory, HttpClient http, Duration timeout, DopplerCredentials credentials) {
+    public LogCacheQueries(DopplerDirectory directory, DopplerHttp http) {
         this.directory = directory;
         this.http = http;
-        this.timeout = timeout;
-        this.credentials = credentials;
     }
 
     /** The merged records of a read, in the order asked; each record's envelope is protojson or marshalled v2. */
@@ -121,15 +112,12 @@ public final class LogCacheQueries {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>();
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(doppler.base("http") + path)).timeout(timeout);
-            credentials.headers().forEach(builder::header);
-            HttpRequest request = builder.GET().build();
-            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).<Object>thenApply(response -> {
-                if (response.statusCode() == 400) {
+            answers.add(http.get(doppler, path).<Object>thenApply(response -> {
+                if (response.status() == 400) {
                     return new Refused(new String(response.body(), StandardCharsets.UTF_8));
                 }
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("status " + response.statusCode());
+                if (response.status() != 200) {
+                    throw new IllegalStateException("status " + response.status());
                 }
                 return reader.read(response.body());
             }).exceptionally(e -> {

@@ -2,8 +2,8 @@ package dev.loggregator.trafficcontroller.logcache.promql;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.trafficcontroller.dopplers.DopplerAddress;
-import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
+import dev.loggregator.trafficcontroller.dopplers.DopplerHttp;
 import dev.loggregator.trafficcontroller.promql.Expr;
 import dev.loggregator.trafficcontroller.promql.Labels;
 import dev.loggregator.trafficcontroller.promql.PromQLException;
@@ -13,12 +13,7 @@ import dev.loggregator.wire.logcache.series.SeriesLink.SelectionResult;
 import dev.loggregator.wire.logcache.series.SeriesLink.Series;
 import dev.loggregator.wire.logcache.series.SeriesLink.SeriesRequest;
 import dev.loggregator.wire.logcache.series.SeriesLink.SeriesResponse;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,15 +34,11 @@ final class DopplerSeries {
     private static final Logger LOG = LoggerFactory.getLogger(DopplerSeries.class);
 
     private final DopplerDirectory directory;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final DopplerCredentials credentials;
+    private final DopplerHttp http;
 
-    DopplerSeries(DopplerDirectory directory, HttpClient http, Duration timeout, DopplerCredentials credentials) {
+    DopplerSeries(DopplerDirectory directory, DopplerHttp http) {
         this.directory = directory;
         this.http = http;
-        this.timeout = timeout;
-        this.credentials = credentials;
     }
 
     CompletableFuture<Map<Expr.VectorSelector, List<RawSeries>>> fetch(List<LogCacheSelections.Selected> selected,
@@ -64,16 +55,12 @@ final class DopplerSeries {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>(dopplers.size());
         for (DopplerAddress doppler : dopplers) {
-            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(doppler.base("http") + LogCacheLink.SERIES_PATH))
-                    .timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            // With properties.internal_secret set, a Doppler answers a request without it with 401.
-            credentials.headers().forEach(post::header);
-            answers.add(http.sendAsync(post.build(), HttpResponse.BodyHandlers.ofByteArray()).<Object>thenApply(response -> {
-                if (response.statusCode() == 400) {
+            answers.add(http.post(doppler, LogCacheLink.SERIES_PATH, body, "application/x-protobuf").<Object>thenApply(response -> {
+                if (response.status() == 400) {
                     return PromQLException.execution(new String(response.body(), StandardCharsets.UTF_8));
                 }
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("status " + response.statusCode());
+                if (response.status() != 200) {
+                    throw new IllegalStateException("status " + response.status());
                 }
                 try {
                     return SeriesResponse.parseFrom(response.body());

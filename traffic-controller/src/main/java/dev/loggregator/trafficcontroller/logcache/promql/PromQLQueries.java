@@ -1,7 +1,7 @@
 package dev.loggregator.trafficcontroller.logcache.promql;
 
-import dev.loggregator.trafficcontroller.dopplers.DopplerCredentials;
 import dev.loggregator.trafficcontroller.dopplers.DopplerDirectory;
+import dev.loggregator.trafficcontroller.dopplers.DopplerHttp;
 import dev.loggregator.trafficcontroller.promql.Evaluator;
 import dev.loggregator.trafficcontroller.promql.Expr;
 import dev.loggregator.trafficcontroller.promql.PromQLException;
@@ -10,7 +10,6 @@ import dev.loggregator.trafficcontroller.promql.RawSeries;
 import dev.loggregator.trafficcontroller.promql.Steps;
 import dev.loggregator.trafficcontroller.promql.ValueType;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,9 @@ public final class PromQLQueries implements AutoCloseable {
     private final ExecutorService evaluation;
     private final PromQLMetrics metrics;
 
-    public PromQLQueries(DopplerDirectory directory, HttpClient http, DopplerCredentials credentials, long maxSamples,
-                         Duration timeout, PrometheusRegistry registry) {
-        this.dopplers = new DopplerSeries(directory, http, timeout, credentials);
+    public PromQLQueries(DopplerDirectory directory, DopplerHttp http, long maxSamples, Duration timeout,
+                         PrometheusRegistry registry) {
+        this.dopplers = new DopplerSeries(directory, http);
         this.maxSamples = maxSamples;
         this.timeout = timeout;
         AtomicInteger threads = new AtomicInteger();

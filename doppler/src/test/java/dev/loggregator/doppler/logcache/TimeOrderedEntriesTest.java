@@ -1,0 +1,100 @@
+package dev.loggregator.doppler.logcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The blocks against a plain list kept in timestamp order (stable: equal timestamps in arrival order),
+ * with small blocks so that inserts, splits, compaction and evictions across many blocks all happen.
+ */
+class TimeOrderedEntriesTest {
+    private record Stored(long timestamp, int id) {
+    }
+
+    @Test
+    void holdsEntriesInTimestampOrderThroughLateInsertsSplitsAndEvictions() {
+        Random random = new Random(7);
+        for (int blockSize : new int[] {2, 3, 8, 64}) {
+            TimeOrderedEntries entries = new TimeOrderedEntries(500, blockSize);
+            List<Stored> expected = new ArrayList<>();
+            long clock = 1000;
+            for (int id = 0; id < 5000; id++) {
+                clock += random.nextInt(3);
+                long timestamp = switch (random.nextInt(4)) {
+                    case 0 -> clock - random.nextInt(2000); // late, possibly older than everything held
+                    case 1 -> clock - random.nextInt(5); // a little late, often equal to others
+                    default -> clock;
+                };
+                if (expected.size() == 500 || random.nextInt(10) == 0 && !expected.isEmpty()) {
+                    assertEquals(expected.get(0).timestamp(), entries.oldestTimestamp());
+                    assertEquals(expected.get(0).id(), id(entries.oldestBytes()));
+                    expected.remove(0);
+                    entries.removeOldest();
+                }
+                entries.insert(timestamp, (byte) 0, bytes(id), null);
+                int at = expected.size();
+                while (at > 0 && expected.get(at - 1).timestamp() > timestamp) {
+                    at--;
+                }
+                expected.add(at, new Stored(timestamp, id));
+                assertEquals(expected.size(), entries.size());
+                if (id % 97 == 0) {
+                    assertSame(expected, all(entries));
+                    long from = timestamp - random.nextInt(100);
+                    long to = from + random.nextInt(200);
+                    List<Stored> range = expected.stream().filter(s -> s.timestamp() >= from && s.timestamp() < to).toList();
+                    assertSame(range, visit(entries, from, to, false));
+                    List<Stored> reversed = new ArrayList<>(range);
+                    java.util.Collections.reverse(reversed);
+                    assertSame(reversed, visit(entries, from, to, true));
+                }
+            }
+            assertSame(expected, visit(entries, Long.MIN_VALUE, Long.MAX_VALUE, false));
+            expected.sort(Comparator.comparingLong(Stored::timestamp)); // stable: a no-op if the order was right
+            assertSame(expected, all(entries));
+        }
+    }
+
+    @Test
+    void visitsStopWhenTheVisitorSaysSo() {
+        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4);
+        for (int i = 0; i < 20; i++) {
+            entries.insert(i, (byte) 0, bytes(i), null);
+        }
+        List<Integer> seen = new ArrayList<>();
+        entries.visit(5, 15, true, (timestamp, kind, bytes, point) -> {
+            seen.add(id(bytes));
+            return seen.size() < 3;
+        });
+        assertEquals(List.of(14, 13, 12), seen);
+    }
+
+    private static void assertSame(List<Stored> expected, List<Stored> actual) {
+        assertEquals(expected, actual);
+    }
+
+    private static List<Stored> all(TimeOrderedEntries entries) {
+        List<Stored> out = new ArrayList<>();
+        entries.forEach((timestamp, kind, bytes, point) -> out.add(new Stored(timestamp, id(bytes))));
+        return out;
+    }
+
+    private static List<Stored> visit(TimeOrderedEntries entries, long from, long to, boolean newestFirst) {
+        List<Stored> out = new ArrayList<>();
+        entries.visit(from, to, newestFirst, (timestamp, kind, bytes, point) -> out.add(new Stored(timestamp, id(bytes))));
+        return out;
+    }
+
+    private static byte[] bytes(int id) {
+        return new byte[] {(byte) (id >> 24), (byte) (id >> 16), (byte) (id >> 8), (byte) id};
+    }
+
+    private static int id(byte[] bytes) {
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | bytes[3] & 0xff;
+    }
+}
