@@ -113,6 +113,9 @@ public final class TrafficController implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(authExecutor).build();
         TrafficControllerSection.Auth auth = section.auth();
         TokenVerifier verifier = verifier(auth, http);
+        if (verifier instanceof CachingTokenVerifier cache) {
+            metrics.tokenCache(cache::size, cache::shed);
+        }
         AccessPolicy policy = accessPolicy(auth, verifier, http);
         LogCacheAccess logCacheAccess = new LogCacheAccess(auth.disableAccessControl(), verifier,
                 auth.cloudController().url() == null ? null

@@ -74,6 +74,11 @@ public final class CachingTokenVerifier implements TokenVerifier {
         return entry.token();
     }
 
+    /** Tokens remembered now (expired ones included until they are asked for or the cache fills). */
+    public long size() {
+        return entries.size();
+    }
+
     /** Entries dropped because the cache was full of tokens that had not expired yet. */
     public long shed() {
         return shed.get();

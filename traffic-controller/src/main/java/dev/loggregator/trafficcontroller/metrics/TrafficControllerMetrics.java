@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -89,6 +90,15 @@ public final class TrafficControllerMetrics {
     public void clientConnections(java.util.function.IntSupplier held) {
         GaugeWithCallback.builder().name("doppler_proxy_client_connections").help("client connections held")
                 .callback(cb -> cb.call(held.getAsInt())).register(registry);
+    }
+
+    /** The accepted-token cache ({@code auth.token_cache_seconds}): its size, and what it shed when full. */
+    public void tokenCache(java.util.function.LongSupplier entries, java.util.function.LongSupplier shed) {
+        GaugeWithCallback.builder().name("doppler_proxy_token_cache_entries").help("accepted tokens remembered")
+                .callback(cb -> cb.call(entries.getAsLong())).register(registry);
+        CounterWithCallback.builder().name("doppler_proxy_token_cache_shed")
+                .help("remembered tokens forgotten because the cache was full of unexpired ones")
+                .callback(cb -> cb.call(shed.getAsLong())).register(registry);
     }
 
     public PrometheusRegistry registry() {
