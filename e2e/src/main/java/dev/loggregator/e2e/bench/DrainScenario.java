@@ -81,14 +81,7 @@ final class DrainScenario {
      * {@code copies} is how many drain lines each envelope makes.
      */
     private double ramp(String phase, LoadGenerator generator, DeliveryCounter firehose, SyslogSinks sinks, int copies) {
-        // Not counted: compiles this phase's code paths and lets drains connect before the first measured step.
-        long firehoseBefore = firehose.delivered();
-        long sinksBefore = sinks == null ? 0 : sinks.total();
-        long warm = generator.run(50_000, 2, 100);
-        firehose.awaitQuiet(firehoseBefore + warm, 1000, 10_000);
-        if (sinks != null) {
-            sinks.awaitQuiet(sinksBefore + warm * copies, 1000, 10_000);
-        }
+        warmUp(generator, firehose, sinks, copies);
         double bestLossless = 0;
         for (int rate : RATES) {
             long firehoseBefore = firehose.delivered();
@@ -123,6 +116,17 @@ final class DrainScenario {
         }
         table.notes.add(phase + ": highest offered rate with zero loss " + Math.round(bestLossless) + "/s");
         return bestLossless;
+    }
+
+    /** Not counted: compiles the phase's code paths and lets its drains connect before the first measured step. */
+    private static void warmUp(LoadGenerator generator, DeliveryCounter firehose, SyslogSinks sinks, int copies) {
+        long firehoseBefore = firehose.delivered();
+        long sinksBefore = sinks == null ? 0 : sinks.total();
+        long warm = generator.run(50_000, 2, 100);
+        firehose.awaitQuiet(firehoseBefore + warm, 1000, 10_000);
+        if (sinks != null) {
+            sinks.awaitQuiet(sinksBefore + warm * copies, 1000, 10_000);
+        }
     }
 
     /** Heap after a full GC with {@value #IDLE_DRAINS} drains bound that get nothing, against none bound. */
