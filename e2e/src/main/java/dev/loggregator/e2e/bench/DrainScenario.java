@@ -76,7 +76,7 @@ final class DrainScenario {
     }
 
     /**
-     * After an uncounted warm-up at 50,000/s, rising offered rates until a step loses or the generator saturates; returns the highest
+     * After an uncounted warm-up (50,000/s, then 100,000/s), rising offered rates until a step loses or the generator saturates; returns the highest
      * offered rate with nothing lost (at the firehose client and, with drains, at their receivers).
      * {@code copies} is how many drain lines each envelope makes.
      */
@@ -122,7 +122,8 @@ final class DrainScenario {
     private static void warmUp(LoadGenerator generator, DeliveryCounter firehose, SyslogSinks sinks, int copies) {
         long firehoseBefore = firehose.delivered();
         long sinksBefore = sinks == null ? 0 : sinks.total();
-        long warm = generator.run(50_000, 2, 100);
+        // two rates: the first measured step comes after a fully warmed 100,000/s (the first phase otherwise lost at it)
+        long warm = generator.run(50_000, 2, 100) + generator.run(100_000, 3, 100);
         firehose.awaitQuiet(firehoseBefore + warm, 1000, 10_000);
         if (sinks != null) {
             sinks.awaitQuiet(sinksBefore + warm * copies, 1000, 10_000);
