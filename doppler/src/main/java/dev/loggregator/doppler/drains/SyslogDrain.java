@@ -118,7 +118,12 @@ final class SyslogDrain implements Outbox {
             return -1;
         }
         try {
-            return FORMATTERS.get().format(envelope.v2(), binding.hostname(), options.omitMetadata(), out);
+            SyslogFormatter formatter = FORMATTERS.get();
+            // What arrived as v2 is formatted from its bytes; nothing decoded stays with the envelope,
+            // which the replay ring and the stores hold long after the drain is done with it.
+            return envelope.arrivedAsV2()
+                    ? formatter.format(envelope.originalBytes(), binding.hostname(), options.omitMetadata(), out)
+                    : formatter.format(envelope.v2Unkept(), binding.hostname(), options.omitMetadata(), out);
         } catch (SyslogFormatter.Unformattable e) {
             stats.dropped(1);
             UNFORMATTABLE_LOG.warn("Dropped an envelope of {} for syslog drain {}: {}", envelope.sourceId(),

@@ -169,7 +169,7 @@ public final class RoutedEnvelope {
 
     /**
      * The v2 envelope (converted from v1 by tov2 rules on first use). After {@link #routed()} it is
-     * decoded again and kept for the consumers that need the object (syslog drains).
+     * decoded again and kept; {@link #v2Unkept()} for a use that should not keep it.
      */
     public Envelope v2() {
         Envelope parsed = v2;
@@ -186,6 +186,14 @@ public final class RoutedEnvelope {
      */
     void routed() {
         v2 = null;
+    }
+
+    /**
+     * The v2 object for one use (a syslog drain formatting it) that should not make the envelope hold it
+     * wherever it is held for longer: the router's while routing, else decoded (or converted) again.
+     */
+    public Envelope v2Unkept() {
+        return v2ForForm();
     }
 
     /** The v2 object for making one wire form: the router's while routing, else decoded and not kept. */

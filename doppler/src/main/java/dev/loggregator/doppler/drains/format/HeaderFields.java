@@ -1,8 +1,6 @@
 package dev.loggregator.doppler.drains.format;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * The RFC 5424 header fields as the agent makes them (HOSTNAME from the tags or the binding,
@@ -18,12 +16,11 @@ final class HeaderFields {
     private HeaderFields() {
     }
 
-    /** HOSTNAME: {@code org.space.app} from the envelope's tags when any of the three is there, else the binding's. */
-    static String hostname(Envelope envelope, String defaultHostname) {
-        Map<String, String> tags = envelope.getTagsMap();
-        String org = tags.get("organization_name");
-        String space = tags.get("space_name");
-        String app = tags.get("app_name");
+    /**
+     * HOSTNAME: {@code org.space.app} from the envelope's tags {@code organization_name},
+     * {@code space_name} and {@code app_name} (null when missing) when any of the three is there, else the binding's.
+     */
+    static String hostname(String org, String space, String app, String defaultHostname) {
         if (org == null && space == null && app == null) {
             return defaultHostname == null ? "" : defaultHostname;
         }
@@ -56,12 +53,11 @@ final class HeaderFields {
     }
 
     /**
-     * PROCID of a log: {@code [SOURCE_TYPE/INSTANCE]} with the source type sanitised (whitespace runs
+     * PROCID of a log (its {@code source_type} tag, empty when missing, and instance id): {@code [SOURCE_TYPE/INSTANCE]} with the source type sanitised (whitespace runs
      * to {@code -}, only printable ASCII kept, trailing dashes dropped) and upper-cased; the instance
      * is cut so the whole fits 128; {@code [SOURCE_TYPE]} without an instance.
      */
-    static String logProcessId(Envelope envelope) {
-        String sourceType = envelope.getTagsMap().getOrDefault("source_type", "");
+    static String logProcessId(String sourceType, String instance) {
         StringBuilder type = new StringBuilder(sourceType.length());
         boolean inSpace = false;
         for (int i = 0; i < sourceType.length(); i++) {
@@ -79,7 +75,6 @@ final class HeaderFields {
             }
         }
         trimTrailingDashes(type);
-        String instance = envelope.getInstanceId();
         if (instance.isEmpty()) {
             return "[" + type + "]";
         }

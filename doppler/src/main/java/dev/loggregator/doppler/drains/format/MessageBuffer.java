@@ -41,9 +41,13 @@ public final class MessageBuffer {
     }
 
     void write(byte[] source) {
-        ensure(source.length);
-        System.arraycopy(source, 0, bytes, length, source.length);
-        length += source.length;
+        write(source, 0, source.length);
+    }
+
+    void write(byte[] source, int offset, int count) {
+        ensure(count);
+        System.arraycopy(source, offset, bytes, length, count);
+        length += count;
     }
 
     /** Text known to be ASCII (header fields already checked, SD names, digits). */
@@ -97,6 +101,19 @@ public final class MessageBuffer {
         }
     }
 
+    /** {@link #sdValue(String)} of a value given as its UTF-8 bytes: the same bytes out, escapes added. */
+    void sdValue(byte[] source, int offset, int count) {
+        ensure(count);
+        int end = offset + count;
+        for (int i = offset; i < end; i++) {
+            byte b = source[i];
+            if (b == '\\' || b == '"' || b == ']') {
+                write((byte) '\\');
+            }
+            write(b);
+        }
+    }
+
     private void utf8(int codePoint) {
         if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
             codePoint = 0xFFFD; // a lone surrogate: what Go writes for invalid text
@@ -121,8 +138,20 @@ public final class MessageBuffer {
     void payload(ByteString payload) {
         int size = payload.size();
         ensure(size + 1);
+        payload.copyTo(bytes, 0, length, size);
+        keepPayload(size);
+    }
+
+    /** {@link #payload(ByteString)} of {@code count} bytes of {@code source}. */
+    void payload(byte[] source, int offset, int count) {
+        ensure(count + 1);
+        System.arraycopy(source, offset, bytes, length, count);
+        keepPayload(count);
+    }
+
+    /** Drops the NULs of the {@code size} payload bytes just copied after {@link #length} and ends them in a newline. */
+    private void keepPayload(int size) {
         int start = length;
-        payload.copyTo(bytes, 0, start, size);
         int end = start + size;
         int kept = start;
         for (int i = start; i < end; i++) {

@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.drains.format;
 
 import dev.loggregator.wire.v2.GoFloats;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -24,8 +25,6 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
  * of its messages.
  */
 public final class SyslogFormatter {
-    private static final byte[] VERSION = ">1 ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NIL_MSGID = " - ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] METRIC_END = " \n".getBytes(StandardCharsets.US_ASCII);
     private static final String TAGS_ID = "tags@47450";
 
@@ -42,7 +41,10 @@ public final class SyslogFormatter {
         }
     }
 
-    private final MessageBuffer buffer = new MessageBuffer();
+    private final Rfc5424Header header = new Rfc5424Header();
+    private final V2LogFields logFields = new V2LogFields();
+    private final V2LogLine logLine = new V2LogLine(header);
+    private final MessageBuffer buffer = header.buffer();
     /*
      * The header fields of the last envelope, by what they were made from: a drain's envelopes mostly
      * come from a few instances of one app, so most envelopes reuse them instead of building them again.
@@ -59,6 +61,22 @@ public final class SyslogFormatter {
     private String lastProcId;
 
     /**
+     * {@link #format(Envelope, String, boolean, Messages)} of a marshalled v2 envelope: a log (the
+     * bulk of what drains carry) is written from its bytes, anything else parsed first.
+     */
+    public int format(byte[] envelope, String defaultHostname, boolean omitTags, Messages out) throws Unformattable {
+        if (logFields.read(envelope)) {
+            return logLine.format(logFields, defaultHostname, omitTags, out);
+        }
+        try {
+            return format(Envelope.parseFrom(envelope), defaultHostname, omitTags, out);
+        } catch (InvalidProtocolBufferException e) {
+            // Parsed at ingress: bytes that got this far parse.
+            throw new IllegalStateException("v2 envelope no longer parses", e);
+        }
+    }
+
+    /**
      * Writes the messages of {@code envelope} one after another into this formatter's buffer and
      * hands each to {@code out}; returns how many. {@code defaultHostname} is the binding's
      * {@code org.space.app}, used when the envelope's tags name none of the three.
@@ -70,7 +88,7 @@ public final class SyslogFormatter {
         switch (envelope.getMessageCase()) {
             case LOG -> {
                 String procId = logProcessId(envelope);
-                begin(logPriority(envelope.getLog()), envelope.getTimestamp(), hostname, appName, procId);
+                begin(logPriority(envelope.getLog().getTypeValue()), envelope.getTimestamp(), hostname, appName, procId);
                 if (!tags(envelope, tagKeys)) {
                     buffer.write((byte) '-');
                 }
@@ -141,7 +159,7 @@ public final class SyslogFormatter {
         String app = tags.get("app_name");
         if (lastHostname == null || !Objects.equals(org, lastOrg) || !Objects.equals(space, lastSpace)
                 || !Objects.equals(app, lastApp) || !Objects.equals(defaultHostname, lastDefaultHostname)) {
-            lastHostname = HeaderFields.header("Hostname", HeaderFields.hostname(envelope, defaultHostname),
+            lastHostname = HeaderFields.header("Hostname", HeaderFields.hostname(org, space, app, defaultHostname),
                     HeaderFields.MAX_HOSTNAME);
             lastOrg = org;
             lastSpace = space;
@@ -160,10 +178,10 @@ public final class SyslogFormatter {
     }
 
     private String logProcessId(Envelope envelope) throws Unformattable {
-        String sourceType = envelope.getTagsMap().get("source_type");
+        String sourceType = envelope.getTagsMap().getOrDefault("source_type", "");
         String instance = envelope.getInstanceId();
-        if (lastProcId == null || !Objects.equals(sourceType, lastSourceType) || !instance.equals(lastInstance)) {
-            lastProcId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(envelope), HeaderFields.MAX_PROCID);
+        if (lastProcId == null || !sourceType.equals(lastSourceType) || !instance.equals(lastInstance)) {
+            lastProcId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(sourceType, instance), HeaderFields.MAX_PROCID);
             lastSourceType = sourceType;
             lastInstance = instance;
         }
@@ -184,18 +202,7 @@ public final class SyslogFormatter {
     }
 
     private void begin(int priority, long timestampNanos, String hostname, String appName, String procId) {
-        buffer.reset();
-        buffer.write((byte) '<');
-        buffer.number(priority);
-        buffer.write(VERSION);
-        Rfc5424Timestamp.write(buffer, timestampNanos);
-        buffer.write((byte) ' ');
-        buffer.ascii(hostname);
-        buffer.write((byte) ' ');
-        buffer.ascii(appName);
-        buffer.write((byte) ' ');
-        buffer.ascii(procId);
-        buffer.write(NIL_MSGID);
+        header.begin(priority, timestampNanos, hostname, appName, procId);
     }
 
     /** The tags SD element; false when there is none (metadata omitted or no tags). */
@@ -242,8 +249,9 @@ public final class SyslogFormatter {
         return true;
     }
 
-    private static int logPriority(Log log) {
-        return switch (log.getTypeValue()) {
+    /** PRI of a log by its type's number: 14 for OUT, 11 for ERR, else -1. */
+    static int logPriority(int logType) {
+        return switch (logType) {
             case Log.Type.OUT_VALUE -> 14;
             case Log.Type.ERR_VALUE -> 11;
             default -> -1;

@@ -155,7 +155,16 @@ final class SyslogStreamWriter implements DrainWriter {
     /** RFC 6587 octet counting: the decimal length, a space, the message. */
     private void frame(MessageBuffer message) {
         int length = message.length();
-        batch.writeCharSequence(Integer.toString(length), java.nio.charset.StandardCharsets.US_ASCII);
+        int digits = 1;
+        for (int rest = length / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        batch.ensureWritable(digits + 1 + length);
+        int at = batch.writerIndex();
+        for (int i = digits - 1, rest = length; i >= 0; i--, rest /= 10) {
+            batch.setByte(at + i, '0' + rest % 10);
+        }
+        batch.writerIndex(at + digits);
         batch.writeByte(' ');
         batch.writeBytes(message.array(), 0, length);
     }

@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.drains.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
@@ -25,11 +26,37 @@ class SyslogFormatterTest {
     /** 2026-08-20T12:03:07.123456789Z */
     private static final long TIME = 1_787_227_387_123_456_789L;
 
+    /**
+     * The lines of the parsed envelope, checked against the lines the formatter writes from its bytes
+     * (the drains' path for what arrived as v2): the same lines, or both refuse the envelope.
+     */
     private static List<String> format(Envelope envelope, String hostname, boolean omitTags) throws Exception {
+        return format(new SyslogFormatter(), new SyslogFormatter(), envelope.toByteArray(), hostname, omitTags);
+    }
+
+    private static List<String> format(SyslogFormatter forParsed, SyslogFormatter forBytes, byte[] envelope, String hostname,
+                                       boolean omitTags) throws Exception {
+        List<String> fromBytes = new ArrayList<>();
+        SyslogFormatter.Unformattable refusedBytes = null;
+        try {
+            forBytes.format(envelope, hostname, omitTags, buffer -> fromBytes.add(text(buffer)));
+        } catch (SyslogFormatter.Unformattable e) {
+            refusedBytes = e;
+        }
         List<String> lines = new ArrayList<>();
-        new SyslogFormatter().format(envelope, hostname, omitTags,
-                buffer -> lines.add(new String(buffer.array(), 0, buffer.length(), StandardCharsets.UTF_8)));
+        try {
+            forParsed.format(Envelope.parseFrom(envelope), hostname, omitTags, buffer -> lines.add(text(buffer)));
+        } catch (SyslogFormatter.Unformattable e) {
+            assertEquals(e.getMessage(), refusedBytes == null ? "written from bytes: " + fromBytes : refusedBytes.getMessage());
+            throw e;
+        }
+        assertNull(refusedBytes, () -> "refused from bytes: " + fromBytes);
+        assertEquals(lines, fromBytes, "written from bytes");
         return lines;
+    }
+
+    private static String text(MessageBuffer buffer) {
+        return new String(buffer.array(), 0, buffer.length(), StandardCharsets.UTF_8);
     }
 
     private static String one(Envelope envelope) throws Exception {
@@ -194,6 +221,70 @@ class SyslogFormatterTest {
     @Test
     void envelopeWithoutMessageHasNoLines() throws Exception {
         assertEquals(List.of(), format(Envelope.newBuilder().setSourceId(APP).build(), "h", false));
+    }
+
+    @Test
+    void bytesAsProtobufMergesThem() throws Exception {
+        Envelope first = appLog("first", Log.Type.OUT).putTags("app_name", "one").putTags("zone", "a")
+                .putDeprecatedTags("old", org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Value.newBuilder().setText("v").build())
+                .build();
+        Envelope second = Envelope.newBuilder().setSourceId("other-source").setInstanceId("7").putTags("app_name", "two")
+                .build();
+        // a tag given twice: the last wins; so do source and instance ids given twice
+        assertEquals("<14>1 2026-08-20T12:03:07.123456+00:00 ..two other-source [APP/PROC/WEB/7] - [tags@47450 app_name=\"two\""
+                + " source_type=\"APP/PROC/WEB\" zone=\"a\"] first\n", formatBytes(concat(first, second)));
+        // a log given twice is merged (read by the parse)
+        Envelope errOnly = Envelope.newBuilder().setLog(Log.newBuilder().setType(Log.Type.ERR)).build();
+        assertEquals("<11>", formatBytes(concat(first, errOnly)).substring(0, 4));
+        // unknown fields are skipped
+        byte[] unknown = {(byte) 0x98, 0x06, 0x01, (byte) 0xA2, 0x06, 0x01, 'x', (byte) 0xA9, 0x06, 1, 2, 3, 4, 5, 6, 7, 8};
+        assertEquals(formatBytes(first.toByteArray()), formatBytes(concat(first.toByteArray(), unknown)));
+        // a counter after the log wins the oneof
+        Envelope counter = Envelope.newBuilder().setCounter(Counter.newBuilder().setName("c").setDelta(1)).build();
+        assertEquals(true, formatBytes(concat(first, counter)).contains("[counter@47450 name=\"c\""));
+    }
+
+    @Test
+    void sameLinesFromBytesAsFromTheParseEnvelopeAfterEnvelope() throws Exception {
+        java.util.Random random = new java.util.Random(17);
+        String[] values = {"", "web", "my app ünï--", "a\"b]c\\d", "APP/PROC/WEB", "こんにちは", "x y\tz", "0", "12"};
+        String[] keys = {"app_name", "organization_name", "space_name", "source_type", "instance_id", "zone", "Zed", "log-tag"};
+        SyslogFormatter forParsed = new SyslogFormatter();
+        SyslogFormatter forBytes = new SyslogFormatter();
+        for (int i = 0; i < 3000; i++) {
+            Envelope.Builder envelope = Envelope.newBuilder()
+                    .setTimestamp(TIME + random.nextInt(4) * 1_000_000_000L + random.nextInt(1_000_000_000))
+                    .setSourceId(random.nextInt(8) == 0 ? "" : APP.substring(random.nextInt(3)))
+                    .setInstanceId(values[random.nextInt(values.length)].replace(" ", "").replace("\t", ""));
+            for (int t = random.nextInt(keys.length); t > 0; t--) {
+                envelope.putTags(keys[random.nextInt(keys.length)], values[random.nextInt(values.length)]);
+            }
+            byte[] payload = new byte[random.nextInt(40)];
+            random.nextBytes(payload);
+            envelope.setLog(Log.newBuilder().setPayload(ByteString.copyFrom(payload)).setTypeValue(random.nextInt(3)));
+            try {
+                format(forParsed, forBytes, envelope.build().toByteArray(), random.nextBoolean() ? "my-org.dev.web" : "h",
+                        random.nextInt(4) == 0);
+            } catch (SyslogFormatter.Unformattable e) {
+                // both refused it (checked)
+            }
+        }
+    }
+
+    private static String formatBytes(byte[] envelope) throws Exception {
+        List<String> lines = format(new SyslogFormatter(), new SyslogFormatter(), envelope, "h", false);
+        assertEquals(1, lines.size(), lines.toString());
+        return lines.get(0);
+    }
+
+    private static byte[] concat(Envelope first, Envelope second) {
+        return concat(first.toByteArray(), second.toByteArray());
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     @Test

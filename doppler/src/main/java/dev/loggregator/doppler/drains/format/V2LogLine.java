@@ -1,0 +1,158 @@
+package dev.loggregator.doppler.drains.format;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The syslog line of a log envelope read by {@link V2LogFields}: the same bytes
+ * {@link SyslogFormatter#format(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope, String, boolean,
+ * SyslogFormatter.Messages)} writes for its parse, written from the envelope's own bytes (tag values
+ * and payload copied, escaped where needed, never decoded). The header fields of the last envelope
+ * are kept by the bytes they were made from: a drain's envelopes mostly come from a few instances
+ * of one app.
+ */
+final class V2LogLine {
+    private static final byte[] ORGANIZATION_NAME = bytes("organization_name");
+    private static final byte[] SPACE_NAME = bytes("space_name");
+    private static final byte[] APP_NAME = bytes("app_name");
+    private static final byte[] SOURCE_TYPE = bytes("source_type");
+    private static final byte[] TAGS_START = bytes("[tags@47450");
+    private static final byte[] VALUE_START = bytes("=\"");
+
+    private final Rfc5424Header header;
+    private byte[] lastOrg;
+    private byte[] lastSpace;
+    private byte[] lastApp;
+    private String lastDefaultHostname;
+    private String lastHostname;
+    private byte[] lastSourceId;
+    private String lastAppName;
+    private byte[] lastSourceType;
+    private byte[] lastInstance;
+    private String lastProcId;
+
+    V2LogLine(Rfc5424Header header) {
+        this.header = header;
+    }
+
+    int format(V2LogFields log, String defaultHostname, boolean omitTags, SyslogFormatter.Messages out)
+            throws SyslogFormatter.Unformattable {
+        String hostname = hostname(log, defaultHostname);
+        String appName = appName(log);
+        int tags = omitTags ? 0 : sortedTags(log);
+        String procId = procId(log);
+        MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType), log.timestamp, hostname, appName, procId);
+        if (tags == 0) {
+            buffer.write((byte) '-');
+        } else {
+            buffer.write(TAGS_START);
+            byte[] bytes = log.bytes;
+            for (int i = 0; i < tags; i++) {
+                int tag = log.order[i];
+                buffer.write((byte) ' ');
+                buffer.write(bytes, log.keyStart[tag], log.keyLength[tag]);
+                buffer.write(VALUE_START);
+                buffer.sdValue(bytes, log.valueStart[tag], log.valueLength[tag]);
+                buffer.write((byte) '"');
+            }
+            buffer.write((byte) ']');
+        }
+        buffer.write((byte) ' ');
+        buffer.payload(log.bytes, log.payloadStart, log.payloadLength);
+        out.message(buffer);
+        return 1;
+    }
+
+    private String hostname(V2LogFields log, String defaultHostname) throws SyslogFormatter.Unformattable {
+        int org = log.find(ORGANIZATION_NAME);
+        int space = log.find(SPACE_NAME);
+        int app = log.find(APP_NAME);
+        if (lastHostname == null || !same(log, org, lastOrg) || !same(log, space, lastSpace) || !same(log, app, lastApp)
+                || !Objects.equals(defaultHostname, lastDefaultHostname)) {
+            byte[] orgBytes = value(log, org);
+            byte[] spaceBytes = value(log, space);
+            byte[] appBytes = value(log, app);
+            lastHostname = HeaderFields.header("Hostname",
+                    HeaderFields.hostname(text(orgBytes), text(spaceBytes), text(appBytes), defaultHostname),
+                    HeaderFields.MAX_HOSTNAME);
+            lastOrg = orgBytes;
+            lastSpace = spaceBytes;
+            lastApp = appBytes;
+            lastDefaultHostname = defaultHostname;
+        }
+        return lastHostname;
+    }
+
+    private String appName(V2LogFields log) throws SyslogFormatter.Unformattable {
+        if (lastAppName == null || !same(log.bytes, log.sourceIdStart, log.sourceIdLength, lastSourceId)) {
+            byte[] sourceId = Arrays.copyOfRange(log.bytes, log.sourceIdStart, log.sourceIdStart + log.sourceIdLength);
+            lastAppName = HeaderFields.header("AppName", text(sourceId), HeaderFields.MAX_APP_NAME);
+            lastSourceId = sourceId;
+        }
+        return lastAppName;
+    }
+
+    /** PROCID from the {@code source_type} tag (empty when missing) and the instance id. */
+    private String procId(V2LogFields log) throws SyslogFormatter.Unformattable {
+        int tag = log.find(SOURCE_TYPE);
+        int typeStart = tag < 0 ? 0 : log.valueStart[tag];
+        int typeLength = tag < 0 ? 0 : log.valueLength[tag];
+        if (lastProcId == null || !same(log.bytes, typeStart, typeLength, lastSourceType)
+                || !same(log.bytes, log.instanceIdStart, log.instanceIdLength, lastInstance)) {
+            byte[] type = Arrays.copyOfRange(log.bytes, typeStart, typeStart + typeLength);
+            byte[] instance = Arrays.copyOfRange(log.bytes, log.instanceIdStart, log.instanceIdStart + log.instanceIdLength);
+            lastProcId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(text(type), text(instance)),
+                    HeaderFields.MAX_PROCID);
+            lastSourceType = type;
+            lastInstance = instance;
+        }
+        return lastProcId;
+    }
+
+    /**
+     * The tags in key order into {@link V2LogFields#order}, their names checked as the marshaller
+     * checks SD names (printable US-ASCII but {@code =}, {@code ]} and {@code "}); returns how many.
+     */
+    private static int sortedTags(V2LogFields log) throws SyslogFormatter.Unformattable {
+        int tags = log.sortTags();
+        byte[] bytes = log.bytes;
+        for (int i = 0; i < tags; i++) {
+            int tag = log.order[i];
+            int start = log.keyStart[tag];
+            int end = start + log.keyLength[tag];
+            for (int j = start; j < end; j++) {
+                int b = bytes[j] & 0xFF;
+                if (b < 33 || b > 126 || b == '=' || b == ']' || b == '"') {
+                    throw new SyslogFormatter.Unformattable("StructuredData/Name",
+                            new String(bytes, start, end - start, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return tags;
+    }
+
+    /** True when tag {@code tag}'s value (or its absence, -1) is what {@code cached} holds (null: absent). */
+    private static boolean same(V2LogFields log, int tag, byte[] cached) {
+        if (tag < 0) {
+            return cached == null;
+        }
+        return same(log.bytes, log.valueStart[tag], log.valueLength[tag], cached);
+    }
+
+    private static boolean same(byte[] bytes, int start, int length, byte[] cached) {
+        return cached != null && Arrays.equals(bytes, start, start + length, cached, 0, cached.length);
+    }
+
+    private static byte[] value(V2LogFields log, int tag) {
+        return tag < 0 ? null : Arrays.copyOfRange(log.bytes, log.valueStart[tag], log.valueStart[tag] + log.valueLength[tag]);
+    }
+
+    private static String text(byte[] utf8) {
+        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+}
