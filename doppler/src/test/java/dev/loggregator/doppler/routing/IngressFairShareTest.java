@@ -98,8 +98,9 @@ class IngressFairShareTest {
         assertTrue(told.stream().anyMatch(line -> line.startsWith("noisy: ") && line.contains(noisyCounted + " envelopes dropped")),
                 "the noisy app is told in its stream: " + told);
         assertEquals(2, told.size(), "one notice per app that lost envelopes: " + told);
-        assertEquals(quietRefused + ": Doppler 0 was saturated (its ingress buffer full): 1 envelopes dropped (total 1).",
-                told.stream().filter(line -> line.startsWith(quietRefused)).findFirst().orElseThrow(),
+        String quietApp = quietRefused;
+        assertEquals(quietApp + ": Doppler 0 was saturated (its ingress buffer full): 1 envelopes dropped (total 1).",
+                told.stream().filter(line -> line.startsWith(quietApp)).findFirst().orElseThrow(),
                 "a quiet app is not told it sent too much");
     }
 
