@@ -85,7 +85,7 @@ public final class Doppler {
         DopplerSection.LogCache cache = config.logCache();
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
-        this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics);
+        this.buffer = new IngressBuffer(config.ingressBufferSize(), config.ingressBufferBytes(), metrics);
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
                 instance.host() + ":" + instance.wsPort());
@@ -187,6 +187,7 @@ public final class Doppler {
         metrics.gauge("v2_subscriptions", "Subscribed v2 egress connections", () -> subscriptions.sharedCount("v2"));
         metrics.gauge("v2_shard_groups", "Distinct v2 groups (shard id, selectors and format)", () -> subscriptions.sharedGroupCount("v2"));
         metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
+        metrics.gauge("ingress_buffer_bytes", "Heap held by the envelopes waiting in the ingress buffer (estimated)", buffer::heldBytes);
         if (logRateLimits != null) {
             LogRateLimitMetrics.register(metrics, logRateLimits);
         }
