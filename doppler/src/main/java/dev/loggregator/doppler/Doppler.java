@@ -85,7 +85,7 @@ public final class Doppler {
         DopplerSection.LogCache cache = config.logCache();
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
-        this.buffer = new IngressBuffer(config.ingressBufferSize(), config.ingressBufferBytes(), metrics);
+        this.buffer = new IngressBuffer(config.ingressBufferSize(), ingressBufferBytes(config.ingressBufferBytes()), metrics);
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
                 instance.host() + ":" + instance.wsPort());
@@ -176,6 +176,11 @@ public final class Doppler {
     private void startStream(StreamIngressServer server) throws InterruptedException {
         streamServers.add(server);
         server.start();
+    }
+
+    /** The manifest's heap budget of the ingress buffer; 0 means an eighth of this JVM's heap. */
+    private static long ingressBufferBytes(long configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 8;
     }
 
     private void registerGauges() {

@@ -35,7 +35,7 @@ public record DopplerSection(
         maxApps = maxApps == null ? 100_000 : maxApps;
         messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
         ingressBufferSize = ingressBufferSize == null ? 262_144 : ingressBufferSize;
-        ingressBufferBytes = ingressBufferBytes == null ? 128L << 20 : ingressBufferBytes;
+        ingressBufferBytes = ingressBufferBytes == null ? 0L : ingressBufferBytes; // 0: an eighth of the heap
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
@@ -74,7 +74,9 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.max_apps", maxApps);
         InvalidManifestValue.requirePositive("doppler.message_drain_buffer_size", messageDrainBufferSize);
         InvalidManifestValue.requirePositive("doppler.ingress_buffer_size", ingressBufferSize);
-        InvalidManifestValue.requirePositive("doppler.ingress_buffer_bytes", ingressBufferBytes);
+        if (ingressBufferBytes < 0) {
+            throw new InvalidManifestValue("doppler.ingress_buffer_bytes", "must be 0 (an eighth of the heap) or positive");
+        }
         InvalidManifestValue.requirePositive("doppler.max_envelope_bytes", maxEnvelopeBytes);
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);

@@ -68,7 +68,13 @@ public final class V2LogScan {
         while (in.hasMore()) {
             int tag = in.readTag();
             switch (tag) {
-                case TIMESTAMP << 3 | VARINT -> timestamp = in.readVarint();
+                case TIMESTAMP << 3 | VARINT -> {
+                    int start = in.position();
+                    long value = in.readVarint();
+                    // protobuf-java's array decoder reads a ten-byte varint as negative whatever its last
+                    // byte holds (a valid one has just bit 63 there): read what it reads
+                    timestamp = in.position() - start == 10 ? value | Long.MIN_VALUE : value;
+                }
                 case SOURCE_ID << 3 | LEN -> {
                     sourceIdLength = in.readLength();
                     sourceIdOffset = in.position();

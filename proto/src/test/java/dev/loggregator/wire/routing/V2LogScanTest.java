@@ -87,6 +87,9 @@ class V2LogScanTest {
         coded.writeByteArray(9, mapEntry(null, "v"));
         coded.flush();
         assertSameAsParse(out.toByteArray());
+        // a ten-byte timestamp whose last byte is not 1: protobuf-java still reads it as negative
+        assertSameAsParse(new byte[] {0x22, 0x00, 0x08, (byte) 0xDE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x9C, 0x7E});
     }
 
     /** A tags map entry written by hand: key field 1, value field 2, either left out. */
