@@ -50,6 +50,9 @@ class StoreLimitsTest {
         int maxApps = 50_000;
         try (DopplerNode doppler = DopplerNode.builder().name("million-apps")
                 .set("max_apps", maxApps)
+                // a heap this small also needs a smaller ingress budget than an eighth of it: the replay ring,
+                // the Log Cache store and 50,000 apps' recent logs take most of it
+                .set("ingress_buffer_bytes", 4 << 20)
                 .jvmArg("-Xmx160m")
                 .start();
              GrpcSender grpc = GrpcSender.plaintext(doppler.grpcPort())) {
