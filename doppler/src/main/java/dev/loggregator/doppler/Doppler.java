@@ -89,7 +89,7 @@ public final class Doppler {
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         boolean fair = config.fairShareFactor() > 0;
         OverloadNotices overloadNotices = new OverloadNotices(metrics, "Doppler " + index, 10_000);
-        this.buffer = new IngressBuffer(config.ingressBufferSize(), metrics,
+        this.buffer = new IngressBuffer(config.ingressBufferSize(), ingressBufferBytes(config.ingressBufferBytes()), metrics,
                 new IngressFairShare(config.fairShareFactor(), 100_000, overloadNotices));
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
@@ -187,6 +187,11 @@ public final class Doppler {
         server.start();
     }
 
+    /** The manifest's heap budget of the ingress buffer; 0 means an eighth of this JVM's heap. */
+    private static long ingressBufferBytes(long configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 8;
+    }
+
     private void registerGauges() {
         metrics.gauge("apps", "Apps whose recent logs or container metrics are held", store::appCount);
         metrics.gauge("retained_bytes", "Bytes of envelopes held for recent logs and container metrics", store::retainedBytes);
@@ -196,6 +201,7 @@ public final class Doppler {
         metrics.gauge("v2_subscriptions", "Subscribed v2 egress connections", () -> subscriptions.sharedCount("v2"));
         metrics.gauge("v2_shard_groups", "Distinct v2 groups (shard id, selectors and format)", () -> subscriptions.sharedGroupCount("v2"));
         metrics.gauge("ingress_buffer_depth", "Envelopes waiting in the ingress buffer", buffer::size);
+        metrics.gauge("ingress_buffer_bytes", "Heap held by the envelopes waiting in the ingress buffer (estimated)", buffer::heldBytes);
         if (logRateLimits != null) {
             LogRateLimitMetrics.register(metrics, logRateLimits);
         }

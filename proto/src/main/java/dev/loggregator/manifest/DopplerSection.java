@@ -15,6 +15,7 @@ public record DopplerSection(
         Integer maxApps,
         Integer messageDrainBufferSize,
         Integer ingressBufferSize,
+        Long ingressBufferBytes,
         Integer maxEnvelopeBytes,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
@@ -34,6 +35,7 @@ public record DopplerSection(
         maxApps = maxApps == null ? 100_000 : maxApps;
         messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
         ingressBufferSize = ingressBufferSize == null ? 262_144 : ingressBufferSize;
+        ingressBufferBytes = ingressBufferBytes == null ? 0L : ingressBufferBytes; // 0: an eighth of the heap
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
@@ -47,7 +49,8 @@ public record DopplerSection(
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     public Instance instance(int index) {
@@ -71,6 +74,9 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.max_apps", maxApps);
         InvalidManifestValue.requirePositive("doppler.message_drain_buffer_size", messageDrainBufferSize);
         InvalidManifestValue.requirePositive("doppler.ingress_buffer_size", ingressBufferSize);
+        if (ingressBufferBytes < 0) {
+            throw new InvalidManifestValue("doppler.ingress_buffer_bytes", "must be 0 (an eighth of the heap) or positive");
+        }
         InvalidManifestValue.requirePositive("doppler.max_envelope_bytes", maxEnvelopeBytes);
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);

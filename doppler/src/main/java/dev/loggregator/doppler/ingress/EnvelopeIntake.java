@@ -8,6 +8,7 @@ import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.wire.MalformedEnvelopeException;
 import dev.loggregator.wire.routing.EnvelopeRouting;
+import dev.loggregator.wire.routing.V2LogScan;
 import dev.loggregator.wire.transcode.V2LogToV1Bytes;
 import dev.loggregator.wire.v2.V2ToV1Converter;
 import java.util.ArrayList;
@@ -69,6 +70,20 @@ public final class EnvelopeIntake {
         }
         metrics.ingress().increment(IngressProtocol.GRPC_V2);
         offerV2(v2, original, peer);
+    }
+
+    /**
+     * A plain v2 log from the gRPC Ingress service, scanned rather than parsed ({@link V2LogScan}): its v1
+     * form is written from the bytes the scan located.
+     */
+    public void acceptV2Log(V2LogScan log, byte[] original, Object peer) {
+        if (original.length > maxEnvelopeBytes) {
+            reject(DropReason.OVERSIZE, IngressProtocol.GRPC_V2, peer, original.length + " bytes, above doppler.max_envelope_bytes");
+            return;
+        }
+        metrics.ingress().increment(IngressProtocol.GRPC_V2);
+        byte[] v1 = log.v1();
+        buffer.offer(RoutedEnvelope.fromV2Log(original, log, withinLimit(v1, peer) ? new byte[][] {v1} : NO_V1));
     }
 
     private void offerV2(LoggregatorEnvelope.Envelope v2, byte[] original, Object peer) {

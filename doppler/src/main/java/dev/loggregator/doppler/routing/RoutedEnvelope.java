@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.wire.routing.AppOutput;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.routing.EnvelopeTimestamp;
+import dev.loggregator.wire.routing.V2LogScan;
 import dev.loggregator.wire.v2.TagPreference;
 import dev.loggregator.wire.v2.V1ToV2Converter;
 import dev.loggregator.wire.v2.V2Kind;
@@ -21,7 +22,9 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
  * subscribers read it. Conversions may race on two event loops: both compute the same bytes and
  * either result is kept.
  *
- * <p>The parsed v2 object (about 1-1.5 KB of tag maps and strings per envelope) serves the router
+ * <p>A plain v2 log is never parsed into an object at ingress ({@link #fromV2Log}: a scan of its bytes
+ * reads the few fields routing needs and writes its v1 form). Other v2 envelopes are parsed, and the
+ * parsed object (about 1-1.5 KB of tag maps and strings per envelope) serves the router
  * thread only: once routed ({@link #routed()}) the envelope keeps its bytes and a few read-once fields,
  * because the replay ring and the subscriber queues hold tens of thousands of envelopes and that object
  * graph cost each young collection more than everything else the Doppler does. A wire form made after
@@ -29,6 +32,15 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
  */
 public final class RoutedEnvelope {
     private static final byte[][] NONE = new byte[0][];
+    /** This object with its source id string, and the header of an array: the fixed part of {@link #heldBytes()}. */
+    private static final int OBJECT_BYTES = 160;
+    private static final int ARRAY_BYTES = 16;
+    /**
+     * A parsed v2 envelope, estimated: a 200-byte log with half a dozen tags measured about 1.4 KB (its
+     * map entries, strings and their UTF-16 copies), so a fixed part plus four times its bytes.
+     */
+    private static final int PARSE_BYTES = 512;
+    private static final int PARSE_BYTES_PER_BYTE = 4;
 
     private final String appId;
     private final EventType eventType;
@@ -45,14 +57,23 @@ public final class RoutedEnvelope {
     private final long v2Timestamp;
     private final boolean asIsWithPreferredTags; // what arrived as v2 leaves as it came for that preference
     private final boolean asIsWithDeprecatedTags;
+    private final int heldBytes;
     private long sequence; // set once by the router before anyone else sees the envelope
 
     private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2,
                            int appLogBytes, long instanceKey) {
-        this.sourceId = v2 != null ? v2.getSourceId() : null;
-        this.v2Timestamp = v2 != null ? v2.getTimestamp() : 0;
-        this.asIsWithPreferredTags = v2 != null && TagPreference.PREFERRED.isNoOp(v2);
-        this.asIsWithDeprecatedTags = v2 != null && TagPreference.DEPRECATED.isNoOp(v2);
+        this(appId, eventType, v1, kind, v2Original, v2, appLogBytes, instanceKey,
+                v2 != null ? v2.getSourceId() : null, v2 != null ? v2.getTimestamp() : 0,
+                v2 != null && TagPreference.PREFERRED.isNoOp(v2), v2 != null && TagPreference.DEPRECATED.isNoOp(v2));
+    }
+
+    private RoutedEnvelope(String appId, EventType eventType, byte[][] v1, V2Kind kind, byte[] v2Original, Envelope v2,
+                           int appLogBytes, long instanceKey, String sourceId, long v2Timestamp,
+                           boolean asIsWithPreferredTags, boolean asIsWithDeprecatedTags) {
+        this.sourceId = sourceId;
+        this.v2Timestamp = v2Timestamp;
+        this.asIsWithPreferredTags = asIsWithPreferredTags;
+        this.asIsWithDeprecatedTags = asIsWithDeprecatedTags;
         this.appId = appId;
         this.eventType = eventType;
         this.v1 = v1;
@@ -61,6 +82,23 @@ public final class RoutedEnvelope {
         this.v2 = v2;
         this.appLogBytes = appLogBytes;
         this.instanceKey = instanceKey;
+        this.heldBytes = heldBytes(v1, v2Original, v2 != null);
+    }
+
+    /** The object, its arrays and (estimated) a parse it holds: what the ingress buffer's byte budget counts. */
+    private static int heldBytes(byte[][] v1, byte[] v2Original, boolean parsed) {
+        int bytes = OBJECT_BYTES + ARRAY_BYTES * (v1.length + 1);
+        for (byte[] form : v1) {
+            bytes += form.length;
+        }
+        int original = v2Original != null ? v2Original.length : 0;
+        if (v2Original != null) {
+            bytes += ARRAY_BYTES + original;
+        }
+        if (parsed) {
+            bytes += PARSE_BYTES + PARSE_BYTES_PER_BYTE * original;
+        }
+        return bytes;
     }
 
     /** An envelope that arrived as v1 bytes, already validated, with its routing read from them. */
@@ -85,6 +123,19 @@ public final class RoutedEnvelope {
                 appLog ? parsed.getLog().getPayload().size() : -1, appLog ? AppOutput.instanceKey(parsed.getInstanceId()) : 0);
     }
 
+    /**
+     * A plain v2 log read by {@link V2LogScan} instead of parsed: its bytes as received, its v1 form (none
+     * when that is too large) and the fields the scan read. Nothing else of it is held; what needs the v2
+     * object ({@link #v2()}) decodes the bytes.
+     */
+    public static RoutedEnvelope fromV2Log(byte[] original, V2LogScan log, byte[][] v1) {
+        String sourceId = log.sourceId();
+        int appLogBytes = log.appLogBytes();
+        return new RoutedEnvelope(sourceId.isEmpty() ? EnvelopeRouting.SYSTEM : sourceId, EventType.LogMessage,
+                v1.length == 0 ? NONE : v1, V2Kind.LOG, original, null, appLogBytes, appLogBytes >= 0 ? log.instanceKey() : 0,
+                sourceId, log.timestamp(), true, log.tagCount() == 0);
+    }
+
     /** A v2 envelope's source type: its {@code source_type} tag, or the deprecated tag of old agents. */
     private static String sourceType(Envelope v2) {
         String tag = v2.getTagsOrDefault("source_type", null);
@@ -105,6 +156,11 @@ public final class RoutedEnvelope {
     /** The {@link AppOutput#instanceKey} of the instance that wrote an app's own log ({@link #appLogBytes()} at least 0). */
     public long instanceKey() {
         return instanceKey;
+    }
+
+    /** About how much heap this envelope takes while it waits in the ingress buffer (bytes, v1 forms, the parse if held). */
+    public int heldBytes() {
+        return heldBytes;
     }
 
     /** The router's sequence number of this envelope (0 before routing): it numbers everything a Doppler handles, in order. */

@@ -6,8 +6,8 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * A v2 egress request's selectors. Most requests select by kind alone (the firehose), which needs
- * nothing but the kind read at ingress; only selectors naming a source id or a metric look at the
- * v2 envelope (for an envelope that arrived as v1, its v2 form is made here, once).
+ * nothing but the kind read at ingress, and selectors naming a source id nothing but the source id
+ * read there too; only counter and gauge selectors look at the v2 envelope (decoded here for them).
  *
  * <p>With a {@code deterministic_name}, counters and gauges of the same name always go to the same
  * member of a shard group (as the real Doppler hashes them), so a consumer computing rates sees
@@ -16,10 +16,16 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 public record V2SelectionMatcher(EnvelopeSelection selection, boolean deterministic) implements EnvelopeMatcher {
     @Override
     public boolean accepts(RoutedEnvelope envelope) {
-        if (!selection.mayMatch(envelope.kind())) {
+        V2Kind kind = envelope.kind();
+        if (!selection.mayMatch(kind)) {
             return false;
         }
-        return selection.decidedByKind() || selection.matches(envelope.v2());
+        if (selection.decidedByKind()) {
+            return true;
+        }
+        // only counter and gauge selectors look into the message; the rest need the source id read at ingress
+        return kind == V2Kind.COUNTER || kind == V2Kind.GAUGE
+                ? selection.matches(envelope.v2()) : selection.matches(kind, envelope.sourceId());
     }
 
     @Override

@@ -52,7 +52,7 @@ class IngressFairShareTest {
         AppDrops drops = metrics.appDrops();
         OverloadNotices notices = notices(metrics);
         int capacity = 8192;
-        IngressBuffer buffer = new IngressBuffer(capacity, metrics, new IngressFairShare(2, 1000, notices));
+        IngressBuffer buffer = new IngressBuffer(capacity, Long.MAX_VALUE, metrics, new IngressFairShare(2, 1000, notices));
         List<RoutedEnvelope> quiet = new ArrayList<>();
         for (int i = 0; i < QUIET; i++) {
             quiet.add(log(String.format("quiet-%02d", i)));

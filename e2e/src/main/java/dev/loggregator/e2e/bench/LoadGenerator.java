@@ -20,7 +20,7 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
  * streams (one sender thread each, like several agents), paced against the clock, spread
  * round-robin over a set of app ids. With batches of one, each envelope's timestamp is the
  * {@link BenchClock} time it was handed to gRPC, so a consumer in this JVM measures one-way
- * latency; larger batches are built once and re-sent, so the generator spends its CPU on sending,
+ * latency; larger batches are built and marshalled once and re-sent as bytes, so the generator spends its CPU on sending,
  * unless every envelope must have its own timestamp ({@link #distinctTimestamps()}: Log Cache reads
  * never cut a run of equal timestamps, so a store full of one timestamp would answer every read whole).
  */
@@ -100,8 +100,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private long send(V2IngressClient sender, double perSecond, double seconds, int batchSize, int appOffset, long timestamp) {
         long total = (long) (perSecond * seconds);
-        // built once: a re-sent batch costs its encoding and nothing else
-        EnvelopeBatch prebuilt = batchSize > 1 ? EnvelopeBatch.newBuilder().addAllBatch(batch(batchSize, appOffset, timestamp)).build() : null;
+        byte[] prebuilt = batchSize > 1 ? encoded(batch(batchSize, appOffset, timestamp)) : null;
         long start = System.nanoTime();
         long sent = 0;
         int app = appOffset % apps.size();
@@ -112,11 +111,7 @@ final class LoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             if (prebuilt != null && total - sent >= batchSize) {
-                if (distinctTimestamps) {
-                    sender.send(batch(batchSize, appOffset, BenchClock.now()));
-                } else {
-                    sender.send(prebuilt);
-                }
+                sender.send(distinctTimestamps ? encoded(batch(batchSize, appOffset, BenchClock.now())) : prebuilt);
                 sent += batchSize;
             } else {
                 sender.send(shape.envelope(apps.get(app), BenchClock.now()));
@@ -128,6 +123,10 @@ final class LoadGenerator implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    private static byte[] encoded(List<Envelope> batch) {
+        return EnvelopeBatch.newBuilder().addAllBatch(batch).build().toByteArray();
     }
 
     private List<Envelope> batch(int size, int appOffset, long timestamp) {

@@ -1,7 +1,11 @@
 package dev.loggregator.wire.ingress;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.List;
@@ -21,17 +25,21 @@ import org.cloudfoundry.loggregator.v2.LoggregatorIngress.BatchSenderResponse;
  * own buffering. A broken stream is reported to the caller and reopened on the next send.
  */
 public final class V2IngressClient implements AutoCloseable {
+    /** BatchSender with marshalled batches: a batch sent many times (a load generator's) is encoded once. */
+    private static final MethodDescriptor<byte[], BatchSenderResponse> BATCH_SENDER = IngressGrpc.getBatchSenderMethod()
+            .toBuilder(new EncodedBatchMarshaller(), ProtoUtils.marshaller(BatchSenderResponse.getDefaultInstance()))
+            .build();
+
     private final ManagedChannel channel;
-    private final IngressGrpc.IngressStub stub;
     private final Object readiness = new Object();
     private Stream stream;
 
-    private final class Stream implements ClientResponseObserver<EnvelopeBatch, BatchSenderResponse> {
-        private ClientCallStreamObserver<EnvelopeBatch> requests;
+    private final class Stream implements ClientResponseObserver<byte[], BatchSenderResponse> {
+        private ClientCallStreamObserver<byte[]> requests;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<EnvelopeBatch> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
             this.requests = requestStream;
             requestStream.setOnReadyHandler(() -> {
                 synchronized (readiness) {
@@ -66,7 +74,6 @@ public final class V2IngressClient implements AutoCloseable {
     /** A client on a channel the caller built (TLS, for example); {@link #close()} shuts it down. */
     public V2IngressClient(ManagedChannel channel) {
         this.channel = channel;
-        this.stub = IngressGrpc.newStub(channel);
     }
 
     public void send(Envelope envelope) {
@@ -79,14 +86,18 @@ public final class V2IngressClient implements AutoCloseable {
      * @throws IngressUnavailableException when the stream broke (the batch may be lost); the next call reopens it
      */
     public void send(List<Envelope> batch) {
-        send(EnvelopeBatch.newBuilder().addAllBatch(batch).build());
+        send(EnvelopeBatch.newBuilder().addAllBatch(batch).build().toByteArray());
     }
 
-    /** As {@link #send(List)}, for a batch built once and sent many times (its encoded size is kept with it). */
-    public synchronized void send(EnvelopeBatch batch) {
+    /**
+     * Sends one marshalled {@code EnvelopeBatch} as it is, waiting while the server applies back-pressure.
+     *
+     * @throws IngressUnavailableException when the stream broke (the batch may be lost); the next call reopens it
+     */
+    public synchronized void send(byte[] encodedBatch) {
         if (stream == null || stream.done.isDone()) {
             stream = new Stream();
-            stub.batchSender(stream);
+            ClientCalls.asyncClientStreamingCall(channel.newCall(BATCH_SENDER, CallOptions.DEFAULT), stream);
         }
         Stream current = stream;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -107,7 +118,7 @@ public final class V2IngressClient implements AutoCloseable {
             stream = null;
             throw new IngressUnavailableException("the ingress stream ended", failure(current));
         }
-        current.requests.onNext(batch);
+        current.requests.onNext(encodedBatch);
     }
 
     /** Ends the stream and waits until the Doppler has acknowledged everything sent on it. */

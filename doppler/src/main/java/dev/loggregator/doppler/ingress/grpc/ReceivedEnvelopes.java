@@ -3,22 +3,27 @@ package dev.loggregator.doppler.ingress.grpc;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import dev.loggregator.wire.routing.V2LogScan;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
- * v2 envelopes as an ingress call received them: each parsed once and kept with its own bytes, so
- * that v2 consumers get exactly what was sent without the Doppler marshalling it again. The gRPC
- * request marshallers of {@code loggregator.v2.Ingress} read messages into this instead of into
- * protobuf-java's {@code EnvelopeBatch}.
+ * v2 envelopes as an ingress call received them: each read once and kept with its own bytes, so
+ * that v2 consumers get exactly what was sent without the Doppler marshalling it again. A plain log
+ * is only scanned ({@link V2LogScan}: its entry in {@code scanned}, null in {@code parsed}); anything
+ * else is parsed (null in {@code scanned}). The gRPC request marshallers of {@code loggregator.v2.Ingress}
+ * read messages into this instead of into protobuf-java's {@code EnvelopeBatch}; every envelope of a
+ * message is checked before any is accepted, so a bad one fails the call and takes none.
  */
-record ReceivedEnvelopes(List<Envelope> parsed, List<byte[]> bytes) {
+record ReceivedEnvelopes(List<V2LogScan> scanned, List<Envelope> parsed, List<byte[]> bytes) {
     /** EnvelopeBatch.batch: field 1, length-delimited. */
     private static final int BATCH_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
@@ -28,6 +33,7 @@ record ReceivedEnvelopes(List<Envelope> parsed, List<byte[]> bytes) {
 
     /** Parses one marshalled {@code EnvelopeBatch}. */
     static ReceivedEnvelopes ofBatch(byte[] batch) throws InvalidProtocolBufferException {
+        List<V2LogScan> scanned = new ArrayList<>();
         List<Envelope> parsed = new ArrayList<>();
         List<byte[]> bytes = new ArrayList<>();
         CodedInputStream input = CodedInputStream.newInstance(batch);
@@ -43,7 +49,9 @@ record ReceivedEnvelopes(List<Envelope> parsed, List<byte[]> bytes) {
                 if (length < 0 || length > batch.length - offset) {
                     throw new InvalidProtocolBufferException("EnvelopeBatch: an envelope runs past the end of the message");
                 }
-                parsed.add(Envelope.parser().parseFrom(batch, offset, length));
+                V2LogScan log = V2LogScan.read(batch, offset, length);
+                scanned.add(log);
+                parsed.add(log != null ? null : Envelope.parser().parseFrom(batch, offset, length));
                 bytes.add(Arrays.copyOfRange(batch, offset, offset + length));
                 input.skipRawBytes(length);
             }
@@ -52,18 +60,35 @@ record ReceivedEnvelopes(List<Envelope> parsed, List<byte[]> bytes) {
         } catch (IOException e) {
             throw new InvalidProtocolBufferException(e);
         }
-        return new ReceivedEnvelopes(parsed, bytes);
+        return new ReceivedEnvelopes(scanned, parsed, bytes);
     }
 
     /** Parses one marshalled {@code Envelope}. */
     static ReceivedEnvelopes ofEnvelope(byte[] envelope) throws InvalidProtocolBufferException {
-        return new ReceivedEnvelopes(List.of(Envelope.parseFrom(envelope)), List.of(envelope));
+        V2LogScan log = V2LogScan.read(envelope, 0, envelope.length);
+        return new ReceivedEnvelopes(Collections.singletonList(log),
+                Collections.singletonList(log != null ? null : Envelope.parseFrom(envelope)), List.of(envelope));
     }
 
     /** Request marshaller for calls whose message is an {@code EnvelopeBatch}. */
     static final MethodDescriptor.Marshaller<ReceivedEnvelopes> BATCH = marshaller(true);
     /** Request marshaller for calls whose message is one {@code Envelope}. */
     static final MethodDescriptor.Marshaller<ReceivedEnvelopes> ENVELOPE = marshaller(false);
+
+    /**
+     * The whole message in one array: gRPC's message streams know their length, so one copy of exact
+     * size instead of {@code readAllBytes}'s chunks and their concatenation.
+     */
+    private static byte[] read(InputStream stream) throws IOException {
+        if (!(stream instanceof KnownLength)) {
+            return stream.readAllBytes();
+        }
+        byte[] message = new byte[stream.available()];
+        if (stream.readNBytes(message, 0, message.length) != message.length || stream.read() != -1) {
+            throw new IOException("the message is not as long as its stream said");
+        }
+        return message;
+    }
 
     private static MethodDescriptor.Marshaller<ReceivedEnvelopes> marshaller(boolean batch) {
         return new MethodDescriptor.Marshaller<>() {
@@ -76,7 +101,7 @@ record ReceivedEnvelopes(List<Envelope> parsed, List<byte[]> bytes) {
             @Override
             public ReceivedEnvelopes parse(InputStream stream) {
                 try {
-                    byte[] message = stream.readAllBytes();
+                    byte[] message = read(stream);
                     return batch ? ofBatch(message) : ofEnvelope(message);
                 } catch (IOException e) {
                     // As grpc-java's protobuf marshaller answers a message it cannot parse.

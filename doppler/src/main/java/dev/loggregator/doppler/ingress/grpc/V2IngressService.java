@@ -3,6 +3,7 @@ package dev.loggregator.doppler.ingress.grpc;
 import dev.loggregator.server.grpc.PeerAddress;
 
 import dev.loggregator.doppler.ingress.EnvelopeIntake;
+import dev.loggregator.wire.routing.V2LogScan;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
@@ -55,7 +56,12 @@ final class V2IngressService {
 
     private static void accept(EnvelopeIntake intake, ReceivedEnvelopes envelopes, Object peer) {
         for (int i = 0, n = envelopes.size(); i < n; i++) {
-            intake.acceptV2(envelopes.parsed().get(i), envelopes.bytes().get(i), peer);
+            V2LogScan log = envelopes.scanned().get(i);
+            if (log != null) {
+                intake.acceptV2Log(log, envelopes.bytes().get(i), peer);
+            } else {
+                intake.acceptV2(envelopes.parsed().get(i), envelopes.bytes().get(i), peer);
+            }
         }
     }
 }

@@ -95,6 +95,22 @@ public final class EnvelopeSelection {
         return false;
     }
 
+    /**
+     * Whether a selector matches an envelope of this kind and source id: enough for every kind but
+     * counters and gauges, whose selectors may name metrics ({@link #matches(Envelope)}).
+     */
+    public boolean matches(V2Kind kind, String sourceId) {
+        if (kind == V2Kind.COUNTER || kind == V2Kind.GAUGE) {
+            throw new IllegalArgumentException("a " + kind + " selector may name metrics: match the envelope");
+        }
+        for (Rule rule : rules) {
+            if (rule.kind() == kind && (rule.sourceId().isEmpty() || rule.sourceId().equals(sourceId))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The source ids the selectors name; empty when one selector takes every source. */
     public Set<String> sourceIds() {
         java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();

@@ -1,0 +1,253 @@
+package dev.loggregator.wire.routing;
+
+import static dev.loggregator.wire.routing.ProtoScanner.LEN;
+import static dev.loggregator.wire.routing.ProtoScanner.VARINT;
+
+import dev.loggregator.wire.MalformedEnvelopeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The hot path of v2 ingress, without building an {@code Envelope}: one scan of a marshalled v2
+ * envelope that is a plain log (the bulk of all traffic) reads what routing needs (source id,
+ * timestamp, whether it is an app's own output and of which instance) and locates the fields its v1
+ * form is made of, so that {@link V2LogV1Writer} writes those v1 bytes from the received bytes
+ * (what {@code V2LogToV1Bytes} writes from a parse, byte for byte). No tag is decoded into a string.
+ *
+ * <p>The scan only says yes to what it understands completely: the fields timestamp, source_id,
+ * instance_id, tags and log (payload, type), every string valid UTF-8 as protobuf-java requires, no
+ * tag key twice, no {@code __v1_type} tag. Anything else (other messages, deprecated_tags, unknown
+ * fields, merged log chunks, bad bytes) returns null, and the caller parses the envelope as before:
+ * so every envelope this accepts, protobuf-java parses to the same values.
+ */
+public final class V2LogScan {
+    /** Most tags a scanned log may carry; more go to the full parse. */
+    static final int MAX_TAGS = 32;
+
+    private static final int TIMESTAMP = 1;
+    private static final int SOURCE_ID = 2;
+    private static final int LOG = 4;
+    private static final int INSTANCE_ID = 8;
+    private static final int TAGS = 9;
+    private static final int LOG_PAYLOAD = 1;
+    private static final int LOG_TYPE = 2;
+    private static final int ENTRY_KEY = 1;
+    private static final int ENTRY_VALUE = 2;
+    private static final byte[] V1_TYPE = "__v1_type".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SOURCE_TYPE = "source_type".getBytes(StandardCharsets.US_ASCII);
+
+    final byte[] bytes;
+    long timestamp;
+    int sourceIdOffset;
+    int sourceIdLength;
+    int instanceIdOffset;
+    int instanceIdLength;
+    int payloadOffset = -1;
+    int payloadLength;
+    int logType;
+    /** Per tag, in the order received: key offset, key length, value offset, value length. */
+    int[] tags = new int[8 * 4];
+    int tagCount;
+
+    private V2LogScan(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The scan of the plain v2 log at these bytes, or null when the envelope needs the full parse. */
+    public static V2LogScan read(byte[] bytes, int offset, int length) {
+        V2LogScan scan = new V2LogScan(bytes);
+        try {
+            return scan.scan(new ProtoScanner(bytes, offset, length, 0)) ? scan : null;
+        } catch (MalformedEnvelopeException e) {
+            return null; // the full parse says what is wrong
+        }
+    }
+
+    private boolean scan(ProtoScanner in) {
+        boolean log = false;
+        while (in.hasMore()) {
+            int tag = in.readTag();
+            switch (tag) {
+                case TIMESTAMP << 3 | VARINT -> {
+                    int start = in.position();
+                    long value = in.readVarint();
+                    // protobuf-java's array decoder reads a ten-byte varint as negative whatever its last
+                    // byte holds (a valid one has just bit 63 there): read what it reads
+                    timestamp = in.position() - start == 10 ? value | Long.MIN_VALUE : value;
+                }
+                case SOURCE_ID << 3 | LEN -> {
+                    sourceIdLength = in.readLength();
+                    sourceIdOffset = in.position();
+                    if (!text(in, sourceIdLength)) {
+                        return false;
+                    }
+                }
+                case INSTANCE_ID << 3 | LEN -> {
+                    instanceIdLength = in.readLength();
+                    instanceIdOffset = in.position();
+                    if (!text(in, instanceIdLength)) {
+                        return false;
+                    }
+                }
+                case TAGS << 3 | LEN -> {
+                    int entryLength = in.readLength();
+                    int entryOffset = in.position();
+                    in.skipBytes(entryLength);
+                    if (!tag(entryOffset, entryLength)) {
+                        return false;
+                    }
+                }
+                case LOG << 3 | LEN -> {
+                    if (log) {
+                        return false; // protobuf-java merges the chunks: leave that to it
+                    }
+                    log = true;
+                    int logLength = in.readLength();
+                    int logOffset = in.position();
+                    in.skipBytes(logLength);
+                    if (!log(new ProtoScanner(bytes, logOffset, logLength, 1))) {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return log;
+    }
+
+    private boolean log(ProtoScanner in) {
+        payloadOffset = 0;
+        payloadLength = 0;
+        while (in.hasMore()) {
+            int tag = in.readTag();
+            if (tag == (LOG_PAYLOAD << 3 | LEN)) {
+                payloadLength = in.readLength();
+                payloadOffset = in.position();
+                in.skipBytes(payloadLength);
+            } else if (tag == (LOG_TYPE << 3 | VARINT)) {
+                logType = (int) in.readVarint();
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One map entry of {@code tags}: exactly a key and a value, each at most once (either may be absent). */
+    private boolean tag(int offset, int length) {
+        if (tagCount == MAX_TAGS) {
+            return false;
+        }
+        ProtoScanner in = new ProtoScanner(bytes, offset, length, 1);
+        int keyOffset = -1;
+        int keyLength = 0;
+        int valueOffset = -1;
+        int valueLength = 0;
+        while (in.hasMore()) {
+            int tag = in.readTag();
+            if (tag == (ENTRY_KEY << 3 | LEN) && keyOffset < 0) {
+                keyLength = in.readLength();
+                keyOffset = in.position();
+                if (!text(in, keyLength)) {
+                    return false;
+                }
+            } else if (tag == (ENTRY_VALUE << 3 | LEN) && valueOffset < 0) {
+                valueLength = in.readLength();
+                valueOffset = in.position();
+                if (!text(in, valueLength)) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        if (keyOffset < 0) {
+            keyOffset = offset; // an absent key is "": any offset with length 0
+        }
+        if (valueOffset < 0) {
+            valueOffset = offset;
+        }
+        if (equals(keyOffset, keyLength, V1_TYPE) || find(keyOffset, keyLength) >= 0) {
+            return false; // the Error mapping, or a repeated key (protobuf-java keeps the first place, the last value)
+        }
+        int i = tagCount++ * 4;
+        if (i == tags.length) {
+            tags = Arrays.copyOf(tags, tags.length * 2);
+        }
+        int[] t = tags;
+        t[i] = keyOffset;
+        t[i + 1] = keyLength;
+        t[i + 2] = valueOffset;
+        t[i + 3] = valueLength;
+        return true;
+    }
+
+    private boolean text(ProtoScanner in, int length) {
+        int offset = in.position();
+        in.skipBytes(length);
+        return Utf8.isValid(bytes, offset, length);
+    }
+
+    /** The index of the tag with this key, or -1. */
+    private int find(int keyOffset, int keyLength) {
+        for (int i = 0; i < tagCount; i++) {
+            int k = i * 4;
+            if (tags[k + 1] == keyLength && Arrays.equals(bytes, tags[k], tags[k] + keyLength,
+                    bytes, keyOffset, keyOffset + keyLength)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the tag with this ASCII key, or -1. */
+    int find(byte[] key) {
+        for (int i = 0; i < tagCount; i++) {
+            if (equals(tags[i * 4], tags[i * 4 + 1], key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    boolean equals(int offset, int length, byte[] key) {
+        return length == key.length && Arrays.equals(bytes, offset, offset + length, key, 0, key.length);
+    }
+
+    /** The envelope's {@code source_id}. */
+    public String sourceId() {
+        return new String(bytes, sourceIdOffset, sourceIdLength, StandardCharsets.UTF_8);
+    }
+
+    /** The envelope's timestamp (Unix nanoseconds). */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** How many tags it has (none deprecated: such envelopes are not scanned). */
+    public int tagCount() {
+        return tagCount;
+    }
+
+    /**
+     * For a log of an app's own output ({@link AppOutput}: its {@code source_type} tag is {@code APP...})
+     * the length of its payload; -1 for anything else.
+     */
+    public int appLogBytes() {
+        int sourceType = find(SOURCE_TYPE);
+        return sourceType >= 0 && AppOutput.isAppSourceType(bytes, tags[sourceType * 4 + 2], tags[sourceType * 4 + 3])
+                ? payloadLength : -1;
+    }
+
+    /** The {@link AppOutput#instanceKey} of its instance id. */
+    public long instanceKey() {
+        return AppOutput.instanceKey(bytes, instanceIdOffset, instanceIdLength);
+    }
+
+    /** Its v1 form: a LogMessage envelope, as {@code V2ToV1Converter} makes it. */
+    public byte[] v1() {
+        return V2LogV1Writer.write(this);
+    }
+}
