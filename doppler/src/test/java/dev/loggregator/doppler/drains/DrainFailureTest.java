@@ -81,10 +81,13 @@ class DrainFailureTest {
                         }
                     }
                     grpc.send(batch);
-                    int delivered = (sent + BATCH) * APPS.size();
-                    if (delivered % 5000 == 0) {
-                        // The firehose reader is not what this test is about: keep it well within its queue.
-                        awaitOrExplain(doppler, () -> sentLines(firehose) >= delivered - 5000);
+                    int perApp = sent + BATCH;
+                    if (perApp % (2 * BATCH) == 0) {
+                        // Neither the firehose reader nor the healthy drain's burst capacity is what this test is
+                        // about: keep both well within their queues (the drain's holds 500), as steady traffic would.
+                        int delivered = perApp * APPS.size();
+                        awaitOrExplain(doppler, Duration.ofMillis(5), () ->
+                                sentLines(firehose) >= delivered - 5000 && healthy.count() >= perApp - 2 * BATCH);
                     }
                 }
                 awaitOrExplain(doppler, () -> sentLines(firehose) == PER_APP * APPS.size());
@@ -157,8 +160,12 @@ class DrainFailureTest {
     }
 
     private static void awaitOrExplain(DopplerNode doppler, java.util.concurrent.Callable<Boolean> condition) {
+        awaitOrExplain(doppler, Duration.ofMillis(100), condition);
+    }
+
+    private static void awaitOrExplain(DopplerNode doppler, Duration poll, java.util.concurrent.Callable<Boolean> condition) {
         try {
-            await().atMost(WAIT).until(condition);
+            await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(poll).until(condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("Doppler metrics:\n" + doppler.metricsText(), e);
         }
