@@ -139,8 +139,11 @@ class GapFreeTailTest {
         tail.live(log(now + 6, "l6"));
         awaitPrinted("l1", "l2", "l3", "l4", "l5", "l6");
         await().atMost(Duration.ofSeconds(10)).until(() -> !stderr().isEmpty());
-        assertEquals(List.of("logs: filled the gap of 1.50 s with 1 line from the store in memory"), stderr(),
-                "l5 came live too: only l4 was filled in");
+        // l5 is both in the store and live: the read may take it before the stream's copy is held (then
+        // the copy is dropped) or after (then the read's is): printed once either way, counted where taken.
+        assertEquals(1, stderr().size(), stderr()::toString);
+        assertTrue(stderr().get(0).matches("logs: filled the gap of 1\\.50 s with (1 line|2 lines) from the store in memory"),
+                stderr()::toString);
     }
 
     @Test
