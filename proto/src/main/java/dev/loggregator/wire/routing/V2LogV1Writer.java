@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
+import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
 import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage.MessageType;
 
 /**
@@ -15,26 +17,11 @@ import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage.MessageType;
  * (tags in the order received, which is protobuf-java's map order for keys that occur once).
  */
 final class V2LogV1Writer {
-    private static final int ORIGIN = 1;
-    private static final int EVENT_TYPE = 2;
-    private static final int TIMESTAMP = 6;
-    private static final int LOG_MESSAGE = 8;
-    private static final int DEPLOYMENT = 13;
-    private static final int JOB = 14;
-    private static final int INDEX = 15;
-    private static final int IP = 16;
-    private static final int TAGS = 17;
-
-    private static final int LOG_MESSAGE_BYTES = 1;
-    private static final int LOG_MESSAGE_TYPE = 2;
-    private static final int LOG_TIMESTAMP = 3;
-    private static final int LOG_APP_ID = 4;
-    private static final int LOG_SOURCE_TYPE = 5;
-    private static final int LOG_SOURCE_INSTANCE = 6;
-
     /** The tags that become v1 fields, in the order of {@link #FIELD_OF}; "source_id" is handled apart. */
     private static final byte[][] FIELD_TAGS = ascii("origin", "deployment", "job", "index", "ip", "source_type");
-    private static final int[] FIELD_OF = {ORIGIN, DEPLOYMENT, JOB, INDEX, IP, LOG_SOURCE_TYPE};
+    private static final int[] FIELD_OF = {Envelope.ORIGIN_FIELD_NUMBER, Envelope.DEPLOYMENT_FIELD_NUMBER,
+            Envelope.JOB_FIELD_NUMBER, Envelope.INDEX_FIELD_NUMBER, Envelope.IP_FIELD_NUMBER,
+            LogMessage.SOURCE_TYPE_FIELD_NUMBER};
     private static final byte[] SOURCE_ID = "source_id".getBytes(StandardCharsets.US_ASCII);
 
     private V2LogV1Writer() {
@@ -61,53 +48,53 @@ final class V2LogV1Writer {
         int messageType = scan.logType == 0 ? MessageType.OUT.getNumber() : MessageType.ERR.getNumber();
         long timestamp = scan.timestamp;
 
-        int logSize = lengthDelimitedSize(LOG_MESSAGE_BYTES, scan.payloadLength)
-                + CodedOutputStream.computeEnumSize(LOG_MESSAGE_TYPE, messageType)
-                + CodedOutputStream.computeInt64Size(LOG_TIMESTAMP, timestamp)
-                + lengthDelimitedSize(LOG_APP_ID, scan.sourceIdLength)
-                + lengthDelimitedSize(LOG_SOURCE_TYPE, valueLength(tags, fieldTag[5]))
-                + lengthDelimitedSize(LOG_SOURCE_INSTANCE, scan.instanceIdLength);
-        int size = lengthDelimitedSize(ORIGIN, valueLength(tags, fieldTag[0]))
-                + CodedOutputStream.computeEnumSize(EVENT_TYPE, EventType.LogMessage.getNumber())
-                + CodedOutputStream.computeInt64Size(TIMESTAMP, timestamp)
-                + lengthDelimitedSize(LOG_MESSAGE, logSize);
+        int logSize = lengthDelimitedSize(LogMessage.MESSAGE_FIELD_NUMBER, scan.payloadLength)
+                + CodedOutputStream.computeEnumSize(LogMessage.MESSAGE_TYPE_FIELD_NUMBER, messageType)
+                + CodedOutputStream.computeInt64Size(LogMessage.TIMESTAMP_FIELD_NUMBER, timestamp)
+                + lengthDelimitedSize(LogMessage.APP_ID_FIELD_NUMBER, scan.sourceIdLength)
+                + lengthDelimitedSize(LogMessage.SOURCE_TYPE_FIELD_NUMBER, valueLength(tags, fieldTag[5]))
+                + lengthDelimitedSize(LogMessage.SOURCE_INSTANCE_FIELD_NUMBER, scan.instanceIdLength);
+        int size = lengthDelimitedSize(Envelope.ORIGIN_FIELD_NUMBER, valueLength(tags, fieldTag[0]))
+                + CodedOutputStream.computeEnumSize(Envelope.EVENTTYPE_FIELD_NUMBER, EventType.LogMessage.getNumber())
+                + CodedOutputStream.computeInt64Size(Envelope.TIMESTAMP_FIELD_NUMBER, timestamp)
+                + lengthDelimitedSize(Envelope.LOGMESSAGE_FIELD_NUMBER, logSize);
         for (int f = 1; f <= 4; f++) {
             size += lengthDelimitedSize(FIELD_OF[f], valueLength(tags, fieldTag[f]));
         }
         for (int i = 0; i < scan.tagCount; i++) {
             if ((remaining & 1 << i) != 0) {
-                size += lengthDelimitedSize(TAGS, entrySize(tags[i * 4 + 1], tags[i * 4 + 3]));
+                size += lengthDelimitedSize(Envelope.TAGS_FIELD_NUMBER, entrySize(tags[i * 4 + 1], tags[i * 4 + 3]));
             }
         }
         if (hasSourceId) {
-            size += lengthDelimitedSize(TAGS, entrySize(SOURCE_ID.length, scan.sourceIdLength));
+            size += lengthDelimitedSize(Envelope.TAGS_FIELD_NUMBER, entrySize(SOURCE_ID.length, scan.sourceIdLength));
         }
 
         byte[] out = new byte[size];
         CodedOutputStream coded = CodedOutputStream.newInstance(out);
         try {
-            writeTagValue(coded, ORIGIN, in, tags, fieldTag[0]);
-            coded.writeEnum(EVENT_TYPE, EventType.LogMessage.getNumber());
-            coded.writeInt64(TIMESTAMP, timestamp);
-            writeLengthDelimited(coded, LOG_MESSAGE, logSize);
-            writeBytes(coded, LOG_MESSAGE_BYTES, in, scan.payloadOffset, scan.payloadLength);
-            coded.writeEnum(LOG_MESSAGE_TYPE, messageType);
-            coded.writeInt64(LOG_TIMESTAMP, timestamp);
-            writeBytes(coded, LOG_APP_ID, in, scan.sourceIdOffset, scan.sourceIdLength);
-            writeTagValue(coded, LOG_SOURCE_TYPE, in, tags, fieldTag[5]);
-            writeBytes(coded, LOG_SOURCE_INSTANCE, in, scan.instanceIdOffset, scan.instanceIdLength);
+            writeTagValue(coded, Envelope.ORIGIN_FIELD_NUMBER, in, tags, fieldTag[0]);
+            coded.writeEnum(Envelope.EVENTTYPE_FIELD_NUMBER, EventType.LogMessage.getNumber());
+            coded.writeInt64(Envelope.TIMESTAMP_FIELD_NUMBER, timestamp);
+            writeLengthDelimited(coded, Envelope.LOGMESSAGE_FIELD_NUMBER, logSize);
+            writeBytes(coded, LogMessage.MESSAGE_FIELD_NUMBER, in, scan.payloadOffset, scan.payloadLength);
+            coded.writeEnum(LogMessage.MESSAGE_TYPE_FIELD_NUMBER, messageType);
+            coded.writeInt64(LogMessage.TIMESTAMP_FIELD_NUMBER, timestamp);
+            writeBytes(coded, LogMessage.APP_ID_FIELD_NUMBER, in, scan.sourceIdOffset, scan.sourceIdLength);
+            writeTagValue(coded, LogMessage.SOURCE_TYPE_FIELD_NUMBER, in, tags, fieldTag[5]);
+            writeBytes(coded, LogMessage.SOURCE_INSTANCE_FIELD_NUMBER, in, scan.instanceIdOffset, scan.instanceIdLength);
             for (int f = 1; f <= 4; f++) {
                 writeTagValue(coded, FIELD_OF[f], in, tags, fieldTag[f]);
             }
             for (int i = 0; i < scan.tagCount; i++) {
                 if ((remaining & 1 << i) != 0) {
-                    writeLengthDelimited(coded, TAGS, entrySize(tags[i * 4 + 1], tags[i * 4 + 3]));
+                    writeLengthDelimited(coded, Envelope.TAGS_FIELD_NUMBER, entrySize(tags[i * 4 + 1], tags[i * 4 + 3]));
                     writeBytes(coded, 1, in, tags[i * 4], tags[i * 4 + 1]);
                     writeBytes(coded, 2, in, tags[i * 4 + 2], tags[i * 4 + 3]);
                 }
             }
             if (hasSourceId) {
-                writeLengthDelimited(coded, TAGS, entrySize(SOURCE_ID.length, scan.sourceIdLength));
+                writeLengthDelimited(coded, Envelope.TAGS_FIELD_NUMBER, entrySize(SOURCE_ID.length, scan.sourceIdLength));
                 writeBytes(coded, 1, SOURCE_ID, 0, SOURCE_ID.length);
                 writeBytes(coded, 2, in, scan.sourceIdOffset, scan.sourceIdLength);
             }

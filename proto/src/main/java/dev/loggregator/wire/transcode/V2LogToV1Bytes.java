@@ -7,7 +7,9 @@ import dev.loggregator.wire.routing.EnvelopeRouting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
+import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
 import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage.MessageType;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 
@@ -23,23 +25,6 @@ public final class V2LogToV1Bytes {
     /** The v1 envelope bytes and their routing key (the app id, or {@link EnvelopeRouting#SYSTEM}). */
     public record Result(byte[] envelope, String appId) {
     }
-
-    private static final int ORIGIN = 1;
-    private static final int EVENT_TYPE = 2;
-    private static final int TIMESTAMP = 6;
-    private static final int LOG_MESSAGE = 8;
-    private static final int DEPLOYMENT = 13;
-    private static final int JOB = 14;
-    private static final int INDEX = 15;
-    private static final int IP = 16;
-    private static final int TAGS = 17;
-
-    private static final int LOG_MESSAGE_BYTES = 1;
-    private static final int LOG_MESSAGE_TYPE = 2;
-    private static final int LOG_TIMESTAMP = 3;
-    private static final int LOG_APP_ID = 4;
-    private static final int LOG_SOURCE_TYPE = 5;
-    private static final int LOG_SOURCE_INSTANCE = 6;
 
     private V2LogToV1Bytes() {
     }
@@ -63,20 +48,21 @@ public final class V2LogToV1Bytes {
                 ? MessageType.OUT.getNumber() : MessageType.ERR.getNumber();
         long timestamp = v2.getTimestamp();
 
-        int logSize = CodedOutputStream.computeBytesSize(LOG_MESSAGE_BYTES, payload)
-                + CodedOutputStream.computeEnumSize(LOG_MESSAGE_TYPE, messageType)
-                + CodedOutputStream.computeInt64Size(LOG_TIMESTAMP, timestamp)
-                + CodedOutputStream.computeStringSize(LOG_APP_ID, sourceId)
-                + CodedOutputStream.computeStringSize(LOG_SOURCE_TYPE, sourceType)
-                + CodedOutputStream.computeStringSize(LOG_SOURCE_INSTANCE, v2.getInstanceId());
-        int size = CodedOutputStream.computeStringSize(ORIGIN, origin)
-                + CodedOutputStream.computeEnumSize(EVENT_TYPE, EventType.LogMessage.getNumber())
-                + CodedOutputStream.computeInt64Size(TIMESTAMP, timestamp)
-                + CodedOutputStream.computeTagSize(LOG_MESSAGE) + CodedOutputStream.computeUInt32SizeNoTag(logSize) + logSize
-                + CodedOutputStream.computeStringSize(DEPLOYMENT, deployment)
-                + CodedOutputStream.computeStringSize(JOB, job)
-                + CodedOutputStream.computeStringSize(INDEX, index)
-                + CodedOutputStream.computeStringSize(IP, ip);
+        int logSize = CodedOutputStream.computeBytesSize(LogMessage.MESSAGE_FIELD_NUMBER, payload)
+                + CodedOutputStream.computeEnumSize(LogMessage.MESSAGE_TYPE_FIELD_NUMBER, messageType)
+                + CodedOutputStream.computeInt64Size(LogMessage.TIMESTAMP_FIELD_NUMBER, timestamp)
+                + CodedOutputStream.computeStringSize(LogMessage.APP_ID_FIELD_NUMBER, sourceId)
+                + CodedOutputStream.computeStringSize(LogMessage.SOURCE_TYPE_FIELD_NUMBER, sourceType)
+                + CodedOutputStream.computeStringSize(LogMessage.SOURCE_INSTANCE_FIELD_NUMBER, v2.getInstanceId());
+        int size = CodedOutputStream.computeStringSize(Envelope.ORIGIN_FIELD_NUMBER, origin)
+                + CodedOutputStream.computeEnumSize(Envelope.EVENTTYPE_FIELD_NUMBER, EventType.LogMessage.getNumber())
+                + CodedOutputStream.computeInt64Size(Envelope.TIMESTAMP_FIELD_NUMBER, timestamp)
+                + CodedOutputStream.computeTagSize(Envelope.LOGMESSAGE_FIELD_NUMBER)
+                + CodedOutputStream.computeUInt32SizeNoTag(logSize) + logSize
+                + CodedOutputStream.computeStringSize(Envelope.DEPLOYMENT_FIELD_NUMBER, deployment)
+                + CodedOutputStream.computeStringSize(Envelope.JOB_FIELD_NUMBER, job)
+                + CodedOutputStream.computeStringSize(Envelope.INDEX_FIELD_NUMBER, index)
+                + CodedOutputStream.computeStringSize(Envelope.IP_FIELD_NUMBER, ip);
         for (Map.Entry<String, String> tag : tags.entrySet()) {
             if (remains(tag.getKey(), sourceId)) {
                 size += tagSize(tag.getKey(), tag.getValue());
@@ -89,21 +75,21 @@ public final class V2LogToV1Bytes {
         byte[] out = new byte[size];
         CodedOutputStream coded = CodedOutputStream.newInstance(out);
         try {
-            coded.writeString(ORIGIN, origin);
-            coded.writeEnum(EVENT_TYPE, EventType.LogMessage.getNumber());
-            coded.writeInt64(TIMESTAMP, timestamp);
-            coded.writeTag(LOG_MESSAGE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            coded.writeString(Envelope.ORIGIN_FIELD_NUMBER, origin);
+            coded.writeEnum(Envelope.EVENTTYPE_FIELD_NUMBER, EventType.LogMessage.getNumber());
+            coded.writeInt64(Envelope.TIMESTAMP_FIELD_NUMBER, timestamp);
+            coded.writeTag(Envelope.LOGMESSAGE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             coded.writeUInt32NoTag(logSize);
-            coded.writeBytes(LOG_MESSAGE_BYTES, payload);
-            coded.writeEnum(LOG_MESSAGE_TYPE, messageType);
-            coded.writeInt64(LOG_TIMESTAMP, timestamp);
-            coded.writeString(LOG_APP_ID, sourceId);
-            coded.writeString(LOG_SOURCE_TYPE, sourceType);
-            coded.writeString(LOG_SOURCE_INSTANCE, v2.getInstanceId());
-            coded.writeString(DEPLOYMENT, deployment);
-            coded.writeString(JOB, job);
-            coded.writeString(INDEX, index);
-            coded.writeString(IP, ip);
+            coded.writeBytes(LogMessage.MESSAGE_FIELD_NUMBER, payload);
+            coded.writeEnum(LogMessage.MESSAGE_TYPE_FIELD_NUMBER, messageType);
+            coded.writeInt64(LogMessage.TIMESTAMP_FIELD_NUMBER, timestamp);
+            coded.writeString(LogMessage.APP_ID_FIELD_NUMBER, sourceId);
+            coded.writeString(LogMessage.SOURCE_TYPE_FIELD_NUMBER, sourceType);
+            coded.writeString(LogMessage.SOURCE_INSTANCE_FIELD_NUMBER, v2.getInstanceId());
+            coded.writeString(Envelope.DEPLOYMENT_FIELD_NUMBER, deployment);
+            coded.writeString(Envelope.JOB_FIELD_NUMBER, job);
+            coded.writeString(Envelope.INDEX_FIELD_NUMBER, index);
+            coded.writeString(Envelope.IP_FIELD_NUMBER, ip);
             for (Map.Entry<String, String> tag : tags.entrySet()) {
                 if (remains(tag.getKey(), sourceId)) {
                     writeTag(coded, tag.getKey(), tag.getValue());
@@ -134,11 +120,12 @@ public final class V2LogToV1Bytes {
 
     private static int tagSize(String key, String value) {
         int entry = entrySize(key, value);
-        return CodedOutputStream.computeTagSize(TAGS) + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry;
+        return CodedOutputStream.computeTagSize(Envelope.TAGS_FIELD_NUMBER)
+                + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry;
     }
 
     private static void writeTag(CodedOutputStream coded, String key, String value) throws IOException {
-        coded.writeTag(TAGS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        coded.writeTag(Envelope.TAGS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         coded.writeUInt32NoTag(entrySize(key, value));
         coded.writeString(1, key);
         coded.writeString(2, value);
