@@ -11,6 +11,8 @@ public final class ExitStatus {
     public static final int STARTUP_FAILED = 1;
     /** A bad command line or a bad manifest: one line on stderr says what is wrong. */
     public static final int USAGE = 2;
+    /** A thread died of an {@link Error} (e.g. out of memory) while running: the process ends at once. */
+    public static final int FATAL = 3;
 
     private ExitStatus() {
     }

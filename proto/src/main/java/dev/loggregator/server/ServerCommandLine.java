@@ -17,7 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *       (the version is the jar's Implementation-Version);</li>
  *   <li>a bad command line: one line on stderr (the problem and the synopsis, not the whole usage), exit 2;</li>
  *   <li>a {@link ManifestException} out of {@code call()}: its message, one line on stderr, exit 2;</li>
- *   <li>any other exception out of {@code call()}: one line on stderr, exit 1.</li>
+ *   <li>any other exception out of {@code call()}: one line on stderr, exit 1;</li>
+ *   <li>a thread dying of an {@link Error} while the server runs: logged, exit 3 at once ({@link FatalErrors}).</li>
  * </ul>
  * The usage message ends with these exit statuses.
  * Repeating an option is allowed, the last value wins (as with the servers' earlier hand-written parsing).
@@ -28,6 +29,7 @@ public final class ServerCommandLine {
 
     /** Parses {@code args} into {@code command} and calls it; returns the exit status for {@code System.exit}. */
     public static int execute(Callable<Integer> command, String... args) {
+        FatalErrors.install();
         return commandLine(command).execute(args);
     }
 
@@ -43,7 +45,8 @@ public final class ServerCommandLine {
         spec.usageMessage().footerHeading("%nExit status:%n").footer(
                 "  " + ExitStatus.OK + "  --help, --version, or drained after SIGTERM/SIGINT",
                 "  " + ExitStatus.STARTUP_FAILED + "  cannot start (e.g. a port in use)",
-                "  " + ExitStatus.USAGE + "  bad command line or manifest (one line on stderr)");
+                "  " + ExitStatus.USAGE + "  bad command line or manifest (one line on stderr)",
+                "  " + ExitStatus.FATAL + "  a thread died of an Error (e.g. out of memory) while running");
         return commandLine;
     }
 
