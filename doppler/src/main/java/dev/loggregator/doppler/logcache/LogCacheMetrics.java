@@ -21,7 +21,7 @@ public final class LogCacheMetrics {
         metrics.gauge("log_cache_sources", "Source ids held by the Log Cache store", store::sourceCount);
         metrics.gauge("log_cache_stored_total", "Envelopes ever stored", store::stored);
         metrics.gauge("log_cache_expired_total", "Envelopes expired by the per-source cap or the memory budget",
-                () -> store.meta().values().stream().mapToLong(m -> m.getExpired()).sum());
+                store::expired);
         metrics.gauge("log_cache_budget_expired_total", "Envelopes expired because the memory budget was reached",
                 store::expiredByBudget);
         metrics.gauge("log_cache_refused_sources_total", "Envelopes not stored because too many sources were held",

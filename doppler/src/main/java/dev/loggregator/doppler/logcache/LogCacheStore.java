@@ -27,6 +27,7 @@ public final class LogCacheStore {
     private final int maxSources;
     private final AtomicLong bytesHeld = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong expiredByCap = new AtomicLong();
     private final AtomicLong expiredByBudget = new AtomicLong();
     private final AtomicLong refusedSources = new AtomicLong();
     private final AtomicLong forgottenSources = new AtomicLong();
@@ -63,8 +64,12 @@ public final class LogCacheStore {
                 if (log.forgotten()) {
                     continue; // the pruner dropped it just now: write into a new one
                 }
+                long expiredBefore = log.expired();
                 bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
                         envelope.originalBytes(), nowNanos, SourceSeries.holdsSamples(kind) ? envelope.v2() : null));
+                if (log.expired() != expiredBefore) {
+                    expiredByCap.incrementAndGet();
+                }
             }
             stored.incrementAndGet();
             return;
@@ -214,6 +219,14 @@ public final class LogCacheStore {
 
     public long stored() {
         return stored.get();
+    }
+
+    /**
+     * Envelopes ever expired, by the per-source cap or the budget: counted as they go rather than summed
+     * over the sources, so that forgetting a source does not lower it and a scrape does not walk them all.
+     */
+    public long expired() {
+        return expiredByCap.get() + expiredByBudget.get();
     }
 
     public long expiredByBudget() {
