@@ -13,7 +13,6 @@ import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.notice.DropNotices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.lang.invoke.VarHandle;
@@ -49,6 +48,8 @@ final class Subscriber implements EnvelopeSubscriber {
     private static final String ORIGIN = "DopplerServer";
     /** Well under the protocol's 1 MiB limit: big enough to amortise a frame, small enough to keep latency flat. */
     static final int MAX_FRAME_BYTES = 256 * 1024;
+    /** How long a retired link waits for its Traffic Controller to answer its Close (as long as a link may be silent). */
+    static final int RETIRED_CLOSE_GRACE_SECONDS = EgressContext.LINK_SILENCE_SECONDS;
     /** Bytes one drain may write before it yields the event loop to other connections. */
     private static final int MAX_DRAIN_BYTES = 2 << 20;
 
@@ -82,7 +83,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private volatile boolean retired;
     /** Takes this subscriber out of its routing (group or app streams); set once it is subscribed. */
     private volatile Runnable removal = () -> { };
-    private boolean closeSent; // event loop only
+    private volatile boolean closeSent; // written on the event loop
 
     Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
                LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
@@ -221,6 +222,11 @@ final class Subscriber implements EnvelopeSubscriber {
         scheduleDrain();
     }
 
+    /** Whether this link sent its Close (retired and written): the peer's Close then only ends the connection. */
+    boolean closeSent() {
+        return closeSent;
+    }
+
     EgressEndpoint endpoint() {
         return endpoint;
     }
@@ -283,8 +289,12 @@ final class Subscriber implements EnvelopeSubscriber {
         }
         if (retired && !closeSent && queue.isEmpty() && droppedSinceNotice.get() == 0) {
             closeSent = true;
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "link retired"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            // Not closed on the write: the Traffic Controller answers the Close once it has read everything
+            // before it, and then the link closes (SubscriberLinkHandler). Closing at once would, after a
+            // partition, reset the connection when the pings queued on its far side arrive, and a reset can
+            // discard the held envelopes still unread there: the very ones this link stayed open to deliver.
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "link retired"));
+            channel.eventLoop().schedule(() -> channel.close(), RETIRED_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
             return;
         }
         if (!queue.isEmpty() && channel.isWritable()) {

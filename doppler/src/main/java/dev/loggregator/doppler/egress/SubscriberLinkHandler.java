@@ -33,7 +33,11 @@ final class SubscriberLinkHandler extends SimpleChannelInboundHandler<WebSocketF
         if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame) {
-            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+            if (subscriber.closeSent()) {
+                ctx.close(); // the answer to our Close: the closing handshake is done
+            } else {
+                handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+            }
         } else if (frame instanceof TextWebSocketFrame text && text.text().equals(LinkSequence.RETIRE_FRAME)) {
             retire.run();
         }
