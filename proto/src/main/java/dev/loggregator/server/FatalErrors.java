@@ -11,8 +11,6 @@ import org.slf4j.LoggerFactory;
  * RuntimeException only costs its thread and is logged.
  */
 final class FatalErrors implements Thread.UncaughtExceptionHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(FatalErrors.class);
-
     static void install() {
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrors());
     }
@@ -20,15 +18,20 @@ final class FatalErrors implements Thread.UncaughtExceptionHandler {
     @Override
     public void uncaughtException(Thread thread, Throwable failure) {
         if (!(failure instanceof Error)) {
-            LOG.error("Thread {} died: {}", thread.getName(), failure.toString(), failure);
+            logger().error("Thread {} died: {}", thread.getName(), failure.toString(), failure);
             return;
         }
         try {
-            LOG.error("Thread {} died of {}: exiting with status {}", thread.getName(), failure, ExitStatus.FATAL, failure);
             System.err.println(thread.getName() + ": " + failure + ": exiting");
+            logger().error("Thread {} died of {}: exiting with status {}", thread.getName(), failure, ExitStatus.FATAL, failure);
         } finally {
             // halt, not exit: shutdown hooks would drain through the very parts that may be broken.
             Runtime.getRuntime().halt(ExitStatus.FATAL);
         }
+    }
+
+    /** Looked up when needed, not when installed: logging starts with the server, after its command line is read. */
+    private static Logger logger() {
+        return LoggerFactory.getLogger(FatalErrors.class);
     }
 }
