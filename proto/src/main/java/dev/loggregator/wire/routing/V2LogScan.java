@@ -8,17 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The hot path of v2 ingress, without building an {@code Envelope}: one scan of a marshalled v2
- * envelope that is a plain log (the bulk of all traffic) reads what routing needs (source id,
- * timestamp, whether it is an app's own output and of which instance) and locates the fields its v1
- * form is made of, so that {@link V2LogV1Writer} writes those v1 bytes from the received bytes
- * (what {@code V2LogToV1Bytes} writes from a parse, byte for byte). No tag is decoded into a string.
+ * The one reader of plain v2 log envelopes from their marshalled bytes, for every path that would
+ * otherwise parse the bulk of all traffic into an {@code Envelope} only to write it out again: v2
+ * ingress (what routing needs: source id, timestamp, whether it is an app's own output and of which
+ * instance; and the v1 bytes {@link V2LogV1Writer} writes from the received ranges, what
+ * {@code V2LogToV1Bytes} writes from a parse, byte for byte), Log Cache's JSON and the syslog drains'
+ * lines. It locates fields as offsets into the bytes; no tag is decoded into a string.
  *
  * <p>The scan only says yes to what it understands completely: the fields timestamp, source_id,
  * instance_id, tags and log (payload, type), every string valid UTF-8 as protobuf-java requires, no
- * tag key twice, no {@code __v1_type} tag. Anything else (other messages, deprecated_tags, unknown
- * fields, merged log chunks, bad bytes) returns null, and the caller parses the envelope as before:
- * so every envelope this accepts, protobuf-java parses to the same values.
+ * tag key twice, no {@code __v1_type} tag; fields newer than this proto are skipped, as protobuf-java
+ * leaves them out of the values. Anything else (other messages, deprecated_tags, merged log chunks,
+ * bad bytes) is refused, and the caller parses the envelope: so every
+ * envelope this accepts, protobuf-java parses to the same values, and a field given twice is read as
+ * protobuf-java reads it (the last one). {@link #read} makes a scan per envelope (ingress keeps it
+ * until routed); a writer that formats envelope after envelope reuses one with {@link #scan}.
  */
 public final class V2LogScan {
     /** Most tags a scanned log may carry; more go to the full parse. */
@@ -29,6 +33,8 @@ public final class V2LogScan {
     private static final int LOG = 4;
     private static final int INSTANCE_ID = 8;
     private static final int TAGS = 9;
+    /** The highest field number of a v2 Envelope (event). */
+    private static final int LAST_FIELD = 10;
     private static final int LOG_PAYLOAD = 1;
     private static final int LOG_TYPE = 2;
     private static final int ENTRY_KEY = 1;
@@ -36,7 +42,7 @@ public final class V2LogScan {
     private static final byte[] V1_TYPE = "__v1_type".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOURCE_TYPE = "source_type".getBytes(StandardCharsets.US_ASCII);
 
-    final byte[] bytes;
+    byte[] bytes;
     long timestamp;
     int sourceIdOffset;
     int sourceIdLength;
@@ -48,18 +54,35 @@ public final class V2LogScan {
     /** Per tag, in the order received: key offset, key length, value offset, value length. */
     int[] tags = new int[8 * 4];
     int tagCount;
+    /** Tag indexes in key order, after {@link #keyOrder}. */
+    private int[] order;
 
-    private V2LogScan(byte[] bytes) {
-        this.bytes = bytes;
+    /** An empty scan, for {@link #scan}. */
+    public V2LogScan() {
     }
 
     /** The scan of the plain v2 log at these bytes, or null when the envelope needs the full parse. */
     public static V2LogScan read(byte[] bytes, int offset, int length) {
-        V2LogScan scan = new V2LogScan(bytes);
+        V2LogScan scan = new V2LogScan();
+        return scan.scan(bytes, offset, length) ? scan : null;
+    }
+
+    /** Scans the envelope at these bytes into this scan (what it held before is gone); false when it needs the full parse. */
+    public boolean scan(byte[] bytes, int offset, int length) {
+        this.bytes = bytes;
+        timestamp = 0;
+        sourceIdOffset = offset;
+        sourceIdLength = 0;
+        instanceIdOffset = offset;
+        instanceIdLength = 0;
+        payloadOffset = -1;
+        payloadLength = 0;
+        logType = 0;
+        tagCount = 0;
         try {
-            return scan.scan(new ProtoScanner(bytes, offset, length, 0)) ? scan : null;
+            return scan(new ProtoScanner(bytes, offset, length, 0));
         } catch (MalformedEnvelopeException e) {
-            return null; // the full parse says what is wrong
+            return false; // the full parse says what is wrong
         }
     }
 
@@ -110,7 +133,10 @@ public final class V2LogScan {
                     }
                 }
                 default -> {
-                    return false;
+                    if (tag >>> 3 <= LAST_FIELD) {
+                        return false; // deprecated_tags, another message, or a known field in a wire type it does not have
+                    }
+                    in.skip(tag); // a field this proto does not know: protobuf-java keeps it out of the values too
                 }
             }
         }
@@ -128,6 +154,8 @@ public final class V2LogScan {
                 in.skipBytes(payloadLength);
             } else if (tag == (LOG_TYPE << 3 | VARINT)) {
                 logType = (int) in.readVarint();
+            } else if (tag >>> 3 > LOG_TYPE) {
+                in.skip(tag); // unknown to this proto
             } else {
                 return false;
             }
@@ -203,7 +231,7 @@ public final class V2LogScan {
     }
 
     /** The index of the tag with this ASCII key, or -1. */
-    int find(byte[] key) {
+    public int find(byte[] key) {
         for (int i = 0; i < tagCount; i++) {
             if (equals(tags[i * 4], tags[i * 4 + 1], key)) {
                 return i;
@@ -214,6 +242,81 @@ public final class V2LogScan {
 
     boolean equals(int offset, int length, byte[] key) {
         return length == key.length && Arrays.equals(bytes, offset, offset + length, key, 0, key.length);
+    }
+
+    /**
+     * The tag indexes in the byte order of their keys (Go's string order, and code point order for
+     * UTF-8): {@code keyOrder()[0..tagCount())}. The array is reused by the next call.
+     */
+    public int[] keyOrder() {
+        if (order == null || order.length < tagCount) {
+            order = new int[Math.max(8, tagCount)];
+        }
+        for (int i = 0; i < tagCount; i++) {
+            int tag = i;
+            int j = i - 1;
+            while (j >= 0 && compareKeys(order[j], tag) > 0) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = tag;
+        }
+        return order;
+    }
+
+    private int compareKeys(int a, int b) {
+        int[] t = tags;
+        return Arrays.compareUnsigned(bytes, t[a * 4], t[a * 4] + t[a * 4 + 1], bytes, t[b * 4], t[b * 4] + t[b * 4 + 1]);
+    }
+
+    /** The bytes scanned; every offset below is into them. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public int sourceIdOffset() {
+        return sourceIdOffset;
+    }
+
+    public int sourceIdLength() {
+        return sourceIdLength;
+    }
+
+    public int instanceIdOffset() {
+        return instanceIdOffset;
+    }
+
+    public int instanceIdLength() {
+        return instanceIdLength;
+    }
+
+    public int payloadOffset() {
+        return payloadOffset;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    /** The log's type as its number (OUT 0, ERR 1; any other number as sent). */
+    public int logType() {
+        return logType;
+    }
+
+    public int tagKeyOffset(int tag) {
+        return tags[tag * 4];
+    }
+
+    public int tagKeyLength(int tag) {
+        return tags[tag * 4 + 1];
+    }
+
+    public int tagValueOffset(int tag) {
+        return tags[tag * 4 + 2];
+    }
+
+    public int tagValueLength(int tag) {
+        return tags[tag * 4 + 3];
     }
 
     /** The envelope's {@code source_id}. */

@@ -119,13 +119,34 @@ class V2LogScanTest {
             assertNull(V2LogScan.read(bytes, 0, bytes.length), other.toString());
         }
         byte[] log = log("app", "x", Log.Type.OUT).build().toByteArray();
-        // a repeated tag key, a log in two chunks, an unknown field, invalid UTF-8, truncation
+        // a repeated tag key, a log in two chunks, a known field in another wire type, invalid UTF-8, truncation
         assertNull(scan(concat(log("app", "x", Log.Type.OUT).putTags("k", "1").build().toByteArray(),
                 Envelope.newBuilder().putTags("k", "2").build().toByteArray())));
         assertNull(scan(concat(log, Envelope.newBuilder().setLog(Log.newBuilder().setTypeValue(1)).build().toByteArray())));
-        assertNull(scan(concat(log, new byte[] {(byte) 0xA8, 0x06, 0x01}))); // field 101, varint
+        assertNull(scan(concat(log, new byte[] {0x0A, 0x01, 0x00}))); // timestamp as bytes
         assertNull(scan(concat(log, new byte[] {0x12, 0x02, (byte) 0xC3, 0x28}))); // source_id: bad UTF-8
         assertNull(scan(Arrays.copyOf(log, log.length - 1)));
+    }
+
+    @Test
+    void fieldsNewerThanTheProtoAreSkippedAsProtobufSkipsThem() throws Exception {
+        byte[] log = log("app", "x", Log.Type.ERR).putTags("k", "v").build().toByteArray();
+        // field 101 as a varint, field 12 as bytes, field 13 as fixed32; and field 3 inside the log message
+        byte[] unknown = {(byte) 0xA8, 0x06, 0x01, 12 << 3 | 2, 2, 'h', 'i', 13 << 3 | 5, 1, 2, 3, 4};
+        byte[] logMessage = concat(Log.newBuilder().setPayload(ByteString.copyFromUtf8("x")).setType(Log.Type.ERR).build()
+                .toByteArray(), new byte[] {3 << 3, 7});
+        byte[] logUnknown = concat(Envelope.newBuilder().setSourceId("app").setTimestamp(5).putTags("k", "v").build().toByteArray(),
+                concat(new byte[] {0x22, (byte) logMessage.length}, logMessage));
+        for (byte[] bytes : List.of(concat(log, unknown), concat(unknown, log), logUnknown)) {
+            Envelope parsed = Envelope.parseFrom(bytes);
+            V2LogScan scan = scan(bytes);
+            assertNotNull(scan);
+            assertEquals(parsed.getSourceId(), scan.sourceId());
+            assertEquals(parsed.getTimestamp(), scan.timestamp());
+            assertEquals(parsed.getLog().getTypeValue(), scan.logType());
+            assertEquals(parsed.getLog().getPayload(), ByteString.copyFrom(bytes, scan.payloadOffset(), scan.payloadLength()));
+            assertEquals(parsed.getTagsCount(), scan.tagCount());
+        }
     }
 
     private static V2LogScan scan(byte[] bytes) {

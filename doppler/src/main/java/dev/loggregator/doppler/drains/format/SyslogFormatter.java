@@ -1,5 +1,6 @@
 package dev.loggregator.doppler.drains.format;
 
+import dev.loggregator.wire.routing.V2LogScan;
 import dev.loggregator.wire.v2.GoFloats;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class SyslogFormatter {
     }
 
     private final Rfc5424Header header = new Rfc5424Header();
-    private final V2LogFields logFields = new V2LogFields();
+    private final V2LogScan logScan = new V2LogScan();
     private final V2LogLine logLine = new V2LogLine(header);
     private final MessageBuffer buffer = header.buffer();
     /*
@@ -65,8 +66,8 @@ public final class SyslogFormatter {
      * bulk of what drains carry) is written from its bytes, anything else parsed first.
      */
     public int format(byte[] envelope, String defaultHostname, boolean omitTags, Messages out) throws Unformattable {
-        if (logFields.read(envelope)) {
-            return logLine.format(logFields, defaultHostname, omitTags, out);
+        if (logScan.scan(envelope, 0, envelope.length)) {
+            return logLine.format(logScan, defaultHostname, omitTags, out);
         }
         try {
             return format(Envelope.parseFrom(envelope), defaultHostname, omitTags, out);

@@ -1,11 +1,12 @@
 package dev.loggregator.doppler.drains.format;
 
+import dev.loggregator.wire.routing.V2LogScan;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The syslog line of a log envelope read by {@link V2LogFields}: the same bytes
+ * The syslog line of a log envelope read by {@link V2LogScan}: the same bytes
  * {@link SyslogFormatter#format(org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope, String, boolean,
  * SyslogFormatter.Messages)} writes for its parse, written from the envelope's own bytes (tag values
  * and payload copied, escaped where needed, never decoded). The header fields of the last envelope
@@ -36,35 +37,36 @@ final class V2LogLine {
         this.header = header;
     }
 
-    int format(V2LogFields log, String defaultHostname, boolean omitTags, SyslogFormatter.Messages out)
+    int format(V2LogScan log, String defaultHostname, boolean omitTags, SyslogFormatter.Messages out)
             throws SyslogFormatter.Unformattable {
         String hostname = hostname(log, defaultHostname);
         String appName = appName(log);
-        int tags = omitTags ? 0 : sortedTags(log);
+        int[] order = log.keyOrder();
+        int tags = omitTags ? 0 : checkedTags(log, order);
         String procId = procId(log);
-        MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType), log.timestamp, hostname, appName, procId);
+        MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType()), log.timestamp(), hostname, appName, procId);
         if (tags == 0) {
             buffer.write((byte) '-');
         } else {
             buffer.write(TAGS_START);
-            byte[] bytes = log.bytes;
+            byte[] bytes = log.bytes();
             for (int i = 0; i < tags; i++) {
-                int tag = log.order[i];
+                int tag = order[i];
                 buffer.write((byte) ' ');
-                buffer.write(bytes, log.keyStart[tag], log.keyLength[tag]);
+                buffer.write(bytes, log.tagKeyOffset(tag), log.tagKeyLength(tag));
                 buffer.write(VALUE_START);
-                buffer.sdValue(bytes, log.valueStart[tag], log.valueLength[tag]);
+                buffer.sdValue(bytes, log.tagValueOffset(tag), log.tagValueLength(tag));
                 buffer.write((byte) '"');
             }
             buffer.write((byte) ']');
         }
         buffer.write((byte) ' ');
-        buffer.payload(log.bytes, log.payloadStart, log.payloadLength);
+        buffer.payload(log.bytes(), log.payloadOffset(), log.payloadLength());
         out.message(buffer);
         return 1;
     }
 
-    private String hostname(V2LogFields log, String defaultHostname) throws SyslogFormatter.Unformattable {
+    private String hostname(V2LogScan log, String defaultHostname) throws SyslogFormatter.Unformattable {
         int org = log.find(ORGANIZATION_NAME);
         int space = log.find(SPACE_NAME);
         int app = log.find(APP_NAME);
@@ -84,9 +86,11 @@ final class V2LogLine {
         return lastHostname;
     }
 
-    private String appName(V2LogFields log) throws SyslogFormatter.Unformattable {
-        if (lastAppName == null || !same(log.bytes, log.sourceIdStart, log.sourceIdLength, lastSourceId)) {
-            byte[] sourceId = Arrays.copyOfRange(log.bytes, log.sourceIdStart, log.sourceIdStart + log.sourceIdLength);
+    private String appName(V2LogScan log) throws SyslogFormatter.Unformattable {
+        byte[] bytes = log.bytes();
+        int start = log.sourceIdOffset();
+        if (lastAppName == null || !same(bytes, start, log.sourceIdLength(), lastSourceId)) {
+            byte[] sourceId = Arrays.copyOfRange(bytes, start, start + log.sourceIdLength());
             lastAppName = HeaderFields.header("AppName", text(sourceId), HeaderFields.MAX_APP_NAME);
             lastSourceId = sourceId;
         }
@@ -94,14 +98,17 @@ final class V2LogLine {
     }
 
     /** PROCID from the {@code source_type} tag (empty when missing) and the instance id. */
-    private String procId(V2LogFields log) throws SyslogFormatter.Unformattable {
+    private String procId(V2LogScan log) throws SyslogFormatter.Unformattable {
+        byte[] bytes = log.bytes();
         int tag = log.find(SOURCE_TYPE);
-        int typeStart = tag < 0 ? 0 : log.valueStart[tag];
-        int typeLength = tag < 0 ? 0 : log.valueLength[tag];
-        if (lastProcId == null || !same(log.bytes, typeStart, typeLength, lastSourceType)
-                || !same(log.bytes, log.instanceIdStart, log.instanceIdLength, lastInstance)) {
-            byte[] type = Arrays.copyOfRange(log.bytes, typeStart, typeStart + typeLength);
-            byte[] instance = Arrays.copyOfRange(log.bytes, log.instanceIdStart, log.instanceIdStart + log.instanceIdLength);
+        int typeStart = tag < 0 ? 0 : log.tagValueOffset(tag);
+        int typeLength = tag < 0 ? 0 : log.tagValueLength(tag);
+        int instanceStart = log.instanceIdOffset();
+        int instanceLength = log.instanceIdLength();
+        if (lastProcId == null || !same(bytes, typeStart, typeLength, lastSourceType)
+                || !same(bytes, instanceStart, instanceLength, lastInstance)) {
+            byte[] type = Arrays.copyOfRange(bytes, typeStart, typeStart + typeLength);
+            byte[] instance = Arrays.copyOfRange(bytes, instanceStart, instanceStart + instanceLength);
             lastProcId = HeaderFields.header("ProcessID", HeaderFields.logProcessId(text(type), text(instance)),
                     HeaderFields.MAX_PROCID);
             lastSourceType = type;
@@ -111,16 +118,16 @@ final class V2LogLine {
     }
 
     /**
-     * The tags in key order into {@link V2LogFields#order}, their names checked as the marshaller
-     * checks SD names (printable US-ASCII but {@code =}, {@code ]} and {@code "}); returns how many.
+     * How many tags (in key {@code order}), their names checked as the marshaller checks SD names
+     * (printable US-ASCII but {@code =}, {@code ]} and {@code "}).
      */
-    private static int sortedTags(V2LogFields log) throws SyslogFormatter.Unformattable {
-        int tags = log.sortTags();
-        byte[] bytes = log.bytes;
+    private static int checkedTags(V2LogScan log, int[] order) throws SyslogFormatter.Unformattable {
+        int tags = log.tagCount();
+        byte[] bytes = log.bytes();
         for (int i = 0; i < tags; i++) {
-            int tag = log.order[i];
-            int start = log.keyStart[tag];
-            int end = start + log.keyLength[tag];
+            int tag = order[i];
+            int start = log.tagKeyOffset(tag);
+            int end = start + log.tagKeyLength(tag);
             for (int j = start; j < end; j++) {
                 int b = bytes[j] & 0xFF;
                 if (b < 33 || b > 126 || b == '=' || b == ']' || b == '"') {
@@ -133,19 +140,19 @@ final class V2LogLine {
     }
 
     /** True when tag {@code tag}'s value (or its absence, -1) is what {@code cached} holds (null: absent). */
-    private static boolean same(V2LogFields log, int tag, byte[] cached) {
+    private static boolean same(V2LogScan log, int tag, byte[] cached) {
         if (tag < 0) {
             return cached == null;
         }
-        return same(log.bytes, log.valueStart[tag], log.valueLength[tag], cached);
+        return same(log.bytes(), log.tagValueOffset(tag), log.tagValueLength(tag), cached);
     }
 
     private static boolean same(byte[] bytes, int start, int length, byte[] cached) {
         return cached != null && Arrays.equals(bytes, start, start + length, cached, 0, cached.length);
     }
 
-    private static byte[] value(V2LogFields log, int tag) {
-        return tag < 0 ? null : Arrays.copyOfRange(log.bytes, log.valueStart[tag], log.valueStart[tag] + log.valueLength[tag]);
+    private static byte[] value(V2LogScan log, int tag) {
+        return tag < 0 ? null : Arrays.copyOfRange(log.bytes(), log.tagValueOffset(tag), log.tagValueOffset(tag) + log.tagValueLength(tag));
     }
 
     private static String text(byte[] utf8) {
