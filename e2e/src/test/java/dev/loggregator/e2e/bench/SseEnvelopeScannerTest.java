@@ -27,11 +27,14 @@ class SseEnvelopeScannerTest {
     }
 
     private static void event(ByteArrayOutputStream out, List<Envelope> envelopes) {
-        List<byte[]> json = new ArrayList<>();
-        envelopes.forEach(e -> json.add(EnvelopeJson.encode(e)));
-        out.writeBytes("data: ".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(EnvelopeJson.batch(json));
-        out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes("data: {\"batch\":[".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < envelopes.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(EnvelopeJson.encode(envelopes.get(i)));
+        }
+        out.writeBytes("]}\n\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void feedInPieces(SseEnvelopeScanner scanner, byte[] stream, Random random) {

@@ -8,7 +8,6 @@ import dev.loggregator.wire.v2.json.EnvelopeJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.stream.Stream;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Counter;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
@@ -82,15 +81,6 @@ class EnvelopeJsonTest {
         Envelope.Builder parsed = Envelope.newBuilder();
         JsonFormat.parser().merge(golden, parsed);
         assertEquals(envelope, parsed.build());
-    }
-
-    @Test
-    void aBatchIsTheEnvelopesSideBySide() {
-        byte[] a = EnvelopeJson.encode(Envelope.newBuilder().setSourceId("a").build());
-        byte[] b = EnvelopeJson.encode(Envelope.newBuilder().setSourceId("b").build());
-        assertEquals("{\"batch\":[" + new String(a, StandardCharsets.UTF_8) + "," + new String(b, StandardCharsets.UTF_8) + "]}",
-                new String(EnvelopeJson.batch(List.of(a, b)), StandardCharsets.UTF_8));
-        assertEquals("{\"batch\":[]}", new String(EnvelopeJson.batch(List.of()), StandardCharsets.UTF_8));
     }
 
     private static String read(String fixture) throws IOException {

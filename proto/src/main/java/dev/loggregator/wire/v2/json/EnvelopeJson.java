@@ -9,7 +9,6 @@ import dev.loggregator.wire.v2.GoFloats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.GaugeValue;
@@ -29,8 +28,6 @@ public final class EnvelopeJson {
             .characterEscapes(new GoCharacterEscapes())
             .build();
     private static final String[] NO_KEYS = new String[0];
-    private static final byte[] BATCH_START = "{\"batch\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] BATCH_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private EnvelopeJson() {
     }
@@ -46,27 +43,6 @@ public final class EnvelopeJson {
             throw new UncheckedIOException(e); // an in-memory builder does not fail
         }
         return out.toByteArray();
-    }
-
-    /** {@code {"batch":[...]}} around envelopes already encoded by {@link #encode}. */
-    public static byte[] batch(List<byte[]> envelopes) {
-        int size = BATCH_START.length + BATCH_END.length + Math.max(0, envelopes.size() - 1);
-        for (byte[] envelope : envelopes) {
-            size += envelope.length;
-        }
-        byte[] out = new byte[size];
-        System.arraycopy(BATCH_START, 0, out, 0, BATCH_START.length);
-        int at = BATCH_START.length;
-        for (int i = 0; i < envelopes.size(); i++) {
-            if (i > 0) {
-                out[at++] = ',';
-            }
-            byte[] envelope = envelopes.get(i);
-            System.arraycopy(envelope, 0, out, at, envelope.length);
-            at += envelope.length;
-        }
-        System.arraycopy(BATCH_END, 0, out, at, BATCH_END.length);
-        return out;
     }
 
     static void write(JsonGenerator json, Envelope envelope) throws IOException {
