@@ -7,7 +7,11 @@ import dev.loggregator.wire.MalformedEnvelopeException;
 import dev.loggregator.wire.routing.EnvelopeRouting.Routing;
 import dev.loggregator.wire.uuid.V1Uuids;
 import java.nio.charset.StandardCharsets;
+import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
+import org.cloudfoundry.dropsonde.events.HttpFactory.HttpStartStop;
+import org.cloudfoundry.dropsonde.events.LogFactory.LogMessage;
+import org.cloudfoundry.dropsonde.events.MetricFactory.ContainerMetric;
 
 /**
  * One validating scan of an envelope for {@link EnvelopeRouting}. protobuf-java merges every
@@ -16,27 +20,27 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
  * chunk, merges the required fields seen per payload, and keeps the last app id written.
  */
 final class EnvelopeScan {
-    private static final int ORIGIN = 1;
-    private static final int EVENT_TYPE = 2;
-    private static final int FIRST_PAYLOAD = 7;
-    private static final int LAST_PAYLOAD = 12;
-    private static final int TAGS = 17;
-    private static final int HTTP_START_STOP = 7;
-    private static final int REQUEST_ID = 3;
-    private static final int APPLICATION_ID = 12;
+    private static final int ORIGIN = Envelope.ORIGIN_FIELD_NUMBER;
+    private static final int EVENT_TYPE = Envelope.EVENTTYPE_FIELD_NUMBER;
+    private static final int FIRST_PAYLOAD = Envelope.HTTPSTARTSTOP_FIELD_NUMBER;
+    private static final int LAST_PAYLOAD = Envelope.CONTAINERMETRIC_FIELD_NUMBER;
+    private static final int TAGS = Envelope.TAGS_FIELD_NUMBER;
+    private static final int HTTP_START_STOP = Envelope.HTTPSTARTSTOP_FIELD_NUMBER;
+    private static final int REQUEST_ID = HttpStartStop.REQUESTID_FIELD_NUMBER;
+    private static final int APPLICATION_ID = HttpStartStop.APPLICATIONID_FIELD_NUMBER;
     private static final int TAG_KEY = 1 << 3 | LEN;
     private static final int TAG_VALUE = 2 << 3 | LEN;
     /** Marks a payload as present in {@link #seen}; field numbers start at 1, so bit 0 is free. */
     private static final long PRESENT = 1;
 
-    private static final int LOG_MESSAGE = 8;
-    private static final int CONTAINER_METRIC = 12;
+    private static final int LOG_MESSAGE = Envelope.LOGMESSAGE_FIELD_NUMBER;
+    private static final int CONTAINER_METRIC = Envelope.CONTAINERMETRIC_FIELD_NUMBER;
     /** The string fields holding the app id: LogMessage.app_id and ContainerMetric.applicationId. */
-    private static final int LOG_APP_ID = 4;
-    private static final int LOG_MESSAGE_BYTES = 1;
-    private static final int LOG_SOURCE_TYPE = 5;
-    private static final int LOG_SOURCE_INSTANCE = 6;
-    private static final int CONTAINER_APPLICATION_ID = 1;
+    private static final int LOG_APP_ID = LogMessage.APP_ID_FIELD_NUMBER;
+    private static final int LOG_MESSAGE_BYTES = LogMessage.MESSAGE_FIELD_NUMBER;
+    private static final int LOG_SOURCE_TYPE = LogMessage.SOURCE_TYPE_FIELD_NUMBER;
+    private static final int LOG_SOURCE_INSTANCE = LogMessage.SOURCE_INSTANCE_FIELD_NUMBER;
+    private static final int CONTAINER_APPLICATION_ID = ContainerMetric.APPLICATIONID_FIELD_NUMBER;
 
     /** Payload shapes by envelope field number. */
     private static final MessageShape[] SHAPES = new MessageShape[LAST_PAYLOAD + 1];

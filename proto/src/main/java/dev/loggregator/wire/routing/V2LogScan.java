@@ -6,6 +6,8 @@ import static dev.loggregator.wire.routing.ProtoScanner.VARINT;
 import dev.loggregator.wire.MalformedEnvelopeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 
 /**
  * The one reader of plain v2 log envelopes from their marshalled bytes, for every path that would
@@ -28,15 +30,16 @@ public final class V2LogScan {
     /** Most tags a scanned log may carry; more go to the full parse. */
     static final int MAX_TAGS = 32;
 
-    private static final int TIMESTAMP = 1;
-    private static final int SOURCE_ID = 2;
-    private static final int LOG = 4;
-    private static final int INSTANCE_ID = 8;
-    private static final int TAGS = 9;
+    private static final int TIMESTAMP = Envelope.TIMESTAMP_FIELD_NUMBER;
+    private static final int SOURCE_ID = Envelope.SOURCE_ID_FIELD_NUMBER;
+    private static final int LOG = Envelope.LOG_FIELD_NUMBER;
+    private static final int INSTANCE_ID = Envelope.INSTANCE_ID_FIELD_NUMBER;
+    private static final int TAGS = Envelope.TAGS_FIELD_NUMBER;
     /** The highest field number of a v2 Envelope (event). */
-    private static final int LAST_FIELD = 10;
-    private static final int LOG_PAYLOAD = 1;
-    private static final int LOG_TYPE = 2;
+    private static final int LAST_FIELD = Envelope.EVENT_FIELD_NUMBER;
+    private static final int LOG_PAYLOAD = Log.PAYLOAD_FIELD_NUMBER;
+    private static final int LOG_TYPE = Log.TYPE_FIELD_NUMBER;
+    /** A map entry's key and value fields, fixed by protobuf's map encoding. */
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
     private static final byte[] V1_TYPE = "__v1_type".getBytes(StandardCharsets.US_ASCII);
