@@ -48,10 +48,16 @@ final class NoisyNeighbourScenario {
         return "log_rate_limit: {apps: {" + apps + "}}";
     }
 
-    /** {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
-    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds, List<Integer> fairShares) {
-        ResultTable table = new ResultTable("10-noisy-neighbour",
-                "1 app at 10x its fair share (log-rate limit = its fair share) + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
+    /**
+     * {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much.
+     * {@code limited}: the Doppler was given the noisy app's log-rate limit ({@link #dopplerManifest}); without, only
+     * the fair shares of the Doppler's and the Traffic Controller's queues hold it back.
+     */
+    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds, List<Integer> fairShares,
+                           boolean limited) {
+        ResultTable table = new ResultTable(limited ? "10-noisy-neighbour" : "10-noisy-neighbour-unlimited",
+                "1 app at 10x its fair share (" + (limited ? "log-rate limit = its fair share" : "no log-rate limit")
+                        + ") + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
         List<ManagedProcess> dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
         List<ManagedProcess> trafficControllers = deployment.system().processes().stream()
                 .filter(p -> p.name().startsWith("traffic-controller-")).toList();
@@ -62,7 +68,7 @@ final class NoisyNeighbourScenario {
             try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
                     client.endpoint().resolve("/firehose/noisy-" + UUID.randomUUID() + "?filter-type=logs"), deployment.operator(), tally)) {
                 warmUp(deployment, tally);
-                step(table, deployment, tally, share, seconds, dopplers, trafficControllers);
+                step(table, deployment, tally, share, seconds, dopplers, trafficControllers, limited);
                 if (!stream.isOpen()) {
                     table.notes.add("the firehose stream was closed: " + stream.closed().getNow(null));
                     break;
@@ -89,7 +95,7 @@ final class NoisyNeighbourScenario {
     }
 
     private static void step(ResultTable table, LoopbackDeployment deployment, FrameTally tally, int share, long seconds,
-                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers) {
+                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean limited) {
         String noisy = noisyApp(share);
         String quietPrefix = "q" + share + "-";
         // 10 noisy entries spread among the 99 quiet ones: every batch of 109 carries each quiet app once, the noisy one 10 times
@@ -158,7 +164,7 @@ final class NoisyNeighbourScenario {
         long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
         row.put("fair share/s", (long) share);
-        row.put("limit B/s", (long) share * PAYLOAD_BYTES);
+        row.put("limit B/s", limited ? (long) share * PAYLOAD_BYTES : 0L);
         row.put("offered/s", sent / sendSeconds);
         row.put("quiet sent", quietSent);
         row.put("quiet delivered", quiet);
