@@ -95,7 +95,7 @@ final class NoisyNeighbourScenario {
     }
 
     private static void step(ResultTable table, LoopbackDeployment deployment, FrameTally tally, int share, long seconds,
-                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean limited) {
+                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean rateLimited) {
         String noisy = noisyApp(share);
         String quietPrefix = "q" + share + "-";
         // 10 noisy entries spread among the 99 quiet ones: every batch of 109 carries each quiet app once, the noisy one 10 times
@@ -164,7 +164,7 @@ final class NoisyNeighbourScenario {
         long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
         row.put("fair share/s", (long) share);
-        row.put("limit B/s", limited ? (long) share * PAYLOAD_BYTES : 0L);
+        row.put("limit B/s", rateLimited ? (long) share * PAYLOAD_BYTES : 0L);
         row.put("offered/s", sent / sendSeconds);
         row.put("quiet sent", quietSent);
         row.put("quiet delivered", quiet);
