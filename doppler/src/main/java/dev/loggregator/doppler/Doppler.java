@@ -15,7 +15,7 @@ import dev.loggregator.doppler.logcache.LogCacheReads;
 import dev.loggregator.doppler.logcache.LogCacheStore;
 import dev.loggregator.doppler.ratelimit.LogRateLimitMetrics;
 import dev.loggregator.doppler.ratelimit.LogRateLimits;
-import dev.loggregator.doppler.routing.FairShare;
+import dev.loggregator.fairness.FairShare;
 import dev.loggregator.doppler.routing.IngressBuffer;
 import dev.loggregator.doppler.routing.IngressFairShare;
 import dev.loggregator.doppler.routing.OverloadNotices;

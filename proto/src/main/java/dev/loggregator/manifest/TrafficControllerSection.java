@@ -9,6 +9,8 @@ public record TrafficControllerSection(
         Integer keepaliveSeconds,
         Integer slowConsumerTimeoutSeconds,
         Integer outgoingBufferSize,
+        Double fairShareFactor,
+        Integer maxCountedApps,
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
@@ -26,6 +28,8 @@ public record TrafficControllerSection(
         keepaliveSeconds = keepaliveSeconds == null ? 15 : keepaliveSeconds;
         slowConsumerTimeoutSeconds = slowConsumerTimeoutSeconds == null ? 5 : slowConsumerTimeoutSeconds;
         outgoingBufferSize = outgoingBufferSize == null ? 10_000 : outgoingBufferSize;
+        fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        maxCountedApps = maxCountedApps == null ? 1000 : maxCountedApps;
         proxyProtocol = proxyProtocol != null && proxyProtocol;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
@@ -36,7 +40,7 @@ public record TrafficControllerSection(
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -60,6 +64,10 @@ public record TrafficControllerSection(
         InvalidManifestValue.requirePositive("traffic_controller.keepalive_seconds", keepaliveSeconds);
         InvalidManifestValue.requirePositive("traffic_controller.slow_consumer_timeout_seconds", slowConsumerTimeoutSeconds);
         InvalidManifestValue.requirePositive("traffic_controller.outgoing_buffer_size", outgoingBufferSize);
+        if (fairShareFactor != 0 && !(fairShareFactor >= 1)) {
+            throw new InvalidManifestValue("traffic_controller.fair_share_factor", "must be 0 (off) or at least 1");
+        }
+        InvalidManifestValue.requirePositive("traffic_controller.max_counted_apps", maxCountedApps);
         InvalidManifestValue.requirePositive("traffic_controller.metrics_interval_seconds", metricsIntervalSeconds);
         auth.validate();
         tls.validate("traffic_controller.tls");

@@ -85,7 +85,7 @@ public final class TrafficController implements AutoCloseable {
 
     private final Manifest manifest;
     private final int index;
-    private final TrafficControllerMetrics metrics = new TrafficControllerMetrics();
+    private final TrafficControllerMetrics metrics;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("tc-scheduler"));
     private final ExecutorService authExecutor = Executors.newFixedThreadPool(16, daemon("tc-auth"));
     private final ApiServer api = new ApiServer();
@@ -101,6 +101,7 @@ public final class TrafficController implements AutoCloseable {
     public TrafficController(Manifest manifest, int index) {
         this.manifest = manifest;
         this.index = index;
+        this.metrics = new TrafficControllerMetrics(manifest.trafficController().maxCountedApps());
     }
 
     public void start() throws IOException, InterruptedException {
@@ -134,7 +135,7 @@ public final class TrafficController implements AutoCloseable {
 
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
-                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize());
+                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), section.fairShareFactor());
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
                 section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
         int port = manifest.trafficControllerPort(index);

@@ -5,7 +5,7 @@ import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.metrics.EgressEndpoint;
 import dev.loggregator.doppler.routing.EnvelopeSubscriber;
-import dev.loggregator.doppler.routing.FairShare;
+import dev.loggregator.fairness.FairShare;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.wire.framing.LinkSequence;
 import dev.loggregator.wire.multiplex.AppStreamMultiplex;

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
 
 /**
- * Accounts for every envelope of an app shed under overload (by {@link FairShare} at the router, by
+ * Accounts for every envelope of an app shed under overload (by {@link dev.loggregator.fairness.FairShare} at the router, by
  * {@link IngressFairShare} or a full {@link IngressBuffer} at ingress): in the reason's total, in the
  * app's own {@link AppDrops} count, and once a second in a notice put into each such app's own stream
  * saying how many of its envelopes were dropped (the CF-style "you exceeded your share" message the app's

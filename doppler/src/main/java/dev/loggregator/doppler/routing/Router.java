@@ -5,6 +5,7 @@ import dev.loggregator.doppler.logcache.LogCacheStore;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.ratelimit.LogRateLimits;
 import dev.loggregator.doppler.store.AppStore;
+import dev.loggregator.fairness.FairShare;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;

@@ -47,6 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + " what one firehose reader gets through on this 2-core machine, see README)")
     List<Integer> noisyShares;
 
+    @Option(names = "--noisy-unlimited", description = "the noisy scenario without the noisy app's log-rate limit: its tenfold"
+            + " share reaches the Doppler's and the Traffic Controller's fair shares")
+    boolean noisyUnlimited;
+
     @Option(names = "--idle-streams", defaultValue = "10000", description = "idle app streams for the memory scenario (default ${DEFAULT-VALUE})")
     int idleStreams;
 
@@ -95,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
         LoopbackDeployment.Builder builder = LoopbackDeployment.in(dir).buildIfNeeded()
                 .jvmArgs(context.componentJvmArgs)
                 .dopplers(1).trafficControllers(2).trafficControllerGrpc().gatewayWithTls()
-                .doppler(NoisyNeighbourScenario.dopplerManifest(noisyShares));
+                .doppler(noisyUnlimited ? "" : NoisyNeighbourScenario.dopplerManifest(noisyShares));
         // The drains scenario binds drains through a binding provider in this JVM, polled every second.
         BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
         if (bindings != null) {
@@ -131,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(V2ReadScenario.grpc(context, deployment));
             }
             if (scenarios.contains("noisy")) {
-                results.add(NoisyNeighbourScenario.run(deployment, direct, context.stepSeconds, noisyShares));
+                results.add(NoisyNeighbourScenario.run(deployment, direct, context.stepSeconds, noisyShares, !noisyUnlimited));
             }
             if (scenarios.contains("memory")) {
                 results.add(MemoryScenario.run(context, deployment, idle, tls, idleStreams));

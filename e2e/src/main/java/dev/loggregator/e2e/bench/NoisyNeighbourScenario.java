@@ -16,7 +16,9 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
  * that saturate this machine's Doppler; the noisy app has a log-rate limit of its fair share
  * ({@code doppler.log_rate_limit}). The quiet apps must lose nothing, and the noisy app's loss must be
  * accounted exactly: delivered + its drops in the Doppler's per-app counter
- * ({@code doppler_app_dropped_envelopes_total{app}}: log-rate limit, fair share, ingress shed) = sent.
+ * ({@code doppler_app_dropped_envelopes_total{app}}: log-rate limit, fair share, ingress shed, slow subscriber)
+ * + its drops in the Traffic Controllers' ({@code doppler_proxy_app_dropped_envelopes_total{app}}: fair share,
+ * buffer full in the firehose client's queue) = sent.
  * Every envelope is 200 bytes of payload; the firehose client counts what arrives per app.
  */
 final class NoisyNeighbourScenario {
@@ -26,6 +28,7 @@ final class NoisyNeighbourScenario {
     private static final String FAIR_SHARE = "doppler_dropped_envelopes_total{reason=\"fair_share\"}";
     private static final String INGRESS_SHED = "doppler_dropped_envelopes_total{reason=\"ingress_shed\"}";
     private static final String APP_DROPS = "doppler_app_dropped_envelopes_total{app=\"";
+    private static final String TC_APP_DROPS = "doppler_proxy_app_dropped_envelopes_total{app=\"";
     private static final String NOTICE_PREFIX = "app instance exceeded log rate limit (";
 
     private NoisyNeighbourScenario() {
@@ -45,10 +48,16 @@ final class NoisyNeighbourScenario {
         return "log_rate_limit: {apps: {" + apps + "}}";
     }
 
-    /** {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much. */
-    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds, List<Integer> fairShares) {
-        ResultTable table = new ResultTable("10-noisy-neighbour",
-                "1 app at 10x its fair share (log-rate limit = its fair share) + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
+    /**
+     * {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much.
+     * {@code limited}: the Doppler was given the noisy app's log-rate limit ({@link #dopplerManifest}); without, only
+     * the fair shares of the Doppler's and the Traffic Controller's queues hold it back.
+     */
+    static ResultTable run(LoopbackDeployment deployment, LogEndpointClient client, double stepSeconds, List<Integer> fairShares,
+                           boolean limited) {
+        ResultTable table = new ResultTable(limited ? "10-noisy-neighbour" : "10-noisy-neighbour-unlimited",
+                "1 app at 10x its fair share (" + (limited ? "log-rate limit = its fair share" : "no log-rate limit")
+                        + ") + 99 quiet apps, v2 gRPC -> Doppler -> TC -> 1 firehose client");
         List<ManagedProcess> dopplers = deployment.system().processes().stream().filter(p -> p.name().startsWith("doppler-")).toList();
         List<ManagedProcess> trafficControllers = deployment.system().processes().stream()
                 .filter(p -> p.name().startsWith("traffic-controller-")).toList();
@@ -59,15 +68,16 @@ final class NoisyNeighbourScenario {
             try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
                     client.endpoint().resolve("/firehose/noisy-" + UUID.randomUUID() + "?filter-type=logs"), deployment.operator(), tally)) {
                 warmUp(deployment, tally);
-                step(table, deployment, tally, share, seconds, dopplers, trafficControllers);
+                step(table, deployment, tally, share, seconds, dopplers, trafficControllers, limited);
                 if (!stream.isOpen()) {
                     table.notes.add("the firehose stream was closed: " + stream.closed().getNow(null));
                     break;
                 }
             }
         }
-        table.notes.add("quiet loss must be 0; noisy delivered + its drops counted for it (every reason) must equal noisy sent"
-                + " (\"unaccounted\" 0); \"other Doppler drops\" are those of neither the noisy nor the quiet apps of the step");
+        table.notes.add("quiet loss must be 0; noisy delivered + its drops counted for it (every reason, Doppler and Traffic Controllers)"
+                + " must equal noisy sent (\"unaccounted\" 0); \"other Doppler drops\" are those of neither the noisy nor the quiet"
+                + " apps of the step; \"TC drops\" are every drop of the Traffic Controllers, by reader");
         return table;
     }
 
@@ -85,7 +95,7 @@ final class NoisyNeighbourScenario {
     }
 
     private static void step(ResultTable table, LoopbackDeployment deployment, FrameTally tally, int share, long seconds,
-                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers) {
+                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean rateLimited) {
         String noisy = noisyApp(share);
         String quietPrefix = "q" + share + "-";
         // 10 noisy entries spread among the 99 quiet ones: every batch of 109 carries each quiet app once, the noisy one 10 times
@@ -101,8 +111,12 @@ final class NoisyNeighbourScenario {
         int rate = share * batch;
         String noisyDrops = APP_DROPS + noisy + "\",";
         String quietDrops = APP_DROPS + quietPrefix;
+        String noisyTcDrops = TC_APP_DROPS + noisy + "\",";
+        String quietTcDrops = TC_APP_DROPS + quietPrefix;
         long noisyDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops));
         long quietDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, quietDrops));
+        long noisyTcDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(trafficControllers, noisyTcDrops));
+        long quietTcDroppedBefore = Math.max(0, ComponentMetrics.sumStartingWith(trafficControllers, quietTcDrops));
         long limitedBefore = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops + "reason=\"log_rate_limit\""));
         long dopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total");
         long fairShareDrops = Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE));
@@ -125,11 +139,15 @@ final class NoisyNeighbourScenario {
         long quietDropped;
         long noisyDelivered;
         long noisyDropped;
+        long noisyTcDropped;
+        long quietTcDropped;
         while (true) {
             quiet = tally.count(e -> kind(e, noisy, quietPrefix), "quiet");
             noisyDelivered = tally.count(e -> kind(e, noisy, quietPrefix), "noisy");
-            noisyDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops)) - noisyDroppedBefore;
-            quietDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, quietDrops)) - quietDroppedBefore;
+            noisyTcDropped = Math.max(0, ComponentMetrics.sumStartingWith(trafficControllers, noisyTcDrops)) - noisyTcDroppedBefore;
+            quietTcDropped = Math.max(0, ComponentMetrics.sumStartingWith(trafficControllers, quietTcDrops)) - quietTcDroppedBefore;
+            noisyDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops)) - noisyDroppedBefore + noisyTcDropped;
+            quietDropped = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, quietDrops)) - quietDroppedBefore + quietTcDropped;
             long total = quiet + quietDropped + noisyDelivered + noisyDropped;
             if ((quiet + quietDropped == quietSent && noisyDelivered + noisyDropped == noisySent) || System.nanoTime() > deadline) {
                 break;
@@ -146,22 +164,24 @@ final class NoisyNeighbourScenario {
         long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
         row.put("fair share/s", (long) share);
-        row.put("limit B/s", (long) share * PAYLOAD_BYTES);
+        row.put("limit B/s", rateLimited ? (long) share * PAYLOAD_BYTES : 0L);
         row.put("offered/s", sent / sendSeconds);
         row.put("quiet sent", quietSent);
         row.put("quiet delivered", quiet);
         row.put("quiet loss", quietSent - quiet);
         row.put("quiet drops counted", quietDropped);
+        row.put("quiet drops in TC", quietTcDropped);
         row.put("noisy sent", noisySent);
         row.put("noisy delivered", noisyDelivered);
         row.put("noisy dropped (counted for it)", noisyDropped);
         row.put("of which log_rate_limit", limited);
+        row.put("noisy drops in TC", noisyTcDropped);
         row.put("noisy unaccounted", noisySent - noisyDelivered - noisyDropped);
         row.put("notices", tally.count(e -> kind(e, noisy, quietPrefix), "notice"));
         row.put("other notices", tally.count(e -> kind(e, noisy, quietPrefix), "other notice"));
         row.put("Doppler drops: fair_share", Math.max(0, ComponentMetrics.sum(dopplers, FAIR_SHARE)) - fairShareDrops);
         row.put("Doppler drops: ingress_shed", Math.max(0, ComponentMetrics.sum(dopplers, INGRESS_SHED)) - shedDrops);
-        row.put("other Doppler drops", allDopplerDrops - noisyDropped - quietDropped);
+        row.put("other Doppler drops", allDopplerDrops - (noisyDropped - noisyTcDropped) - (quietDropped - quietTcDropped));
         row.put("TC drops", ComponentMetrics.sum(trafficControllers, "doppler_proxy_dropped_total") - tcDrops);
         if (!wholeBatches) {
             table.notes.add("fair share " + share + "/s: the generator stopped within a batch, so per-app sent counts are approximate");

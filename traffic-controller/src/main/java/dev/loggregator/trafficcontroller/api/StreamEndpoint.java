@@ -11,7 +11,9 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.AppShares;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.BatchQueue;
 import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.WebSocketFraming;
@@ -151,8 +153,9 @@ final class StreamEndpoint {
         }
         String subscription = route.kind() == Route.Kind.FIREHOSE ? route.subscriptionId() + "?" + route.dopplerFilter()
                 : route.appId();
+        BatchQueue queue = new BatchQueue(settings.bufferEnvelopes(), new AppShares(settings.fairShareFactor(), metrics::appDropped));
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
-                settings.bufferEnvelopes(), settings.slowConsumerMillis(), subscribe, ledger,
+                queue, settings.slowConsumerMillis(), subscribe, ledger,
                 LossLedger.key(endpoint, subscription, decision.user())));
     }
 

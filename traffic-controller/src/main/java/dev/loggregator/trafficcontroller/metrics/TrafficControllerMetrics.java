@@ -1,5 +1,6 @@
 package dev.loggregator.trafficcontroller.metrics;
 
+import dev.loggregator.fairness.AppCounts;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -21,6 +22,7 @@ public final class TrafficControllerMetrics {
     public static final String V2_READ = "v2_read";
     /** The gRPC {@code loggregator.v2.Egress} receivers. */
     public static final String V2_GRPC = "v2_grpc";
+    private static final AppDropReason[] APP_DROP_REASONS = AppDropReason.values();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final AtomicLong firehoses = new AtomicLong();
@@ -36,10 +38,16 @@ public final class TrafficControllerMetrics {
     private final Histogram recentLogsLatency;
     private final Histogram containerMetricsLatency;
     private final Histogram logCacheReadLatency;
+    private final AppCounts appDrops;
     private volatile double lastRecentLogsLatencyMillis;
     private volatile double lastContainerMetricsLatencyMillis;
 
     public TrafficControllerMetrics() {
+        this(1000);
+    }
+
+    /** {@code maxCountedApps}: apps with their own label in {@code doppler_proxy_app_dropped_envelopes_total}. */
+    public TrafficControllerMetrics(int maxCountedApps) {
         GaugeWithCallback.builder().name("doppler_proxy_firehoses").help("open firehose client connections")
                 .callback(cb -> cb.call(firehoses.get())).register(registry);
         GaugeWithCallback.builder().name("doppler_proxy_app_streams").help("open app stream client connections")
@@ -58,7 +66,14 @@ public final class TrafficControllerMetrics {
         egress = Counter.builder().name("doppler_proxy_egress")
                 .help("envelopes written to clients").labelNames("endpoint").register(registry);
         dropped = Counter.builder().name("doppler_proxy_dropped")
-                .help("envelopes dropped because a client's buffer was full").labelNames("endpoint")
+                .help("envelopes dropped for a client: its buffer full, or under pressure its app over its fair share")
+                .labelNames("endpoint").register(registry);
+        appDrops = new AppCounts(maxCountedApps, APP_DROP_REASONS.length);
+        CounterWithCallback.builder().name("doppler_proxy_app_dropped_envelopes")
+                .help("envelopes of an app dropped for a client, per app and reason (fair_share, buffer_full, slow_consumer);"
+                        + " past traffic_controller.max_counted_apps apps: app=\"" + AppCounts.OTHER_APPS + "\"")
+                .labelNames("app", "reason")
+                .callback(cb -> appDrops.forEach((app, reason, n) -> cb.call(n, app, APP_DROP_REASONS[reason].label())))
                 .register(registry);
         dopplerReconnects = Counter.builder().name("doppler_proxy_doppler_reconnects")
                 .help("Doppler links that closed and are re-dialled").register(registry);
@@ -153,6 +168,16 @@ public final class TrafficControllerMetrics {
 
     public void dropped(String endpoint, int envelopes) {
         dropped.labelValues(endpoint).inc(envelopes);
+    }
+
+    /** {@code count} envelopes of {@code app} dropped for a client (v1 streams, whose envelopes name their app). */
+    public void appDropped(String app, AppDropReason reason, long count) {
+        appDrops.add(app, reason.ordinal(), count);
+    }
+
+    /** What {@code app}'s clients lost for {@code reason} so far. */
+    public long appDropped(String app, AppDropReason reason) {
+        return appDrops.count(app, reason.ordinal());
     }
 
     public void dopplerReconnect() {

@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.stream;
 
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
+import dev.loggregator.trafficcontroller.metrics.AppDropReason;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
 import dev.loggregator.wire.routing.EnvelopeRouting;
@@ -9,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbound half of one client's stream (a v1 WebSocket or a v2 Server-Sent Events response).
- * Doppler link threads hand it batches ({@link #deliver}); it queues them up to {@code capacity}
- * envelopes (dropping and counting beyond, so the Dopplers and other clients never wait, and
- * telling the client how many it missed once it takes data again) and drains them on the channel's
+ * Doppler link threads hand it batches ({@link #deliver}); it queues them in its {@link BatchQueue}
+ * (dropping and counting beyond its bound, under pressure the apps sending most first, so the Dopplers
+ * and other clients never wait, and telling the client how many of each app's envelopes it missed once it
+ * takes data again) and drains them on the channel's
  * event loop, laid out by its {@link StreamFraming} back to back into 64 KiB buffers and flushed
  * once per drain rather than per frame (performance-notes.md: the flush and the per-message
  * bookkeeping, not the bytes, decide throughput). A client that takes no data for the slow-consumer
@@ -43,7 +46,6 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
     private final String ledgerKey;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final String appId;
-    private volatile String droppedAppId;
     private final Runnable drainTask = this::drain;
     private volatile boolean released;
     private ChannelHandlerContext ctx;
@@ -53,11 +55,12 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
 
     /**
      * @param endpoint  the metrics label ({@link TrafficControllerMetrics#FIREHOSE}, {@link TrafficControllerMetrics#STREAM}, ...)
-     * @param appId     the app of an app stream (null for the firehose), for drop notices
+     * @param appId     the app of an app stream (null for the firehose), for drop notices of envelopes whose app the queue did not read
+     * @param queue     the client's queue (its bound; for v1 records, with {@link AppShares})
      * @param subscribe opens the upstream for this stream once it is in the pipeline; closed when the client goes
      */
     public OutboundStream(String endpoint, StreamFraming framing, String appId, String description,
-                          TrafficControllerMetrics metrics, int capacity, long slowConsumerMillis,
+                          TrafficControllerMetrics metrics, BatchQueue queue, long slowConsumerMillis,
                           Function<EnvelopeSink, AutoCloseable> subscribe, LossLedger ledger, String ledgerKey) {
         this.ledger = ledger;
         this.ledgerKey = ledgerKey;
@@ -66,7 +69,7 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
         this.appId = appId;
         this.description = description;
         this.metrics = metrics;
-        this.queue = new BatchQueue(capacity);
+        this.queue = queue;
         this.slowConsumerNanos = TimeUnit.MILLISECONDS.toNanos(slowConsumerMillis);
         this.subscribe = subscribe;
     }
@@ -100,12 +103,12 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
         if (released) {
             return;
         }
-        if (!queue.offer(envelopes)) {
-            metrics.dropped(endpoint, envelopes.size());
-            if (appId == null && droppedAppId == null && framing == WebSocketFraming.INSTANCE) {
-                droppedAppId = routingAppId(envelopes.get(0));
+        int dropped = queue.offer(envelopes);
+        if (dropped > 0) {
+            metrics.dropped(endpoint, dropped);
+            if (dropped == envelopes.size()) {
+                return;
             }
-            return;
         }
         if (drainScheduled.compareAndSet(false, true)) {
             try {
@@ -126,14 +129,16 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
             return;
         }
         int written = 0;
-        // As the Doppler's TruncatingBuffer does: once the client takes data again, tell it what it missed.
-        long drops = channel.isWritable() ? queue.takeDrops() : 0;
-        if (drops > 0) {
+        // As the Doppler's TruncatingBuffer does: once the client takes data again, tell it what it missed,
+        // a notice for each app that lost envelopes, naming it.
+        if (queue.hasUntold() && channel.isWritable()) {
             long now = System.currentTimeMillis() * 1_000_000L;
-            String noticeApp = appId != null ? appId : droppedAppId != null ? droppedAppId : EnvelopeRouting.SYSTEM;
-            ctx.write(framing.notice(ctx.alloc().directBuffer(1024), noticeApp, drops, queue.droppedTotal(),
-                    ClientAddress.of(channel), now), ctx.voidPromise());
-            written += 2;
+            String destination = ClientAddress.of(channel);
+            for (Map.Entry<String, Long> lost : queue.takeUntold(appId != null ? appId : EnvelopeRouting.SYSTEM).entrySet()) {
+                ctx.write(framing.notice(ctx.alloc().directBuffer(1024), lost.getKey(), lost.getValue(),
+                        queue.droppedTotal(), destination, now), ctx.voidPromise());
+                written += 2;
+            }
         }
         ByteBuf chunk = null;
         int inChunk = 0;
@@ -187,18 +192,11 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
                     TimeUnit.NANOSECONDS.toMillis(now - lastProgressNanos));
             metrics.slowConsumer();
             // It cannot read a notice behind the data it is not reading: its next connection is told.
-            ledger.record(ledgerKey, queue.size() + queue.takeDrops());
-            metrics.dropped(endpoint, queue.size());
-            discardQueued();
+            long untold = queue.takeUntold(EnvelopeRouting.SYSTEM).values().stream().mapToLong(Long::longValue).sum();
+            long discarded = queue.discard(AppDropReason.SLOW_CONSUMER);
+            ledger.record(ledgerKey, discarded + untold);
+            metrics.dropped(endpoint, (int) discarded);
             StreamClose.close(channel, StreamClose.NORMAL, "");
-        }
-    }
-
-    private static String routingAppId(byte[] envelope) {
-        try {
-            return EnvelopeRouting.read(envelope).appId();
-        } catch (RuntimeException e) {
-            return EnvelopeRouting.SYSTEM;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.BatchQueue;
 import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
@@ -160,7 +161,7 @@ public final class ReadEndpoint {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
         pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, SseFraming.INSTANCE,
-                noticeSource, description, metrics, settings.bufferEnvelopes(), settings.slowConsumerMillis(),
+                noticeSource, description, metrics, new BatchQueue(settings.bufferEnvelopes()), settings.slowConsumerMillis(),
                 sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES)), ledger,
                 LossLedger.key(TrafficControllerMetrics.V2_READ, request.uri(), decision.user())));
     }

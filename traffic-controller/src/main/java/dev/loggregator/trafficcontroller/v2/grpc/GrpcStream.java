@@ -58,8 +58,9 @@ final class GrpcStream implements EnvelopeSink {
         if (done) {
             return;
         }
-        if (!queue.offer(envelopes)) {
-            metrics.dropped(TrafficControllerMetrics.V2_GRPC, envelopes.size());
+        int dropped = queue.offer(envelopes);
+        if (dropped > 0) {
+            metrics.dropped(TrafficControllerMetrics.V2_GRPC, dropped);
         }
         scheduleDrain();
     }
@@ -78,7 +79,7 @@ final class GrpcStream implements EnvelopeSink {
     private void drain() {
         try {
             while (!done && call.isReady()) {
-                long drops = queue.takeDrops();
+                long drops = queue.takeUntold(noticeSourceId).values().stream().mapToLong(Long::longValue).sum();
                 if (drops > 0) {
                     send(notices(drops));
                 }

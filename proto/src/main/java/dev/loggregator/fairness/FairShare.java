@@ -1,4 +1,4 @@
-package dev.loggregator.doppler.routing;
+package dev.loggregator.fairness;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,7 +9,8 @@ import java.util.Map;
  * average of the other apps seen in the window is refused, so a quiet app loses nothing while a noisy
  * one is held near the others' pace (with two apps as with a hundred). A lone app is never refused
  * here: the queue's own bound is its limit. Without pressure it costs nothing and counts nothing.
- * One thread only (the router thread).
+ * Shared by the Doppler (its router and each subscriber's queue) and the Traffic Controller (each
+ * client's queue). One thread at a time (the Doppler's router thread; a client queue's lock).
  */
 public final class FairShare {
     private static final long WINDOW_NANOS = 100_000_000L;

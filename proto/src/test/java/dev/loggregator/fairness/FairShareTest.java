@@ -1,4 +1,4 @@
-package dev.loggregator.doppler.routing;
+package dev.loggregator.fairness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

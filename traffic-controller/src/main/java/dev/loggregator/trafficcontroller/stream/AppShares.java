@@ -1,0 +1,74 @@
+package dev.loggregator.trafficcontroller.stream;
+
+import dev.loggregator.fairness.FairShare;
+import dev.loggregator.trafficcontroller.metrics.AppDropReason;
+import dev.loggregator.wire.routing.EnvelopeRouting;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The per-app side of a client's {@link BatchQueue}, for streams whose records are v1 envelopes (the
+ * firehose, app streams): under pressure it decides which envelopes of a batch go in, so the apps sending
+ * most lose first ({@link FairShare}, as the Doppler's queues do) and quiet apps keep theirs; and it
+ * accounts for every envelope the client loses by app, in {@code doppler_proxy_app_dropped_envelopes_total}
+ * and for the drop notices, one per app that lost envelopes, naming it (as the original's TruncatingBuffer
+ * named the app of the envelope it dropped). The app of an envelope is read from its bytes only on these
+ * paths, never while the queue has room. Used under the queue's lock.
+ */
+public final class AppShares {
+    /** Apps told apart in the notices between two drains; the losses of further apps are told as {@code system}'s. */
+    static final int MAX_NOTICED_APPS = 1000;
+
+    /** Where an app's losses are counted: by app and reason (a bounded metric). */
+    @FunctionalInterface
+    public interface Counter {
+        void dropped(String app, AppDropReason reason, long count);
+    }
+
+    private final FairShare fairShare; // null: off
+    private final Counter counter;
+    private final Map<String, Long> untold = new LinkedHashMap<>();
+
+    /** {@code fairShareFactor} 0: no app is refused before the queue is full, but losses are still accounted per app. */
+    public AppShares(double fairShareFactor, Counter counter) {
+        this.fairShare = fairShareFactor > 0 ? new FairShare(fairShareFactor, 100_000) : null;
+        this.counter = counter;
+    }
+
+    /** The app (routing key) of a v1 envelope; {@code system} for an envelope of none or one that does not scan. */
+    static String appOf(byte[] envelope) {
+        try {
+            return EnvelopeRouting.read(envelope).appId();
+        } catch (RuntimeException notAnEnvelope) {
+            return EnvelopeRouting.SYSTEM;
+        }
+    }
+
+    /** Whether {@code app}'s envelope may go into a queue holding {@code queued} of {@code capacity}. */
+    boolean admit(String app, int queued, int capacity, long nowNanos) {
+        return fairShare == null || fairShare.admit(app, queued > capacity / 2, queued > capacity - capacity / 8, nowNanos);
+    }
+
+    /** Counts {@code count} envelopes of {@code app} lost; {@code tell}: the client is told at its next notice. */
+    void lost(String app, AppDropReason reason, long count, boolean tell) {
+        counter.dropped(app, reason, count);
+        if (tell) {
+            String key = untold.size() < MAX_NOTICED_APPS || untold.containsKey(app) ? app : EnvelopeRouting.SYSTEM;
+            untold.merge(key, count, Long::sum);
+        }
+    }
+
+    /** The losses not told yet, by app, in the order they began; forgotten here. */
+    Map<String, Long> takeUntold() {
+        if (untold.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> taken = new LinkedHashMap<>(untold);
+        untold.clear();
+        return taken;
+    }
+
+    boolean hasUntold() {
+        return !untold.isEmpty();
+    }
+}
