@@ -10,10 +10,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,20 +50,22 @@ final class ListenerChannels {
             InetSocketAddress address = new InetSocketAddress(host, spec.port());
             List<EpollServerSocketChannel> inherited = takeover.claim(address);
             if (transport != Transport.EPOLL) {
-                channels.add(bootstrap(gw, spec, limits, certificates, workers).channel(transport.serverChannel()).bind(address).sync().channel());
+                channels.add(bootstrap(gw, spec, limits, certificates, workers, false).channel(transport.serverChannel())
+                        .bind(address).sync().channel());
             } else {
                 // Every socket taken over keeps accepting (its backlog holds connections already),
                 // also when this process has fewer loops than the one before it.
                 int sockets = Math.max(loops.size(), inherited.size());
                 InetSocketAddress bindTo = address;
                 for (int i = 0; i < sockets; i++) {
-                    ServerBootstrap bootstrap = bootstrap(gw, spec, limits, certificates, loops.get(i % loops.size()));
+                    ServerBootstrap bootstrap = bootstrap(gw, spec, limits, certificates, loops.get(i % loops.size()), true);
                     if (i < inherited.size()) {
                         channels.add(register(bootstrap, inherited.get(i)));
                         continue;
                     }
-                    ChannelFuture bound = bootstrap.channel(EpollServerSocketChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
-                            .bind(bindTo).await();
+                    boolean ipv4 = bindTo.getAddress() instanceof Inet4Address;
+                    ChannelFuture bound = bootstrap.channelFactory(() -> keepAliveListener(ipv4))
+                            .option(EpollChannelOption.SO_REUSEPORT, true).bind(bindTo).await();
                     if (bound.isSuccess()) {
                         channels.add(bound.channel());
                         bindTo = (InetSocketAddress) bound.channel().localAddress(); // port 0: the others join the port chosen
@@ -78,18 +84,41 @@ final class ListenerChannels {
     }
 
     private static ServerBootstrap bootstrap(GatewayContext gw, ListenerSpec spec, ConnectionLimits limits,
-            Mapping<String, SslContext> certificates, EventLoopGroup loops) {
+            Mapping<String, SslContext> certificates, EventLoopGroup loops, boolean keepAliveInherited) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops, loops)
                 .childHandler(new ClientChannelInitializer(gw, spec, limits, certificates));
-        ChannelTuning.applyToChildren(bootstrap, !spec.tcp());
+        ChannelTuning.applyToChildren(bootstrap, !spec.tcp(), keepAliveInherited);
         return bootstrap;
+    }
+
+    /**
+     * A listening socket whose accepted connections inherit SO_KEEPALIVE, set before it listens;
+     * IPv4 for an IPv4 address (Netty's default is dual-stack IPv6: accepted connections would take
+     * the kernel's IPv4-mapped paths).
+     */
+    private static EpollServerSocketChannel keepAliveListener(boolean ipv4) {
+        EpollServerSocketChannel channel = ipv4 ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4) : new EpollServerSocketChannel();
+        keepAlive(channel);
+        return channel;
+    }
+
+    private static void keepAlive(EpollServerSocketChannel listener) {
+        try {
+            ChannelTuning.keepAliveOnListener(listener);
+        } catch (IOException e) {
+            listener.close();
+            throw new UncheckedIOException("SO_KEEPALIVE on a listening socket", e);
+        }
     }
 
     /** Accepts on a socket taken over. */
     private static Channel register(ServerBootstrap bootstrap, EpollServerSocketChannel inherited) throws InterruptedException {
         // Reading starts once the accepting stage is in the pipeline: the socket may hold
-        // connections already, and registering an active channel would read at once.
+        // connections already, and registering an active channel would read at once. Connections
+        // waiting in its backlog were accepted by the kernel with the flags the socket had then
+        // (a predecessor of this build set SO_KEEPALIVE on it too).
+        keepAlive(inherited);
         Channel server = bootstrap.channelFactory(() -> inherited).option(ChannelOption.AUTO_READ, false).register().sync().channel();
         server.eventLoop().submit(() -> server.config().setAutoRead(true)).sync();
         return server;

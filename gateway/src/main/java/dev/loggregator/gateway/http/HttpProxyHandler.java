@@ -249,7 +249,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof GatewayRequestDecoder.RequestHeadStarted && exchange == null && !inTunnel) {
-            scheduleDeadlineCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().httpRequestMs()));
+            // After an answer the pending check is the longer keep-alive one: bring it forward. On
+            // a new connection the check due http_request_ms after the accept comes first and
+            // moves itself to the head's own deadline (a timer less per connection).
+            if (answeredOne) {
+                scheduleDeadlineCheck(TimeUnit.MILLISECONDS.toNanos(gw.settings().timeouts().httpRequestMs()));
+            }
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent) {

@@ -7,7 +7,6 @@ import dev.loggregator.gateway.tunnel.Tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -53,6 +52,8 @@ final class ProxyExchange {
     private final Route route;
     private final boolean upgrade;
     private final boolean idempotent;
+    /** The head announces a body (Content-Length above 0, or chunked). */
+    private final boolean bodyFollows;
     private final boolean clientHttp10;
     private final String requestId;
     private final String clientDescription;
@@ -96,6 +97,8 @@ final class ProxyExchange {
         this.requestId = requestId;
         this.clientDescription = clientDescription;
         this.idempotent = isIdempotent(request);
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        this.bodyFollows = HttpUtil.isTransferEncodingChunked(request) || (length != null && !length.equals("0"));
         this.maxAttempts = Math.min(gw.settings().limits().maxAttempts(), route.pool().size());
     }
 
@@ -144,8 +147,11 @@ final class ProxyExchange {
             return;
         }
         pooled = false;
-        if (!requestComplete) {
-            frontend.pauseBody(); // a body waits for the connection rather than piling up here
+        if (!requestComplete && bodyFollows) {
+            // A body waits for the connection rather than piling up here. A body-less request
+            // (a WebSocket handshake) has nothing to hold back: switching reads off and on again
+            // would cost two epoll_ctl calls, and bytes behind it stop the decoder anyway.
+            frontend.pauseBody();
         }
         ChannelFuture connect = HttpBackendDialer.dial(gw, client.eventLoop(), next);
         backendChannel = connect.channel();
@@ -436,15 +442,15 @@ final class ProxyExchange {
         Channel channel = backendChannel;
         gw.metrics().upgraded();
         gw.metrics().request(101);
-        HttpResponse toClient = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+        // The backend's 101 goes on itself, its connection headers replaced (no copy of it).
         String upgradeTo = response.headers().get(HttpHeaderNames.UPGRADE);
-        toClient.headers().set(response.headers());
-        HopByHopHeaders.strip(toClient.headers());
+        HopByHopHeaders.strip(response.headers());
         if (upgradeTo != null) {
-            toClient.headers().set(HttpHeaderNames.UPGRADE, upgradeTo);
+            response.headers().set(HttpHeaderNames.UPGRADE, upgradeTo);
         }
-        toClient.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        client.writeAndFlush(toClient);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        client.writeAndFlush(response);
         topUpSpares();
         Tunnel tunnel = Tunnel.install(client, channel, backend,
                 gw.metrics(), clientDescription + " \"" + request.method() + " " + request.uri() + "\" host="

@@ -65,6 +65,9 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            // Nothing more can be read: without this, the read-complete that follows asks to read
+            // again (epoll_ctl to watch input, a read of the FIN again, epoll_ctl to stop watching).
+            ctx.channel().config().setAutoRead(false);
             tunnel.inputShutdown(clientSide);
         } else if (evt instanceof DrainDeadlineEvent) {
             tunnel.goAway();
