@@ -2,6 +2,7 @@ package dev.loggregator.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.loggregator.gateway.support.RawHttp;
 import dev.loggregator.gateway.support.RunningGateway;
@@ -58,7 +59,7 @@ class KeepAliveTest {
                 List<String> accepted = timers(gateway.port(), clientPort);
                 assertEquals(List.of("02"), accepted, "the gateway's socket of the client connection: its timer kind");
                 List<String> dialled = timers(-1, backendPort);
-                assertEquals(false, dialled.isEmpty(), "no connection to the backend");
+                assertFalse(dialled.isEmpty(), "no connection to the backend");
                 assertEquals(List.of("02"), dialled.stream().distinct().toList(), "the gateway's sockets to the backend: their timer kinds");
             });
         }
