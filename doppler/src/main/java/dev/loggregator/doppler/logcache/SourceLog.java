@@ -40,10 +40,10 @@ final class SourceLog {
     private long lastWriteNanos;
     private boolean forgotten;
 
-    SourceLog(String sourceId, int maxEntries) {
+    SourceLog(String sourceId, int maxEntries, SlabPool pool) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
-        this.entries = new TimeOrderedEntries(maxEntries);
+        this.entries = new TimeOrderedEntries(maxEntries, pool);
     }
 
     /** The metric series of this source's gauges, counters and timers; null before the first of them. */
