@@ -18,8 +18,6 @@ public final class LogCacheMetrics {
     public static LogCacheMetrics register(DopplerMetrics metrics, LogCacheStore store) {
         metrics.gauge("log_cache_envelopes", "Envelopes held by the Log Cache store", store::envelopesHeld);
         metrics.gauge("log_cache_bytes", "Bytes held by the Log Cache store (envelopes and per-entry overhead)", store::bytesHeld);
-        metrics.gauge("log_cache_spare_slab_bytes", "Bytes of emptied blocks kept by the Log Cache store for blocks to come"
-                + " (besides log_cache_bytes; at most a 32nd of its budget)", store::spareSlabBytes);
         metrics.gauge("log_cache_sources", "Source ids held by the Log Cache store", store::sourceCount);
         metrics.gauge("log_cache_stored_total", "Envelopes ever stored", store::stored);
         metrics.gauge("log_cache_expired_total", "Envelopes expired by the per-source cap or the memory budget",

@@ -32,14 +32,11 @@ public final class LogCacheStore {
     private final AtomicLong refusedSources = new AtomicLong();
     private final AtomicLong forgottenSources = new AtomicLong();
     private final AtomicLong seriesRefusedOfForgotten = new AtomicLong();
-    /** Slabs of expired blocks for blocks to come: at most a 32nd of the budget, outside it. */
-    private final SlabPool slabs;
 
     public LogCacheStore(int maxPerSource, long budgetBytes, int maxSources) {
         this.maxPerSource = maxPerSource;
         this.budgetBytes = budgetBytes;
         this.maxSources = maxSources;
-        this.slabs = new SlabPool(256, budgetBytes / 32, 16 * 1024);
     }
 
     /** Router thread: keeps the envelope under its source id. */
@@ -56,7 +53,7 @@ public final class LogCacheStore {
                     refusedSources.incrementAndGet();
                     return;
                 }
-                SourceLog created = new SourceLog(sourceId, maxPerSource, slabs);
+                SourceLog created = new SourceLog(sourceId, maxPerSource);
                 log = sources.putIfAbsent(sourceId, created);
                 if (log == null) {
                     log = created;
@@ -206,11 +203,6 @@ public final class LogCacheStore {
 
     public long bytesHeld() {
         return bytesHeld.get();
-    }
-
-    /** Bytes of the slabs kept for blocks to come (not in {@link #bytesHeld()}). */
-    public long spareSlabBytes() {
-        return slabs.bytes();
     }
 
     public long envelopesHeld() {

@@ -40,10 +40,10 @@ final class SourceLog {
     private long lastWriteNanos;
     private boolean forgotten;
 
-    SourceLog(String sourceId, int maxEntries, SlabPool pool) {
+    SourceLog(String sourceId, int maxEntries) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
-        this.entries = new TimeOrderedEntries(maxEntries, pool);
+        this.entries = new TimeOrderedEntries(maxEntries);
     }
 
     /** The metric series of this source's gauges, counters and timers; null before the first of them. */

@@ -17,10 +17,8 @@ import java.util.Arrays;
  * collections to be copied and then had to be marked and compacted by full ones, which stalled the
  * Doppler's delivery for up to a second; a few thousand slabs cost the collector next to nothing. A slab
  * is only ever written past its last entry; entries removed or moved to another block leave their bytes
- * behind until the slab is repacked (when it runs out of room) or the block goes, and then the slab
- * goes to the store's {@link SlabPool} for a block to come (so a store at its budget, which expires blocks
- * as fast as it fills new ones, writes its envelopes into slabs long in the old generation). A read copies
- * an entry's bytes out before the lock is let go. Not thread-safe: {@link SourceLog} locks.
+ * behind until the slab is repacked (when it runs out of room) or the block goes. Not thread-safe:
+ * {@link SourceLog} locks.
  */
 final class TimeOrderedEntries {
     static final int BLOCK = 1024;
@@ -50,12 +48,12 @@ final class TimeOrderedEntries {
         /** Bytes of the entries in [start, end). */
         int liveBytes;
 
-        Block(int capacity, byte[] slab) {
+        Block(int capacity, int slabCapacity) {
             timestamps = new long[capacity];
             offsets = new int[capacity];
             lengths = new int[capacity];
             kinds = new byte[capacity];
-            this.slab = slab;
+            slab = new byte[slabCapacity];
         }
 
         int capacity() {
@@ -124,9 +122,9 @@ final class TimeOrderedEntries {
         }
 
         /** Before an entry of {@code length} bytes is put in (and before entries move to make its place). */
-        void makeRoom(int length, SlabPool pool) {
+        void makeRoom(int length) {
             if (slab.length - slabUsed < length) {
-                repack(liveBytes + length + (liveBytes + length) / 2, pool);
+                repack(liveBytes + length + (liveBytes + length) / 2);
             }
         }
 
@@ -148,25 +146,25 @@ final class TimeOrderedEntries {
 
         /**
          * Copies the entries' bytes, in entry order and without the bytes of entries gone, into a new slab
-         * of {@code capacity} bytes; the old one goes to the pool.
+         * of {@code capacity} bytes. The old slab is left as it was: a read that copied an entry's place
+         * before this still finds its bytes there.
          */
-        void repack(int capacity, SlabPool pool) {
-            byte[] packed = pool.take(capacity);
+        void repack(int capacity) {
+            byte[] packed = new byte[capacity];
             int used = 0;
             for (int i = start; i < end; i++) {
                 System.arraycopy(slab, offsets[i], packed, used, lengths[i]);
                 offsets[i] = used;
                 used += lengths[i];
             }
-            pool.give(slab);
             slab = packed;
             slabUsed = used;
         }
 
         /** Drops the room a full block will not use (more than an eighth of what it holds). */
-        void trim(SlabPool pool) {
+        void trim() {
             if (slab.length - liveBytes > liveBytes / 8) {
-                repack(liveBytes, pool);
+                repack(liveBytes);
             }
         }
 
@@ -181,23 +179,18 @@ final class TimeOrderedEntries {
 
     private final int maxBlock;
     private final int slabBytes;
-    private final SlabPool pool;
     private Block[] blocks = new Block[1];
     private int blockCount;
     private int size;
 
-    /**
-     * @param maxEntries the most entries ever held, so a small source never gets a block bigger than that
-     * @param pool       where slabs come from and go back to (shared by the store's sources)
-     */
-    TimeOrderedEntries(int maxEntries, SlabPool pool) {
-        this(maxEntries, BLOCK, SLAB_BYTES, pool);
+    /** @param maxEntries the most entries ever held, so a small source never gets a block bigger than that */
+    TimeOrderedEntries(int maxEntries) {
+        this(maxEntries, BLOCK, SLAB_BYTES);
     }
 
-    TimeOrderedEntries(int maxEntries, int blockSize, int slabBytes, SlabPool pool) {
+    TimeOrderedEntries(int maxEntries, int blockSize, int slabBytes) {
         this.maxBlock = Math.max(2, Math.min(blockSize, maxEntries)); // 2: a split leaves an entry on each side
         this.slabBytes = slabBytes;
-        this.pool = pool;
     }
 
     int size() {
@@ -232,7 +225,6 @@ final class TimeOrderedEntries {
                 first.end = 0;
                 first.slabUsed = 0;
             } else {
-                pool.give(first.slab);
                 System.arraycopy(blocks, 1, blocks, 0, blockCount - 1);
                 blocks[--blockCount] = null;
             }
@@ -243,7 +235,7 @@ final class TimeOrderedEntries {
     void insert(long timestamp, byte kind, byte[] bytes, MetricPoint point) {
         if (blockCount == 0) {
             int capacity = Math.min(INITIAL_CAPACITY, maxBlock);
-            blocks[0] = new Block(capacity, new byte[capacity * bytes.length]);
+            blocks[0] = new Block(capacity, capacity * bytes.length);
             blockCount = 1;
         }
         int index = blockCount - 1;
@@ -274,7 +266,7 @@ final class TimeOrderedEntries {
                 }
             }
         }
-        block.makeRoom(bytes.length, pool);
+        block.makeRoom(bytes.length);
         if (at < block.end) {
             block.moveWithin(at, at + 1, block.end - at);
         }
@@ -297,9 +289,9 @@ final class TimeOrderedEntries {
             movedBytes += block.lengths[i];
         }
         int expectedBytes = Math.min(block.liveBytes + block.liveBytes / 8, slabBytes + slabBytes / 8);
-        Block upper = new Block(maxBlock, pool.take(Math.max(movedBytes, expectedBytes)));
+        Block upper = new Block(maxBlock, Math.max(movedBytes, expectedBytes));
         if (appending) {
-            block.trim(pool);
+            block.trim();
         } else {
             int moved = block.end - half;
             System.arraycopy(block.timestamps, half, upper.timestamps, 0, moved);

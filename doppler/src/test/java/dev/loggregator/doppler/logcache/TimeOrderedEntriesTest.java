@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The blocks against a plain list kept in timestamp order (stable: equal timestamps in arrival order),
  * with small blocks so that inserts, splits, compaction and evictions across many blocks all happen,
- * and envelopes of varied lengths in small slabs, so that blocks fill by bytes and slabs are repacked
- * and reused.
+ * and envelopes of varied lengths in small slabs, so that blocks fill by bytes and slabs are repacked.
  */
 class TimeOrderedEntriesTest {
     private record Stored(long timestamp, int id) {
@@ -22,8 +21,7 @@ class TimeOrderedEntriesTest {
     void holdsEntriesInTimestampOrderThroughLateInsertsSplitsAndEvictions() {
         Random random = new Random(7);
         for (int[] sizes : new int[][] {{2, 1 << 20}, {3, 1 << 20}, {8, 1 << 20}, {64, 1 << 20}, {64, 40}, {8, 16}, {1024, 300}}) {
-            // slabs of blocks gone come back dirty: what a block reads must be only what it wrote
-            TimeOrderedEntries entries = new TimeOrderedEntries(500, sizes[0], sizes[1], new SlabPool(4, 1 << 20, 0));
+            TimeOrderedEntries entries = new TimeOrderedEntries(500, sizes[0], sizes[1]);
             List<Stored> expected = new ArrayList<>();
             long clock = 1000;
             for (int id = 0; id < 5000; id++) {
@@ -66,7 +64,7 @@ class TimeOrderedEntriesTest {
 
     @Test
     void visitsStopWhenTheVisitorSaysSo() {
-        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4, 1 << 20, new SlabPool(0, 0, 0));
+        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4, 1 << 20);
         for (int i = 0; i < 20; i++) {
             entries.insert(i, (byte) 0, bytes(i), null);
         }
