@@ -1,20 +1,24 @@
 package dev.loggregator.doppler.logcache;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * One source's envelopes ordered by timestamp ({@link TimeOrderedEntries}: a timestamp, the envelope's
- * bytes as they arrived and a kind byte per entry ({@link StoredKind}), so an entry costs its bytes plus
- * a few dozen, no tree node, no boxed key). Envelopes mostly arrive in timestamp order and are
+ * bytes as they arrived, copied into its block's slab, and a kind byte per entry ({@link StoredKind}), so
+ * an entry costs its bytes plus a few dozen, no tree node, no boxed key, no array of its own). Envelopes mostly arrive in timestamp order and are
  * appended; a late one is inserted at its place, after any entry with the same timestamp, so equal
  * timestamps never overwrite one another. At the cap the oldest entry is evicted and counted as
  * expired. Reads find the range by binary search. All methods are called under the log's own lock (the
  * router thread writes, readers and the pruner read and evict).
  */
 final class SourceLog {
-    /** Heap an entry costs besides its bytes: array header, timestamp, reference and kind (and room in a split block). */
+    /**
+     * Heap an entry costs besides its bytes: timestamp, offset, length and kind (17 bytes), and room for
+     * what its slab holds spare (up to an eighth) or for entries gone but not yet repacked out of it.
+     */
     static final int ENTRY_OVERHEAD = 40;
     /** Heap a source costs besides its entries: this object, its arrays' headers, the map entry and the id. */
     static final int SOURCE_OVERHEAD = 400;
@@ -89,7 +93,7 @@ final class SourceLog {
 
     /** Drops the oldest entry, counted as expired; returns the bytes it held. */
     long evictOldest() {
-        long freed = entries.oldestBytes().length + ENTRY_OVERHEAD;
+        long freed = entries.oldestLength() + ENTRY_OVERHEAD;
         MetricPoint point = entries.oldestPoint();
         if (point != null) {
             long seriesBytes = series.bytes();
@@ -105,18 +109,19 @@ final class SourceLog {
      * Entries in [start, end) whose kind is in {@code kindMask} (bits of {@link StoredKind#v2Kind}),
      * oldest first or newest first, until {@code filter} has accepted {@code limit}; entries with the
      * same timestamp as the last one taken are taken too, as Log Cache does, so a client that walks
-     * on from the last timestamp + 1 never skips one.
+     * on from the last timestamp + 1 never skips one. Each entry's bytes are copied out of its slab,
+     * under the lock, so the answer is the reader's own.
      */
     List<Entry> read(long start, long end, int limit, boolean descending, int kindMask, EntryFilter filter) {
         List<Entry> out = new ArrayList<>(Math.min(limit, 1024));
         long[] lastTaken = new long[1];
         boolean[] full = new boolean[1];
-        entries.visit(start, end, descending, (timestamp, kind, bytes, point) -> {
+        entries.visit(start, end, descending, (timestamp, kind, slab, offset, length, point) -> {
             if (full[0] && timestamp != lastTaken[0]) {
                 return false;
             }
             if ((kindMask & 1 << StoredKind.v2Kind(kind)) != 0) {
-                Entry entry = filter.apply(new Entry(timestamp, kind, bytes));
+                Entry entry = filter.apply(new Entry(timestamp, kind, Arrays.copyOfRange(slab, offset, offset + length)));
                 if (entry != null) {
                     out.add(entry);
                     lastTaken[0] = timestamp;
@@ -152,8 +157,8 @@ final class SourceLog {
     /** Bytes held by the source and every entry, for a source forgotten whole. */
     long bytesHeld() {
         long[] bytes = {SOURCE_OVERHEAD + (series == null ? 0 : series.bytes())};
-        entries.forEach((timestamp, kind, envelope, point) -> {
-            bytes[0] += envelope.length + ENTRY_OVERHEAD;
+        entries.forEach((timestamp, kind, slab, offset, length, point) -> {
+            bytes[0] += length + ENTRY_OVERHEAD;
             return true;
         });
         return bytes[0];
@@ -167,7 +172,7 @@ final class SourceLog {
         if (series == null) {
             return;
         }
-        entries.visit(start, end, newestFirst, (timestamp, kind, bytes, point) -> point == null || visitor.visit(timestamp, point));
+        entries.visit(start, end, newestFirst, (timestamp, kind, slab, offset, length, point) -> point == null || visitor.visit(timestamp, point));
     }
 
     /** One entry's metric samples, for {@link #forEachPoint}. */

@@ -4,42 +4,64 @@ import java.util.Arrays;
 
 /**
  * A source's entries in timestamp order, in blocks of at most {@value #BLOCK} entries held in parallel
- * arrays (a timestamp, the envelope's bytes, a kind byte and, once the source has metrics, its samples
- * per entry: no node object per entry). An entry in order is appended to the last block; a late one is
- * put in its block, after any entry with the same timestamp, moving at most that block's newer
- * entries, and a full block splits in two: an insert costs a binary search and at most one block's
- * worth of moves, however late the entry and however many the source holds. The oldest entry leaves
- * from the front of the first block. Small sources start with a small block that grows by doubling.
- * Not thread-safe: {@link SourceLog} locks.
+ * arrays (a timestamp, where the envelope's bytes lie in the block's slab, a kind byte and, once the
+ * source has metrics, its samples per entry: no node object per entry). An entry in order is appended to
+ * the last block; a late one is put in its block, after any entry with the same timestamp, moving at most
+ * that block's newer entries, and a full block splits in two: an insert costs a binary search and at most
+ * one block's worth of moves, however late the entry and however many the source holds. The oldest entry
+ * leaves from the front of the first block. Small sources start with a small block that grows by doubling.
+ *
+ * <p>The envelopes' bytes are copied into one array per block (its slab, at most about
+ * {@value #SLAB_BYTES} bytes of entries) rather than kept as the byte array each arrived in: a store at
+ * its budget holds millions of envelopes, and as millions of small arrays each survived young
+ * collections to be copied and then had to be marked and compacted by full ones, which stalled the
+ * Doppler's delivery for up to a second; a few thousand slabs cost the collector next to nothing. A slab
+ * is only ever written past its last entry; entries removed or moved to another block leave their bytes
+ * behind until the slab is repacked (when it runs out of room) or the block goes. Not thread-safe:
+ * {@link SourceLog} locks.
  */
 final class TimeOrderedEntries {
     static final int BLOCK = 1024;
+    /** A block holding this many bytes of entries is full, whatever its count (so large envelopes do not make huge slabs). */
+    static final int SLAB_BYTES = 1 << 20;
     private static final int INITIAL_CAPACITY = 4;
 
-    /** One entry as {@link #visit} hands it out. */
+    /** One entry as {@link #visit} hands it out: its bytes are {@code length} bytes of {@code slab} from {@code offset}. */
     @FunctionalInterface
     interface Visitor {
         /** Returns false to stop. */
-        boolean visit(long timestamp, byte kind, byte[] bytes, MetricPoint point);
+        boolean visit(long timestamp, byte kind, byte[] slab, int offset, int length, MetricPoint point);
     }
 
     private static final class Block {
         long[] timestamps;
-        byte[][] envelopes;
+        int[] offsets;
+        int[] lengths;
         byte[] kinds;
         /** Null until an entry with samples arrives. */
         MetricPoint[] points;
         int start;
         int end;
+        byte[] slab;
+        /** Where the next entry's bytes go in the slab. */
+        int slabUsed;
+        /** Bytes of the entries in [start, end). */
+        int liveBytes;
 
-        Block(int capacity) {
+        Block(int capacity, int slabCapacity) {
             timestamps = new long[capacity];
-            envelopes = new byte[capacity][];
+            offsets = new int[capacity];
+            lengths = new int[capacity];
             kinds = new byte[capacity];
+            slab = new byte[slabCapacity];
         }
 
         int capacity() {
             return timestamps.length;
+        }
+
+        int count() {
+            return end - start;
         }
 
         long first() {
@@ -70,7 +92,9 @@ final class TimeOrderedEntries {
             int shift = start;
             if (shift > 0) {
                 moveWithin(start, 0, end - start);
-                clear(end - shift, end);
+                if (points != null) {
+                    Arrays.fill(points, end - shift, end, null);
+                }
                 start = 0;
                 end -= shift;
             }
@@ -79,7 +103,8 @@ final class TimeOrderedEntries {
 
         void resize(int capacity) {
             timestamps = Arrays.copyOf(timestamps, capacity);
-            envelopes = Arrays.copyOf(envelopes, capacity);
+            offsets = Arrays.copyOf(offsets, capacity);
+            lengths = Arrays.copyOf(lengths, capacity);
             kinds = Arrays.copyOf(kinds, capacity);
             if (points != null) {
                 points = Arrays.copyOf(points, capacity);
@@ -88,17 +113,18 @@ final class TimeOrderedEntries {
 
         void moveWithin(int from, int to, int count) {
             System.arraycopy(timestamps, from, timestamps, to, count);
-            System.arraycopy(envelopes, from, envelopes, to, count);
+            System.arraycopy(offsets, from, offsets, to, count);
+            System.arraycopy(lengths, from, lengths, to, count);
             System.arraycopy(kinds, from, kinds, to, count);
             if (points != null) {
                 System.arraycopy(points, from, points, to, count);
             }
         }
 
-        void clear(int from, int to) {
-            Arrays.fill(envelopes, from, to, null);
-            if (points != null) {
-                Arrays.fill(points, from, to, null);
+        /** Before an entry of {@code length} bytes is put in (and before entries move to make its place). */
+        void makeRoom(int length) {
+            if (slab.length - slabUsed < length) {
+                repack(liveBytes + length + (liveBytes + length) / 2);
             }
         }
 
@@ -106,31 +132,65 @@ final class TimeOrderedEntries {
             if (point != null && points == null) {
                 points = new MetricPoint[capacity()];
             }
+            System.arraycopy(bytes, 0, slab, slabUsed, bytes.length);
             timestamps[at] = timestamp;
-            envelopes[at] = bytes;
+            offsets[at] = slabUsed;
+            lengths[at] = bytes.length;
             kinds[at] = kind;
             if (points != null) {
                 points[at] = point;
+            }
+            slabUsed += bytes.length;
+            liveBytes += bytes.length;
+        }
+
+        /**
+         * Copies the entries' bytes, in entry order and without the bytes of entries gone, into a new slab
+         * of {@code capacity} bytes. The old slab is left as it was: a read that copied an entry's place
+         * before this still finds its bytes there.
+         */
+        void repack(int capacity) {
+            byte[] packed = new byte[capacity];
+            int used = 0;
+            for (int i = start; i < end; i++) {
+                System.arraycopy(slab, offsets[i], packed, used, lengths[i]);
+                offsets[i] = used;
+                used += lengths[i];
+            }
+            slab = packed;
+            slabUsed = used;
+        }
+
+        /** Drops the room a full block will not use (more than an eighth of what it holds). */
+        void trim() {
+            if (slab.length - liveBytes > liveBytes / 8) {
+                repack(liveBytes);
             }
         }
 
         MetricPoint point(int at) {
             return points == null ? null : points[at];
         }
+
+        boolean visit(int at, Visitor visitor) {
+            return visitor.visit(timestamps[at], kinds[at], slab, offsets[at], lengths[at], point(at));
+        }
     }
 
     private final int maxBlock;
+    private final int slabBytes;
     private Block[] blocks = new Block[1];
     private int blockCount;
     private int size;
 
     /** @param maxEntries the most entries ever held, so a small source never gets a block bigger than that */
     TimeOrderedEntries(int maxEntries) {
-        this(maxEntries, BLOCK);
+        this(maxEntries, BLOCK, SLAB_BYTES);
     }
 
-    TimeOrderedEntries(int maxEntries, int blockSize) {
+    TimeOrderedEntries(int maxEntries, int blockSize, int slabBytes) {
         this.maxBlock = Math.max(2, Math.min(blockSize, maxEntries)); // 2: a split leaves an entry on each side
+        this.slabBytes = slabBytes;
     }
 
     int size() {
@@ -142,8 +202,9 @@ final class TimeOrderedEntries {
         return blocks[0].first();
     }
 
-    byte[] oldestBytes() {
-        return blocks[0].envelopes[blocks[0].start];
+    /** The byte length of the oldest entry; only when {@link #size()} is not 0. */
+    int oldestLength() {
+        return blocks[0].lengths[blocks[0].start];
     }
 
     MetricPoint oldestPoint() {
@@ -152,13 +213,17 @@ final class TimeOrderedEntries {
 
     void removeOldest() {
         Block first = blocks[0];
-        first.clear(first.start, first.start + 1);
+        if (first.points != null) {
+            first.points[first.start] = null;
+        }
+        first.liveBytes -= first.lengths[first.start];
         first.start++;
         size--;
         if (first.start == first.end) {
             if (blockCount == 1) {
                 first.start = 0;
                 first.end = 0;
+                first.slabUsed = 0;
             } else {
                 System.arraycopy(blocks, 1, blocks, 0, blockCount - 1);
                 blocks[--blockCount] = null;
@@ -166,10 +231,11 @@ final class TimeOrderedEntries {
         }
     }
 
-    /** Puts the entry at its place: after every entry with a timestamp at or before its own. */
+    /** Copies the entry in and puts it at its place: after every entry with a timestamp at or before its own. */
     void insert(long timestamp, byte kind, byte[] bytes, MetricPoint point) {
         if (blockCount == 0) {
-            blocks[0] = new Block(Math.min(INITIAL_CAPACITY, maxBlock));
+            int capacity = Math.min(INITIAL_CAPACITY, maxBlock);
+            blocks[0] = new Block(capacity, capacity * bytes.length);
             blockCount = 1;
         }
         int index = blockCount - 1;
@@ -182,10 +248,11 @@ final class TimeOrderedEntries {
             block = blocks[index];
             at = block.bound(timestamp, false);
         }
-        if (block.end == block.capacity()) {
-            if (block.start > 0) {
+        boolean fullOfBytes = block.count() >= 2 && block.liveBytes + bytes.length > slabBytes;
+        if (block.end == block.capacity() || fullOfBytes) {
+            if (!fullOfBytes && block.start > 0) {
                 at -= block.compact();
-            } else if (block.capacity() < maxBlock) {
+            } else if (!fullOfBytes && block.capacity() < maxBlock) {
                 block.resize(Math.min(maxBlock, block.capacity() * 2));
             } else {
                 boolean appending = at == block.end && index == blockCount - 1;
@@ -199,6 +266,7 @@ final class TimeOrderedEntries {
                 }
             }
         }
+        block.makeRoom(bytes.length);
         if (at < block.end) {
             block.moveWithin(at, at + 1, block.end - at);
         }
@@ -210,22 +278,38 @@ final class TimeOrderedEntries {
     /**
      * Splits the full block at {@code index}: its newer half moves to a new block right after it, or, for
      * an append to the last block, nothing moves and the new block is empty (so blocks of entries that
-     * arrived in order stay full).
+     * arrived in order stay full; the full one gives back its slab's spare room, and the new one's slab is
+     * sized for as many bytes as the full one holds, so that it seldom grows).
      */
     private Block split(int index, boolean appending) {
         Block block = blocks[index];
-        Block upper = new Block(maxBlock);
-        if (!appending) {
-            int half = (block.start + block.end) >>> 1;
+        int half = appending ? block.end : (block.start + block.end) >>> 1;
+        int movedBytes = 0;
+        for (int i = half; i < block.end; i++) {
+            movedBytes += block.lengths[i];
+        }
+        int expectedBytes = Math.min(block.liveBytes + block.liveBytes / 8, slabBytes + slabBytes / 8);
+        Block upper = new Block(maxBlock, Math.max(movedBytes, expectedBytes));
+        if (appending) {
+            block.trim();
+        } else {
             int moved = block.end - half;
             System.arraycopy(block.timestamps, half, upper.timestamps, 0, moved);
-            System.arraycopy(block.envelopes, half, upper.envelopes, 0, moved);
             System.arraycopy(block.kinds, half, upper.kinds, 0, moved);
             if (block.points != null) {
                 upper.points = new MetricPoint[maxBlock];
                 System.arraycopy(block.points, half, upper.points, 0, moved);
+                Arrays.fill(block.points, half, block.end, null);
             }
-            block.clear(half, block.end);
+            for (int i = half; i < block.end; i++) {
+                int length = block.lengths[i];
+                System.arraycopy(block.slab, block.offsets[i], upper.slab, upper.slabUsed, length);
+                upper.offsets[i - half] = upper.slabUsed;
+                upper.lengths[i - half] = length;
+                upper.slabUsed += length;
+            }
+            upper.liveBytes = upper.slabUsed;
+            block.liveBytes -= upper.liveBytes;
             block.end = half;
             upper.end = moved;
         }
@@ -270,8 +354,7 @@ final class TimeOrderedEntries {
             while (index >= 0) {
                 Block block = blocks[index];
                 for (int i = at - 1; i >= block.start; i--) {
-                    long timestamp = block.timestamps[i];
-                    if (timestamp < start || !visitor.visit(timestamp, block.kinds[i], block.envelopes[i], block.point(i))) {
+                    if (block.timestamps[i] < start || !block.visit(i, visitor)) {
                         return;
                     }
                 }
@@ -288,8 +371,7 @@ final class TimeOrderedEntries {
             for (; index < blockCount; index++) {
                 Block block = blocks[index];
                 for (int i = at; i < block.end; i++) {
-                    long timestamp = block.timestamps[i];
-                    if (timestamp >= end || !visitor.visit(timestamp, block.kinds[i], block.envelopes[i], block.point(i))) {
+                    if (block.timestamps[i] >= end || !block.visit(i, visitor)) {
                         return;
                     }
                 }
@@ -305,7 +387,7 @@ final class TimeOrderedEntries {
         for (int index = 0; index < blockCount; index++) {
             Block block = blocks[index];
             for (int i = block.start; i < block.end; i++) {
-                if (!visitor.visit(block.timestamps[i], block.kinds[i], block.envelopes[i], block.point(i))) {
+                if (!block.visit(i, visitor)) {
                     return;
                 }
             }

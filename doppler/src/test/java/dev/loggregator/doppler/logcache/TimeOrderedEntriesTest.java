@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The blocks against a plain list kept in timestamp order (stable: equal timestamps in arrival order),
- * with small blocks so that inserts, splits, compaction and evictions across many blocks all happen.
+ * with small blocks so that inserts, splits, compaction and evictions across many blocks all happen,
+ * and envelopes of varied lengths in small slabs, so that blocks fill by bytes and slabs are repacked.
  */
 class TimeOrderedEntriesTest {
     private record Stored(long timestamp, int id) {
@@ -19,8 +20,8 @@ class TimeOrderedEntriesTest {
     @Test
     void holdsEntriesInTimestampOrderThroughLateInsertsSplitsAndEvictions() {
         Random random = new Random(7);
-        for (int blockSize : new int[] {2, 3, 8, 64}) {
-            TimeOrderedEntries entries = new TimeOrderedEntries(500, blockSize);
+        for (int[] sizes : new int[][] {{2, 1 << 20}, {3, 1 << 20}, {8, 1 << 20}, {64, 1 << 20}, {64, 40}, {8, 16}, {1024, 300}}) {
+            TimeOrderedEntries entries = new TimeOrderedEntries(500, sizes[0], sizes[1]);
             List<Stored> expected = new ArrayList<>();
             long clock = 1000;
             for (int id = 0; id < 5000; id++) {
@@ -32,7 +33,8 @@ class TimeOrderedEntriesTest {
                 };
                 if (expected.size() == 500 || random.nextInt(10) == 0 && !expected.isEmpty()) {
                     assertEquals(expected.get(0).timestamp(), entries.oldestTimestamp());
-                    assertEquals(expected.get(0).id(), id(entries.oldestBytes()));
+                    assertEquals(expected.get(0).id(), oldestId(entries));
+                    assertEquals(bytes(expected.get(0).id()).length, entries.oldestLength());
                     expected.remove(0);
                     entries.removeOldest();
                 }
@@ -62,13 +64,13 @@ class TimeOrderedEntriesTest {
 
     @Test
     void visitsStopWhenTheVisitorSaysSo() {
-        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4);
+        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4, 1 << 20);
         for (int i = 0; i < 20; i++) {
             entries.insert(i, (byte) 0, bytes(i), null);
         }
         List<Integer> seen = new ArrayList<>();
-        entries.visit(5, 15, true, (timestamp, kind, bytes, point) -> {
-            seen.add(id(bytes));
+        entries.visit(5, 15, true, (timestamp, kind, slab, offset, length, point) -> {
+            seen.add(id(slab, offset, length));
             return seen.size() < 3;
         });
         assertEquals(List.of(14, 13, 12), seen);
@@ -80,21 +82,41 @@ class TimeOrderedEntriesTest {
 
     private static List<Stored> all(TimeOrderedEntries entries) {
         List<Stored> out = new ArrayList<>();
-        entries.forEach((timestamp, kind, bytes, point) -> out.add(new Stored(timestamp, id(bytes))));
+        entries.forEach((timestamp, kind, slab, offset, length, point) -> out.add(new Stored(timestamp, id(slab, offset, length))));
         return out;
     }
 
     private static List<Stored> visit(TimeOrderedEntries entries, long from, long to, boolean newestFirst) {
         List<Stored> out = new ArrayList<>();
-        entries.visit(from, to, newestFirst, (timestamp, kind, bytes, point) -> out.add(new Stored(timestamp, id(bytes))));
+        entries.visit(from, to, newestFirst, (timestamp, kind, slab, offset, length, point) -> out.add(new Stored(timestamp, id(slab, offset, length))));
         return out;
     }
 
-    private static byte[] bytes(int id) {
-        return new byte[] {(byte) (id >> 24), (byte) (id >> 16), (byte) (id >> 8), (byte) id};
+    private static int oldestId(TimeOrderedEntries entries) {
+        int[] id = new int[1];
+        entries.forEach((timestamp, kind, slab, offset, length, point) -> {
+            id[0] = id(slab, offset, length);
+            return false;
+        });
+        return id[0];
     }
 
-    private static int id(byte[] bytes) {
-        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | bytes[3] & 0xff;
+    /** The id, then 0 to 12 bytes that repeat its last byte (checked on the way out, so bytes of a neighbour show). */
+    private static byte[] bytes(int id) {
+        byte[] bytes = new byte[4 + id % 13];
+        bytes[0] = (byte) (id >> 24);
+        bytes[1] = (byte) (id >> 16);
+        bytes[2] = (byte) (id >> 8);
+        java.util.Arrays.fill(bytes, 3, bytes.length, (byte) id);
+        return bytes;
+    }
+
+    private static int id(byte[] slab, int offset, int length) {
+        int id = (slab[offset] & 0xff) << 24 | (slab[offset + 1] & 0xff) << 16 | (slab[offset + 2] & 0xff) << 8 | slab[offset + 3] & 0xff;
+        assertEquals(bytes(id).length, length);
+        for (int i = 3; i < length; i++) {
+            assertEquals((byte) id, slab[offset + i]);
+        }
+        return id;
     }
 }
