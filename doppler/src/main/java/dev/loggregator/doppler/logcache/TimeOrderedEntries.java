@@ -33,153 +33,9 @@ final class TimeOrderedEntries {
         boolean visit(long timestamp, byte kind, byte[] slab, int offset, int length, MetricPoint point);
     }
 
-    private static final class Block {
-        long[] timestamps;
-        int[] offsets;
-        int[] lengths;
-        byte[] kinds;
-        /** Null until an entry with samples arrives. */
-        MetricPoint[] points;
-        int start;
-        int end;
-        byte[] slab;
-        /** Where the next entry's bytes go in the slab. */
-        int slabUsed;
-        /** Bytes of the entries in [start, end). */
-        int liveBytes;
-
-        Block(int capacity, int slabCapacity) {
-            timestamps = new long[capacity];
-            offsets = new int[capacity];
-            lengths = new int[capacity];
-            kinds = new byte[capacity];
-            slab = new byte[slabCapacity];
-        }
-
-        int capacity() {
-            return timestamps.length;
-        }
-
-        int count() {
-            return end - start;
-        }
-
-        long first() {
-            return timestamps[start];
-        }
-
-        long last() {
-            return timestamps[end - 1];
-        }
-
-        /** First index in [start, end) whose timestamp is > {@code timestamp} (or >= with {@code inclusive}). */
-        int bound(long timestamp, boolean inclusive) {
-            int lo = start;
-            int hi = end;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (inclusive ? timestamps[mid] < timestamp : timestamps[mid] <= timestamp) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
-        /** Moves the entries to the front (for room at the end); returns how far they moved. */
-        int compact() {
-            int shift = start;
-            if (shift > 0) {
-                moveWithin(start, 0, end - start);
-                if (points != null) {
-                    Arrays.fill(points, end - shift, end, null);
-                }
-                start = 0;
-                end -= shift;
-            }
-            return shift;
-        }
-
-        void resize(int capacity) {
-            timestamps = Arrays.copyOf(timestamps, capacity);
-            offsets = Arrays.copyOf(offsets, capacity);
-            lengths = Arrays.copyOf(lengths, capacity);
-            kinds = Arrays.copyOf(kinds, capacity);
-            if (points != null) {
-                points = Arrays.copyOf(points, capacity);
-            }
-        }
-
-        void moveWithin(int from, int to, int count) {
-            System.arraycopy(timestamps, from, timestamps, to, count);
-            System.arraycopy(offsets, from, offsets, to, count);
-            System.arraycopy(lengths, from, lengths, to, count);
-            System.arraycopy(kinds, from, kinds, to, count);
-            if (points != null) {
-                System.arraycopy(points, from, points, to, count);
-            }
-        }
-
-        /** Before an entry of {@code length} bytes is put in (and before entries move to make its place). */
-        void makeRoom(int length) {
-            if (slab.length - slabUsed < length) {
-                repack(liveBytes + length + (liveBytes + length) / 2);
-            }
-        }
-
-        void put(int at, long timestamp, byte kind, byte[] bytes, MetricPoint point) {
-            if (point != null && points == null) {
-                points = new MetricPoint[capacity()];
-            }
-            System.arraycopy(bytes, 0, slab, slabUsed, bytes.length);
-            timestamps[at] = timestamp;
-            offsets[at] = slabUsed;
-            lengths[at] = bytes.length;
-            kinds[at] = kind;
-            if (points != null) {
-                points[at] = point;
-            }
-            slabUsed += bytes.length;
-            liveBytes += bytes.length;
-        }
-
-        /**
-         * Copies the entries' bytes, in entry order and without the bytes of entries gone, into a new slab
-         * of {@code capacity} bytes. The old slab is left as it was: a read that copied an entry's place
-         * before this still finds its bytes there.
-         */
-        void repack(int capacity) {
-            byte[] packed = new byte[capacity];
-            int used = 0;
-            for (int i = start; i < end; i++) {
-                System.arraycopy(slab, offsets[i], packed, used, lengths[i]);
-                offsets[i] = used;
-                used += lengths[i];
-            }
-            slab = packed;
-            slabUsed = used;
-        }
-
-        /** Drops the room a full block will not use (more than an eighth of what it holds). */
-        void trim() {
-            if (slab.length - liveBytes > liveBytes / 8) {
-                repack(liveBytes);
-            }
-        }
-
-        MetricPoint point(int at) {
-            return points == null ? null : points[at];
-        }
-
-        boolean visit(int at, Visitor visitor) {
-            return visitor.visit(timestamps[at], kinds[at], slab, offsets[at], lengths[at], point(at));
-        }
-    }
-
     private final int maxBlock;
     private final int slabBytes;
-    private Block[] blocks = new Block[1];
+    private EntryBlock[] blocks = new EntryBlock[1];
     private int blockCount;
     private int size;
 
@@ -212,7 +68,7 @@ final class TimeOrderedEntries {
     }
 
     void removeOldest() {
-        Block first = blocks[0];
+        EntryBlock first = blocks[0];
         if (first.points != null) {
             first.points[first.start] = null;
         }
@@ -235,11 +91,11 @@ final class TimeOrderedEntries {
     void insert(long timestamp, byte kind, byte[] bytes, MetricPoint point) {
         if (blockCount == 0) {
             int capacity = Math.min(INITIAL_CAPACITY, maxBlock);
-            blocks[0] = new Block(capacity, capacity * bytes.length);
+            blocks[0] = new EntryBlock(capacity, capacity * bytes.length);
             blockCount = 1;
         }
         int index = blockCount - 1;
-        Block block = blocks[index];
+        EntryBlock block = blocks[index];
         int at;
         if (block.end == block.start || timestamp >= block.last()) {
             at = block.end;
@@ -256,7 +112,7 @@ final class TimeOrderedEntries {
                 block.resize(Math.min(maxBlock, block.capacity() * 2));
             } else {
                 boolean appending = at == block.end && index == blockCount - 1;
-                Block upper = split(index, appending);
+                EntryBlock upper = split(index, appending);
                 if (appending) {
                     block = upper;
                     at = 0;
@@ -281,15 +137,15 @@ final class TimeOrderedEntries {
      * arrived in order stay full; the full one gives back its slab's spare room, and the new one's slab is
      * sized for as many bytes as the full one holds, so that it seldom grows).
      */
-    private Block split(int index, boolean appending) {
-        Block block = blocks[index];
+    private EntryBlock split(int index, boolean appending) {
+        EntryBlock block = blocks[index];
         int half = appending ? block.end : (block.start + block.end) >>> 1;
         int movedBytes = 0;
         for (int i = half; i < block.end; i++) {
             movedBytes += block.lengths[i];
         }
         int expectedBytes = Math.min(block.liveBytes + block.liveBytes / 8, slabBytes + slabBytes / 8);
-        Block upper = new Block(maxBlock, Math.max(movedBytes, expectedBytes));
+        EntryBlock upper = new EntryBlock(maxBlock, Math.max(movedBytes, expectedBytes));
         if (appending) {
             block.trim();
         } else {
@@ -352,7 +208,7 @@ final class TimeOrderedEntries {
                 at = blocks[index].bound(end, true);
             }
             while (index >= 0) {
-                Block block = blocks[index];
+                EntryBlock block = blocks[index];
                 for (int i = at - 1; i >= block.start; i--) {
                     if (block.timestamps[i] < start || !block.visit(i, visitor)) {
                         return;
@@ -369,7 +225,7 @@ final class TimeOrderedEntries {
             }
             int at = blocks[index].bound(start, true);
             for (; index < blockCount; index++) {
-                Block block = blocks[index];
+                EntryBlock block = blocks[index];
                 for (int i = at; i < block.end; i++) {
                     if (block.timestamps[i] >= end || !block.visit(i, visitor)) {
                         return;
@@ -385,7 +241,7 @@ final class TimeOrderedEntries {
     /** Every entry, oldest first. */
     void forEach(Visitor visitor) {
         for (int index = 0; index < blockCount; index++) {
-            Block block = blocks[index];
+            EntryBlock block = blocks[index];
             for (int i = block.start; i < block.end; i++) {
                 if (!block.visit(i, visitor)) {
                     return;
