@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The syslog receiver of {@code bin/loggregator up --demo}: where the demo app's syslog drain
  * goes, so a newcomer sees a drain working. It takes octet-counted RFC 5424 messages over TCP and
- * appends each, one per line, to a file ({@code .run/demo-drain.log}), as an rsyslog would.
+ * appends each, one per line, to a file ({@code .run/demo-drain.log}), as an rsyslog would (control
+ * characters escaped as "#ooo").
  */
 public final class DemoDrainReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoDrainReceiver.class);
@@ -62,7 +63,19 @@ public final class DemoDrainReceiver implements AutoCloseable {
     private final class Appender extends SimpleChannelInboundHandler<String> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String message) throws IOException {
-            out.write(message);
+            // One message a line even when it spans several (a stack trace): control characters escaped as
+            // rsyslog's $EscapeControlCharactersOnReceive writes them, '#' and three octal digits ("#012").
+            for (int i = 0; i < message.length(); i++) {
+                char c = message.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    out.write('#');
+                    out.write('0' + (c >> 6));
+                    out.write('0' + (c >> 3 & 7));
+                    out.write('0' + (c & 7));
+                } else {
+                    out.write(c);
+                }
+            }
             out.write('\n');
         }
 
