@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = ".run/bench", description = "directory for the JSON results (default ${DEFAULT-VALUE})")
     Path outDir;
 
-    @Option(names = "--java-opts", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC", description = "JVM options of the components (default ${DEFAULT-VALUE})")
+    @Option(names = "--java-opts", defaultValue = "-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch", description = "JVM options of the components (default ${DEFAULT-VALUE})")
     String javaOpts;
 
     public static void main(String[] args) {
