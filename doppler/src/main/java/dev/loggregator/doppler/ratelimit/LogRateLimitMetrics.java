@@ -1,13 +1,14 @@
 package dev.loggregator.doppler.ratelimit;
 
 import dev.loggregator.doppler.metrics.DopplerMetrics;
+import dev.loggregator.fairness.AppCounts;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import java.util.function.LongSupplier;
 
 /**
  * The log-rate limits in /metrics. Every log they drop is also in
  * {@code doppler_dropped_envelopes_total{reason="log_rate_limit"}}; per app in
- * {@code doppler_log_rate_limit_dropped_total{app}} (a bounded label set, see {@link DroppedByApp}).
+ * {@code doppler_log_rate_limit_dropped_total{app}} (a bounded label set, see {@link AppCounts}).
  */
 public final class LogRateLimitMetrics {
     private LogRateLimitMetrics() {
@@ -25,7 +26,7 @@ public final class LogRateLimitMetrics {
         CounterWithCallback.builder()
                 .name("doppler_log_rate_limit_dropped")
                 .help("Logs dropped by log-rate limits, per app (past log_rate_limit.max_counted_apps apps: app=\""
-                        + DroppedByApp.OTHER_APPS + "\")")
+                        + AppCounts.OTHER_APPS + "\")")
                 .labelNames("app")
                 .callback(callback -> limits.droppedByApp().forEach((app, dropped) -> callback.call(dropped, app)))
                 .register(metrics.registry());

@@ -3,6 +3,7 @@ package dev.loggregator.doppler.ratelimit;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.fairness.AppCounts;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import io.github.bucket4j.local.ThreadUnsafeBucket;
@@ -42,7 +43,8 @@ public final class LogRateLimits {
     private final LinkedHashMap<InstanceKey, Instance> instances;
     private final LongAdder exceeded = new LongAdder();
     private final LongAdder evicted = new LongAdder();
-    private final DroppedByApp droppedByApp;
+    /** Logs dropped per app (one reason), so operators see which app tripped it (what diego-release#457 asks of AppInstanceExceededLogRateLimitCount). */
+    private final AppCounts droppedByApp;
     private volatile int tracked;
     private boolean clockStarted;
     private long nextSweep;
@@ -67,7 +69,7 @@ public final class LogRateLimits {
         this.defaultLimit = new AppLimit(config.defaultBytesPerSecond());
         config.apps().forEach((app, limit) -> byApp.put(app, new AppLimit(limit)));
         this.maxInstances = config.maxInstances();
-        this.droppedByApp = new DroppedByApp(config.maxCountedApps());
+        this.droppedByApp = new AppCounts(config.maxCountedApps(), 1);
         this.metrics = metrics;
         this.instances = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -132,7 +134,7 @@ public final class LogRateLimits {
     }
 
     private boolean drop(String app) {
-        droppedByApp.increment(app);
+        droppedByApp.add(app, 0, 1);
         metrics.dropped().increment(DropReason.LOG_RATE_LIMIT);
         return false;
     }
@@ -182,9 +184,11 @@ public final class LogRateLimits {
 
     /**
      * Logs dropped per app, for at most {@code max_counted_apps} apps; those of any further apps together
-     * under {@value DroppedByApp#OTHER_APPS}.
+     * under {@value AppCounts#OTHER_APPS}.
      */
     public Map<String, Long> droppedByApp() {
-        return droppedByApp.snapshot();
+        Map<String, Long> snapshot = new LinkedHashMap<>();
+        droppedByApp.forEach((app, reason, dropped) -> snapshot.put(app, dropped));
+        return snapshot;
     }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.loggregator.doppler.metrics.DopplerMetrics;
 import dev.loggregator.doppler.metrics.DropReason;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
+import dev.loggregator.fairness.AppCounts;
 import dev.loggregator.manifest.DopplerSection;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ class LogRateLimitsTest {
         for (String app : List.of("a", "b", "c", "d")) {
             assertFalse(admit(limits, log(app, 2), T0));
         }
-        assertEquals(Map.of("a", 1L, "b", 1L, DroppedByApp.OTHER_APPS, 2L), limits.droppedByApp());
+        assertEquals(Map.of("a", 1L, "b", 1L, AppCounts.OTHER_APPS, 2L), limits.droppedByApp());
         assertEquals(4, metrics.dropped().get(DropReason.LOG_RATE_LIMIT));
     }
 
