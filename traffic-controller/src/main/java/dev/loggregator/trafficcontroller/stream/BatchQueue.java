@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One client's queue of envelope batches as Doppler links hand them over, bounded in envelopes, so the
  * links never wait. While it is no more than half full a batch goes in whole, at the cost of a counter.
- * Beyond that, with {@link AppShares} (v1 records, whose app it can read), it takes a batch envelope by
+ * Beyond that, with {@link AppShares} (records whose app it can read: v1 or v2 envelopes), it takes a batch envelope by
  * envelope: the apps sending most are refused first, the rest go in while there is room, and every
  * envelope left out is counted for its app; without, a batch that would go past the bound is dropped whole
  * and counted. Any thread may offer (under pressure one at a time); one consumer at a time polls records,
@@ -67,7 +67,7 @@ public final class BatchQueue {
         int start = queued.get();
         List<byte[]> admitted = new ArrayList<>(Math.max(0, Math.min(batch.size(), capacity - start)));
         for (byte[] envelope : batch) {
-            String app = AppShares.appOf(envelope);
+            String app = apps.appOf(envelope);
             int inQueue = start + admitted.size();
             if (inQueue >= capacity) {
                 apps.lost(app, AppDropReason.BUFFER_FULL, 1, true);
@@ -174,7 +174,7 @@ public final class BatchQueue {
     private void count(byte[] envelope, AppDropReason reason) {
         if (apps != null) {
             synchronized (this) {
-                apps.lost(AppShares.appOf(envelope), reason, 1, false);
+                apps.lost(apps.appOf(envelope), reason, 1, false);
             }
         }
     }
