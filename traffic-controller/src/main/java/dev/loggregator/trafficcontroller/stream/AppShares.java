@@ -11,8 +11,9 @@ import java.util.function.Function;
 /**
  * The per-app side of a client's {@link BatchQueue}, for every stream whose records name their app: v1
  * envelopes (the firehose, app streams; the app is the routing key) and v2 records (marshalled for the
- * gRPC egress, protojson for {@code /v2/read}; the app is the source id). Under pressure it decides which envelopes of a batch go in, so the apps sending
- * most lose first ({@link FairShare}, as the Doppler's queues do) and quiet apps keep theirs; and it
+ * gRPC egress, protojson for {@code /v2/read}; the app is the source id). Under pressure it decides
+ * which envelopes of a batch go in, so the apps sending most lose first ({@link FairShare}, as the
+ * Doppler's queues do) and quiet apps keep theirs; and it
  * accounts for every envelope the client loses by app, in {@code doppler_proxy_app_dropped_envelopes_total}
  * and for the drop notices, one per app that lost envelopes, naming it (as the original's TruncatingBuffer
  * named the app of the envelope it dropped). The app of an envelope is read from its bytes only on these
