@@ -137,7 +137,8 @@ public final class TrafficController implements AutoCloseable {
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
                 section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), section.fairShareFactor());
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
-                section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L);
+                section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L,
+                section.fairShareFactor());
         int port = manifest.trafficControllerPort(index);
         TrafficControllerSection.Limits limits = section.limits();
         ConnectionLimits connectionLimits = new ConnectionLimits(limits.maxConnections(),
@@ -166,7 +167,7 @@ public final class TrafficController implements AutoCloseable {
             grpcApi = new GrpcApiServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
                     List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(),
-                                    section.v2().maxGrpcStreams()).definition(),
+                                    section.fairShareFactor(), section.v2().maxGrpcStreams()).definition(),
                             new LogCacheGrpcService(logCacheQueries).bindService(),
                             new PromQLGrpcService(promql).bindService()));
             grpcApi.start();

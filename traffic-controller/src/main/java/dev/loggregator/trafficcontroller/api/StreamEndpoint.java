@@ -153,7 +153,7 @@ final class StreamEndpoint {
         }
         String subscription = route.kind() == Route.Kind.FIREHOSE ? route.subscriptionId() + "?" + route.dopplerFilter()
                 : route.appId();
-        BatchQueue queue = new BatchQueue(settings.bufferEnvelopes(), new AppShares(settings.fairShareFactor(), metrics::appDropped));
+        BatchQueue queue = new BatchQueue(settings.bufferEnvelopes(), AppShares.v1(settings.fairShareFactor(), metrics::appDropped));
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,
                 queue, settings.slowConsumerMillis(), subscribe, ledger,
                 LossLedger.key(endpoint, subscription, decision.user())));

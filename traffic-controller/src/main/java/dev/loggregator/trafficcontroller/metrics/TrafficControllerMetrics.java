@@ -70,7 +70,8 @@ public final class TrafficControllerMetrics {
                 .labelNames("endpoint").register(registry);
         appDrops = new AppCounts(maxCountedApps, APP_DROP_REASONS.length);
         CounterWithCallback.builder().name("doppler_proxy_app_dropped_envelopes")
-                .help("envelopes of an app dropped for a client, per app and reason (fair_share, buffer_full, slow_consumer);"
+                .help("envelopes of an app dropped for a client (v1 and v2 streams; for v2 the app is the source id),"
+                        + " per app and reason (fair_share, buffer_full, slow_consumer);"
                         + " past traffic_controller.max_counted_apps apps: app=\"" + AppCounts.OTHER_APPS + "\"")
                 .labelNames("app", "reason")
                 .callback(cb -> appDrops.forEach((app, reason, n) -> cb.call(n, app, APP_DROP_REASONS[reason].label())))
@@ -170,7 +171,7 @@ public final class TrafficControllerMetrics {
         dropped.labelValues(endpoint).inc(envelopes);
     }
 
-    /** {@code count} envelopes of {@code app} dropped for a client (v1 streams, whose envelopes name their app). */
+    /** {@code count} envelopes of {@code app} (a v1 envelope's app, a v2 envelope's source id) dropped for a client. */
     public void appDropped(String app, AppDropReason reason, long count) {
         appDrops.add(app, reason.ordinal(), count);
     }

@@ -3,13 +3,17 @@ package dev.loggregator.trafficcontroller.stream;
 import dev.loggregator.fairness.FairShare;
 import dev.loggregator.trafficcontroller.metrics.AppDropReason;
 import dev.loggregator.wire.routing.EnvelopeRouting;
+import dev.loggregator.wire.routing.V2SourceId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The per-app side of a client's {@link BatchQueue}, for streams whose records are v1 envelopes (the
- * firehose, app streams): under pressure it decides which envelopes of a batch go in, so the apps sending
- * most lose first ({@link FairShare}, as the Doppler's queues do) and quiet apps keep theirs; and it
+ * The per-app side of a client's {@link BatchQueue}, for every stream whose records name their app: v1
+ * envelopes (the firehose, app streams; the app is the routing key) and v2 records (marshalled for the
+ * gRPC egress, protojson for {@code /v2/read}; the app is the source id). Under pressure it decides
+ * which envelopes of a batch go in, so the apps sending most lose first ({@link FairShare}, as the
+ * Doppler's queues do) and quiet apps keep theirs; and it
  * accounts for every envelope the client loses by app, in {@code doppler_proxy_app_dropped_envelopes_total}
  * and for the drop notices, one per app that lost envelopes, naming it (as the original's TruncatingBuffer
  * named the app of the envelope it dropped). The app of an envelope is read from its bytes only on these
@@ -27,20 +31,43 @@ public final class AppShares {
 
     private final FairShare fairShare; // null: off
     private final Counter counter;
+    private final Function<byte[], String> appReader;
     private final Map<String, Long> untold = new LinkedHashMap<>();
 
     /** {@code fairShareFactor} 0: no app is refused before the queue is full, but losses are still accounted per app. */
-    public AppShares(double fairShareFactor, Counter counter) {
+    private AppShares(double fairShareFactor, Counter counter, Function<byte[], String> appReader) {
         this.fairShare = fairShareFactor > 0 ? new FairShare(fairShareFactor, 100_000) : null;
         this.counter = counter;
+        this.appReader = appReader;
     }
 
-    /** The app (routing key) of a v1 envelope; {@code system} for an envelope of none or one that does not scan. */
-    static String appOf(byte[] envelope) {
+    /** For a stream of v1 envelopes. */
+    public static AppShares v1(double fairShareFactor, Counter counter) {
+        return new AppShares(fairShareFactor, counter, AppShares::v1App);
+    }
+
+    /** For a stream of marshalled v2 envelopes (the gRPC egress). */
+    public static AppShares v2Protobuf(double fairShareFactor, Counter counter) {
+        return new AppShares(fairShareFactor, counter, V2SourceId::ofProtobuf);
+    }
+
+    /** For a stream of v2 envelopes' protojson ({@code /v2/read}). */
+    public static AppShares v2Json(double fairShareFactor, Counter counter) {
+        return new AppShares(fairShareFactor, counter, V2SourceId::ofJson);
+    }
+
+    /** The app of a record; {@code system} for a record of none or one that does not scan. */
+    String appOf(byte[] record) {
+        String app = appReader.apply(record);
+        return app == null || app.isEmpty() ? EnvelopeRouting.SYSTEM : app;
+    }
+
+    /** The routing key of a v1 envelope; null for one that does not scan. */
+    private static String v1App(byte[] envelope) {
         try {
             return EnvelopeRouting.read(envelope).appId();
         } catch (RuntimeException notAnEnvelope) {
-            return EnvelopeRouting.SYSTEM;
+            return null;
         }
     }
 

@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One client's queue of envelope batches as Doppler links hand them over, bounded in envelopes, so the
  * links never wait. While it is no more than half full a batch goes in whole, at the cost of a counter.
- * Beyond that, with {@link AppShares} (v1 records, whose app it can read), it takes a batch envelope by
- * envelope: the apps sending most are refused first, the rest go in while there is room, and every
- * envelope left out is counted for its app; without, a batch that would go past the bound is dropped whole
- * and counted. Any thread may offer (under pressure one at a time); one consumer at a time polls records,
- * takes the losses to tell ({@link #takeUntold}) and discards.
+ * Beyond that, with its {@link AppShares} (which reads a record's app: a v1 envelope's, a v2 envelope's
+ * source id), it takes a batch envelope by envelope: the apps sending most are refused first, the rest go
+ * in while there is room, and every envelope left out is counted for its app. Any thread may offer (under
+ * pressure one at a time); one consumer at a time polls records, takes the losses to tell
+ * ({@link #takeUntold}) and discards.
  */
 public final class BatchQueue {
     private final Queue<List<byte[]>> queue = new ConcurrentLinkedQueue<>();
@@ -26,14 +26,10 @@ public final class BatchQueue {
     private final AtomicLong untold = new AtomicLong();
     private final AtomicLong untoldUnknown = new AtomicLong();
     private final int capacity;
-    private final AppShares apps; // null: records are not read for their app; guarded by this
+    private final AppShares apps; // guarded by this
     private long droppedTotal; // consumer only
     private List<byte[]> current; // consumer only
     private int currentIndex;
-
-    public BatchQueue(int capacity) {
-        this(capacity, null);
-    }
 
     public BatchQueue(int capacity, AppShares apps) {
         this.capacity = capacity;
@@ -43,17 +39,12 @@ public final class BatchQueue {
     /** Queues what of the batch may go in; returns how many of its envelopes were dropped (counted) instead. */
     public int offer(List<byte[]> batch) {
         int size = batch.size();
-        if (apps == null || queued.get() + size <= capacity / 2) {
+        if (queued.get() + size <= capacity / 2) {
             if (queued.addAndGet(size) <= capacity) {
                 queue.offer(batch);
                 return 0;
             }
             queued.addAndGet(-size);
-            if (apps == null) {
-                untoldUnknown.addAndGet(size);
-                untold.addAndGet(size);
-                return size;
-            }
         }
         return offerFairly(batch);
     }
@@ -67,7 +58,7 @@ public final class BatchQueue {
         int start = queued.get();
         List<byte[]> admitted = new ArrayList<>(Math.max(0, Math.min(batch.size(), capacity - start)));
         for (byte[] envelope : batch) {
-            String app = AppShares.appOf(envelope);
+            String app = apps.appOf(envelope);
             int inQueue = start + admitted.size();
             if (inQueue >= capacity) {
                 apps.lost(app, AppDropReason.BUFFER_FULL, 1, true);
@@ -130,10 +121,8 @@ public final class BatchQueue {
         }
         Map<String, Long> byApp = new LinkedHashMap<>();
         long unknown = untoldUnknown.getAndSet(0);
-        if (apps != null) {
-            synchronized (this) {
-                byApp.putAll(apps.takeUntold());
-            }
+        synchronized (this) {
+            byApp.putAll(apps.takeUntold());
         }
         if (unknown > 0) {
             byApp.merge(unknownApp, unknown, Long::sum);
@@ -148,10 +137,7 @@ public final class BatchQueue {
         return droppedTotal;
     }
 
-    /**
-     * Empties the queue, counting what it held for each envelope's app under {@code reason} (when records
-     * are read for their app); returns how many envelopes it held.
-     */
+    /** Empties the queue, counting what it held for each envelope's app under {@code reason}; returns how many it held. */
     public long discard(AppDropReason reason) {
         long discarded = 0;
         if (current != null) {
@@ -171,12 +157,8 @@ public final class BatchQueue {
         return discarded;
     }
 
-    private void count(byte[] envelope, AppDropReason reason) {
-        if (apps != null) {
-            synchronized (this) {
-                apps.lost(AppShares.appOf(envelope), reason, 1, false);
-            }
-        }
+    private synchronized void count(byte[] envelope, AppDropReason reason) {
+        apps.lost(apps.appOf(envelope), reason, 1, false);
     }
 
     /** Empties the queue; nothing is counted (the client is gone). */

@@ -56,7 +56,7 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
     /**
      * @param endpoint  the metrics label ({@link TrafficControllerMetrics#FIREHOSE}, {@link TrafficControllerMetrics#STREAM}, ...)
      * @param appId     the app of an app stream (null for the firehose), for drop notices of envelopes whose app the queue did not read
-     * @param queue     the client's queue (its bound; for v1 records, with {@link AppShares})
+     * @param queue     the client's queue (its bound, and {@link AppShares} to shed and count by app)
      * @param subscribe opens the upstream for this stream once it is in the pipeline; closed when the client goes
      */
     public OutboundStream(String endpoint, StreamFraming framing, String appId, String description,
@@ -135,9 +135,12 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
             long now = System.currentTimeMillis() * 1_000_000L;
             String destination = ClientAddress.of(channel);
             for (Map.Entry<String, Long> lost : queue.takeUntold(appId != null ? appId : EnvelopeRouting.SYSTEM).entrySet()) {
-                ctx.write(framing.notice(ctx.alloc().directBuffer(1024), lost.getKey(), lost.getValue(),
-                        queue.droppedTotal(), destination, now), ctx.voidPromise());
-                written += 2;
+                Object notice = framing.notice(ctx.alloc().directBuffer(1024), lost.getKey(), lost.getValue(),
+                        queue.droppedTotal(), destination, now);
+                if (notice != null) {
+                    ctx.write(notice, ctx.voidPromise());
+                    written += 2;
+                }
             }
         }
         ByteBuf chunk = null;

@@ -28,7 +28,8 @@ public interface StreamFraming {
 
     /**
      * The notice that the client lost {@code dropped} envelopes ({@code total} over the stream's
-     * life), for the app {@code appId}, written as a whole chunk; returns what to write.
+     * life), for the app {@code appId}, written as a whole chunk; returns what to write, or null (the
+     * chunk released) when this client is told nothing.
      */
     Object notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos);
 }

@@ -10,11 +10,13 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.proxyprotocol.ClientAddress;
+import dev.loggregator.trafficcontroller.stream.AppShares;
 import dev.loggregator.trafficcontroller.stream.BatchQueue;
 import dev.loggregator.trafficcontroller.stream.LossLedger;
 import dev.loggregator.trafficcontroller.stream.OutboundStream;
 import dev.loggregator.trafficcontroller.stream.TokenExpiryHandler;
 import dev.loggregator.wire.v2.link.V2LinkQuery;
+import dev.loggregator.wire.v2.select.EnvelopeSelection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * public port: authorised as the gateway does (every refusal a 404 {@code not_found}), checked in
  * the gateway's order (then 405, then the query's 400s), then answered with
  * {@code text/event-stream} and a stream subscribed on every Doppler with the request's selectors
- * and shard id, its records already protojson.
+ * and shard id, its records already protojson. Its queue is fair per source id, as the v1 streams' are
+ * per app ({@link AppShares}).
  */
 public final class ReadEndpoint {
     public static final String PATH = "/v2/read";
@@ -160,8 +163,13 @@ public final class ReadEndpoint {
         if (decision.expiresAt() != null) {
             pipeline.addLast("token-expiry", new TokenExpiryHandler(decision.expiresAt()));
         }
-        pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, SseFraming.INSTANCE,
-                noticeSource, description, metrics, new BatchQueue(settings.bufferEnvelopes()), settings.slowConsumerMillis(),
+        // Fair per app as the v1 streams: under pressure the source ids sending most are shed first, and every
+        // envelope lost is counted for its source id.
+        BatchQueue queue = new BatchQueue(settings.bufferEnvelopes(),
+                AppShares.v2Json(settings.fairShareFactor(), metrics::appDropped));
+        SseFraming framing = new SseFraming(new V2DropNotices(EnvelopeSelection.of(egress.getSelectorsList())));
+        pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, framing,
+                noticeSource, description, metrics, queue, settings.slowConsumerMillis(),
                 sink -> connector.subscribe(path, LinkFrames.batches(sink, MAX_JSON_RECORD_BYTES)), ledger,
                 LossLedger.key(TrafficControllerMetrics.V2_READ, request.uri(), decision.user())));
     }

@@ -1,31 +1,31 @@
 package dev.loggregator.trafficcontroller.v2;
 
-import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.stream.StreamFraming;
-import dev.loggregator.wire.notice.DropNotices;
-import dev.loggregator.wire.v2.V1ToV2Converter;
 import dev.loggregator.wire.v2.json.EnvelopeJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import java.nio.charset.StandardCharsets;
-import org.cloudfoundry.dropsonde.events.EventFactory;
+import java.util.List;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * The RLP gateway's stream format (modern-apis.md §3.2): each chunk is one Server-Sent Event
  * {@code data: {"batch":[...]}\n\n} whose records are envelopes' protojson as the Dopplers made it,
  * so the Traffic Controller only lays bytes side by side. Lines end in {@code \n} alone and the JSON
- * is one line, as go-loggregator's reader needs. The drop notice is the v1 API's pair converted to
- * v2 (an {@code LGR} ERR log and the {@code TruncatingBuffer.DroppedMessages} counter), in its own event.
+ * is one line, as go-loggregator's reader needs. The drop notices are {@link V2DropNotices}' (those the
+ * reader's selectors take), in their own event. One per stream (its notices depend on its selectors).
  */
 final class SseFraming implements StreamFraming {
-    static final SseFraming INSTANCE = new SseFraming();
 
     private static final byte[] EVENT_START = "data: {\"batch\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "]}\n\n".getBytes(StandardCharsets.US_ASCII);
     /** go-loggregator decodes each event on its own worker; a few hundred envelopes keep events small enough. */
     private static final int MAX_RECORDS_PER_EVENT = 1000;
 
-    private SseFraming() {
+    private final V2DropNotices notices;
+
+    SseFraming(V2DropNotices notices) {
+        this.notices = notices;
     }
 
     @Override
@@ -57,20 +57,18 @@ final class SseFraming implements StreamFraming {
         return MAX_RECORDS_PER_EVENT;
     }
 
+    /** Null (the chunk released) when the reader's selectors take neither notice. */
     @Override
     public Object notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos) {
-        startChunk(chunk);
-        writeRecord(chunk, json(DropNotices.logMessage(SelfMetricsEmitter.ORIGIN, appId, dropped, total, destination,
-                nowNanos)), true);
-        writeRecord(chunk, json(DropNotices.counterEvent(SelfMetricsEmitter.ORIGIN, dropped, total, nowNanos)), false);
-        return endChunk(chunk);
-    }
-
-    private static byte[] json(byte[] v1) {
-        try {
-            return EnvelopeJson.encode(V1ToV2Converter.convert(EventFactory.Envelope.parseFrom(v1)));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a notice we just built does not parse", e);
+        List<Envelope> selected = notices.of(appId, dropped, total, destination, nowNanos);
+        if (selected.isEmpty()) {
+            chunk.release();
+            return null;
         }
+        startChunk(chunk);
+        for (int i = 0; i < selected.size(); i++) {
+            writeRecord(chunk, EnvelopeJson.encode(selected.get(i)), i == 0);
+        }
+        return endChunk(chunk);
     }
 }

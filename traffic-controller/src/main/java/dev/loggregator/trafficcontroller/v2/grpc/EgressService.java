@@ -3,6 +3,9 @@ package dev.loggregator.trafficcontroller.v2.grpc;
 import dev.loggregator.trafficcontroller.dopplers.DopplerConnector;
 import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
+import dev.loggregator.trafficcontroller.stream.AppShares;
+import dev.loggregator.trafficcontroller.stream.BatchQueue;
+import dev.loggregator.trafficcontroller.v2.V2DropNotices;
 import dev.loggregator.server.grpc.PeerAddress;
 import dev.loggregator.wire.v2.TagPreference;
 import dev.loggregator.wire.v2.link.V2LinkQuery;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code rlp/internal/egress/server.go}): the legacy selector is used only when no selectors are
  * given; no selector, or one without a message, is {@code INVALID_ARGUMENT}; beyond the stream limit
  * {@code RESOURCE_EXHAUSTED}. Each call subscribes on every Doppler with its selectors and shard id
- * and receives marshalled v2 envelopes in its tag preference, relayed without being parsed.
+ * and receives marshalled v2 envelopes in its tag preference, relayed without being parsed; its queue is
+ * fair per source id, as the v1 streams' are per app ({@link AppShares}).
  */
 public final class EgressService {
     private static final Logger LOG = LoggerFactory.getLogger(EgressService.class);
@@ -41,16 +45,18 @@ public final class EgressService {
     private final TrafficControllerMetrics metrics;
     private final Executor executor;
     private final int capacity;
+    private final double fairShareFactor;
     private final int maxStreams;
     private final AtomicInteger streams = new AtomicInteger();
 
     /** {@code executor} runs the streams' drains: they only copy bytes into gRPC's buffers and never block. */
     public EgressService(DopplerConnector connector, TrafficControllerMetrics metrics, Executor executor, int capacity,
-                         int maxStreams) {
+                         double fairShareFactor, int maxStreams) {
         this.connector = connector;
         this.metrics = metrics;
         this.executor = executor;
         this.capacity = capacity;
+        this.fairShareFactor = fairShareFactor;
         this.maxStreams = maxStreams;
     }
 
@@ -104,7 +110,9 @@ public final class EgressService {
         Set<String> sourceIds = selection.sourceIds();
         String peer = String.valueOf(PeerAddress.current());
         GrpcStream stream = new GrpcStream(call, batched, TagPreference.of(request.getUsePreferredTags()),
-                sourceIds.size() == 1 ? sourceIds.iterator().next() : null, peer, capacity, executor, metrics);
+                sourceIds.size() == 1 ? sourceIds.iterator().next() : null, peer,
+                new BatchQueue(capacity, AppShares.v2Protobuf(fairShareFactor, metrics::appDropped)),
+                new V2DropNotices(selection), executor, metrics);
         metrics.streamOpened(TrafficControllerMetrics.V2_GRPC);
         AutoCloseable upstream = connector.subscribe(V2LinkQuery.pathAndQuery(request, V2LinkQuery.Format.PROTOBUF),
                 LinkFrames.batches(stream, MAX_RECORD_BYTES));

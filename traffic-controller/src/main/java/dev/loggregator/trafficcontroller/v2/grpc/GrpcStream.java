@@ -1,28 +1,27 @@
 package dev.loggregator.trafficcontroller.v2.grpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loggregator.trafficcontroller.dopplers.EnvelopeSink;
-import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.BatchQueue;
-import dev.loggregator.wire.notice.DropNotices;
+import dev.loggregator.trafficcontroller.v2.V2DropNotices;
 import dev.loggregator.wire.routing.EnvelopeRouting;
 import dev.loggregator.wire.v2.TagPreference;
-import dev.loggregator.wire.v2.V1ToV2Converter;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.cloudfoundry.dropsonde.events.EventFactory;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
  * One {@code loggregator.v2.Egress} receiver: Doppler links hand it batches of marshalled v2
- * envelopes; it queues them (bounded, dropping and counting beyond, so links never wait) and sends
- * them whenever gRPC's flow control says the client can take more: many envelopes per
- * {@code EnvelopeBatch} for {@code BatchedReceiver}, one message per envelope for {@code Receiver}.
- * A client that lost envelopes finds the v2 form of the drop notice pair in its stream.
+ * envelopes; it queues them (bounded, so links never wait: under pressure the source ids sending most
+ * are shed first, and every envelope dropped is counted for its source id) and sends them whenever
+ * gRPC's flow control says the client can take more: many envelopes per {@code EnvelopeBatch} for
+ * {@code BatchedReceiver}, one message per envelope for {@code Receiver}. A client that lost envelopes
+ * finds the drop notices its selectors take ({@link V2DropNotices}), one set per source id that lost.
  */
 final class GrpcStream implements EnvelopeSink {
     /** Envelopes per EnvelopeBatch at most, and bytes per batch at most (well under gRPC's 4 MiB client default). */
@@ -35,6 +34,7 @@ final class GrpcStream implements EnvelopeSink {
     private final String noticeSourceId;
     private final String peer;
     private final BatchQueue queue;
+    private final V2DropNotices notices;
     private final Executor executor;
     private final TrafficControllerMetrics metrics;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -42,13 +42,14 @@ final class GrpcStream implements EnvelopeSink {
     private volatile boolean done;
 
     GrpcStream(ServerCallStreamObserver<PreEncoded> call, boolean batched, TagPreference tags, String noticeSourceId,
-               String peer, int capacity, Executor executor, TrafficControllerMetrics metrics) {
+               String peer, BatchQueue queue, V2DropNotices notices, Executor executor, TrafficControllerMetrics metrics) {
         this.call = call;
         this.batched = batched;
         this.tags = tags;
         this.noticeSourceId = noticeSourceId == null ? EnvelopeRouting.SYSTEM : noticeSourceId;
         this.peer = peer;
-        this.queue = new BatchQueue(capacity);
+        this.queue = queue;
+        this.notices = notices;
         this.executor = executor;
         this.metrics = metrics;
     }
@@ -79,9 +80,14 @@ final class GrpcStream implements EnvelopeSink {
     private void drain() {
         try {
             while (!done && call.isReady()) {
-                long drops = queue.takeUntold(noticeSourceId).values().stream().mapToLong(Long::longValue).sum();
-                if (drops > 0) {
-                    send(notices(drops));
+                if (queue.hasUntold()) {
+                    long now = System.currentTimeMillis() * 1_000_000L;
+                    for (Map.Entry<String, Long> lost : queue.takeUntold(noticeSourceId).entrySet()) {
+                        List<byte[]> selected = notices(lost.getKey(), lost.getValue(), now);
+                        if (!selected.isEmpty()) {
+                            send(selected);
+                        }
+                    }
                 }
                 List<byte[]> batch = new ArrayList<>();
                 int bytes = 0;
@@ -118,19 +124,12 @@ final class GrpcStream implements EnvelopeSink {
         metrics.egress(TrafficControllerMetrics.V2_GRPC, envelopes.size());
     }
 
-    private List<byte[]> notices(long drops) {
-        long now = System.currentTimeMillis() * 1_000_000L;
-        return List.of(
-                v2(DropNotices.logMessage(SelfMetricsEmitter.ORIGIN, noticeSourceId, drops, queue.droppedTotal(), peer, now)),
-                v2(DropNotices.counterEvent(SelfMetricsEmitter.ORIGIN, drops, queue.droppedTotal(), now)));
-    }
-
-    private byte[] v2(byte[] v1) {
-        try {
-            return tags.apply(V1ToV2Converter.convert(EventFactory.Envelope.parseFrom(v1))).toByteArray();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a notice we just built does not parse", e);
+    private List<byte[]> notices(String app, long drops, long now) {
+        List<byte[]> selected = new ArrayList<>(2);
+        for (Envelope notice : notices.of(app, drops, queue.droppedTotal(), peer, now)) {
+            selected.add(tags.apply(notice).toByteArray());
         }
+        return selected;
     }
 
     /** The call is over: nothing more is queued or sent. */
