@@ -135,11 +135,11 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
             long now = System.currentTimeMillis() * 1_000_000L;
             String destination = ClientAddress.of(channel);
             for (Map.Entry<String, Long> lost : queue.takeUntold(appId != null ? appId : EnvelopeRouting.SYSTEM).entrySet()) {
-                Object notice = framing.notice(ctx.alloc().directBuffer(1024), lost.getKey(), lost.getValue(),
+                StreamFraming.Notice notice = framing.notice(ctx.alloc().directBuffer(1024), lost.getKey(), lost.getValue(),
                         queue.droppedTotal(), destination, now);
                 if (notice != null) {
-                    ctx.write(notice, ctx.voidPromise());
-                    written += 2;
+                    ctx.write(notice.message(), ctx.voidPromise());
+                    written += notice.envelopes();
                 }
             }
         }

@@ -28,8 +28,12 @@ public interface StreamFraming {
 
     /**
      * The notice that the client lost {@code dropped} envelopes ({@code total} over the stream's
-     * life), for the app {@code appId}, written as a whole chunk; returns what to write, or null (the
-     * chunk released) when this client is told nothing.
+     * life), for the app {@code appId}, written as a whole chunk; null (the chunk released) when this
+     * client is told nothing.
      */
-    Object notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos);
+    Notice notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos);
+
+    /** A drop notice: what to write to the channel, and how many envelopes it holds (for the written counter). */
+    record Notice(Object message, int envelopes) {
+    }
 }

@@ -40,9 +40,9 @@ public final class WebSocketFraming implements StreamFraming {
     }
 
     @Override
-    public Object notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos) {
+    public Notice notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos) {
         BinaryFrames.write(chunk, DropNotices.logMessage(SelfMetricsEmitter.ORIGIN, appId, dropped, total, destination, nowNanos));
         BinaryFrames.write(chunk, DropNotices.counterEvent(SelfMetricsEmitter.ORIGIN, dropped, total, nowNanos));
-        return chunk;
+        return new Notice(chunk, 2);
     }
 }

@@ -59,7 +59,7 @@ final class SseFraming implements StreamFraming {
 
     /** Null (the chunk released) when the reader's selectors take neither notice. */
     @Override
-    public Object notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos) {
+    public Notice notice(ByteBuf chunk, String appId, long dropped, long total, String destination, long nowNanos) {
         List<Envelope> selected = notices.of(appId, dropped, total, destination, nowNanos);
         if (selected.isEmpty()) {
             chunk.release();
@@ -69,6 +69,6 @@ final class SseFraming implements StreamFraming {
         for (int i = 0; i < selected.size(); i++) {
             writeRecord(chunk, EnvelopeJson.encode(selected.get(i)), i == 0);
         }
-        return endChunk(chunk);
+        return new Notice(endChunk(chunk), selected.size());
     }
 }
