@@ -1,6 +1,7 @@
 package dev.loggregator.gateway.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Benchmark client. For each target ({@code name=port[:pid,pid...]}, the first one being the
@@ -109,7 +111,7 @@ public final class BenchClient {
             // (C2 takes some 10,000 handshakes to finish compiling and re-compiling that path).
             stream(target, "/stream", 2.0);
             stream(target, "/stream-raw", 2.0);
-            handshakes(target, warmupHandshakes);
+            warmUpMixed(target, warmupHandshakes);
         }
         for (int round = 0; round < rounds; round++) {
             for (Target target : targets) {
@@ -151,8 +153,40 @@ public final class BenchClient {
                 rounds, seconds, handshakes);
     }
 
-    /** Saturation for every target, then the reconnect storm through {@code stormTargets}. */
     /**
+     * Handshakes while streams flow, as a gateway in service sees them. Warmed up with one kind of
+     * traffic at a time, the JVMs (the gateway's and the backend's) compiled each path for that
+     * traffic alone and compiled again at every switch between the streams and the handshakes of a
+     * round: their compiler threads then took a core from the 2 this machine has during the first
+     * few hundred handshakes after each stream, which made the gateway's handshake p99 (1-4 ms).
+     */
+    private static void warmUpMixed(Target target, int handshakes) throws IOException {
+        AtomicBoolean done = new AtomicBoolean();
+        Thread streams = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    stream(target, "/stream", 0.5);
+                    stream(target, "/stream-raw", 0.5);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "warm-up streams");
+        streams.start();
+        try {
+            handshakes(target, handshakes);
+        } finally {
+            done.set(true);
+            try {
+                streams.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Saturation for every target, then the reconnect storm through {@code stormTargets}.
      * {@code warmed}: the targets the stream part has warmed up already. The others get the full
      * warm-up here: a gateway measured while C2 still compiles its handshake path is charged for
      * the compiler threads' CPU too (0.12 against 0.09 ms per handshake in back-to-back runs).
