@@ -3,6 +3,7 @@ package dev.loggregator.doppler.logcache;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.wire.v2.V2Kind;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -156,13 +157,17 @@ public final class LogCacheStore {
         if (bytesHeld.get() <= entryBudget) {
             return;
         }
-        record Oldest(long timestamp, SourceLog log) {
+        // Equal oldest timestamps take turns (a source goes behind the others it ties with), so that a
+        // run of one timestamp over many sources expires from each alike rather than from one or two whole.
+        record Oldest(long timestamp, long turn, SourceLog log) {
         }
-        PriorityQueue<Oldest> byAge = new PriorityQueue<>((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+        PriorityQueue<Oldest> byAge = new PriorityQueue<>(
+                Comparator.comparingLong(Oldest::timestamp).thenComparingLong(Oldest::turn));
+        long turn = 0;
         for (SourceLog log : sources.values()) {
             synchronized (log) {
                 if (log.size() > 0) {
-                    byAge.add(new Oldest(log.oldest(), log));
+                    byAge.add(new Oldest(log.oldest(), turn++, log));
                 }
             }
         }
@@ -185,7 +190,7 @@ public final class LogCacheStore {
                 } while (evicted < EVICTIONS_PER_STAY && log.size() > 0 && log.oldest() <= upTo && bytesHeld.get() > target);
                 expiredByBudget.addAndGet(evicted);
                 if (log.size() > 0) {
-                    byAge.add(new Oldest(log.oldest(), log));
+                    byAge.add(new Oldest(log.oldest(), turn++, log));
                 } else {
                     // Nothing left: the source itself goes too (its expired count with it).
                     sources.remove(log.sourceId(), log);
