@@ -7,7 +7,7 @@ import java.util.Arrays;
  * next blocks any source starts rather than left to the collector. A store at its budget expires blocks as
  * fast as it fills new ones: with new blocks, every envelope was copied a second time by the young
  * collection that promoted its block, and the blocks it replaced piled up in the old generation until a
- * full collection (50-60 ms every 2-3 s at 350,000 envelopes/s with a 1 GiB heap) reclaimed them. A block
+ * full collection (40-60 ms every 2.5 s at 300,000 envelopes/s with a 1 GiB heap) reclaimed them. A block
  * from here has long been in the old generation, so an envelope stored into it is copied once.
  *
  * <p>Only blocks of the store's full size ({@code capacity} entries) are kept, at most {@code maxBytes}

@@ -37,7 +37,7 @@ public final class LogCacheStore {
     /**
      * Blocks expired out of the sources, for new ones: at most a {@value #POOL_SHARE}th of the budget, inside
      * it: the entries are kept within the rest ({@link #entryBudget}), so each pass of the pruner expires
-     * ahead what the router fills until the next one (about 25 MB at 350,000/s). With a sixteenth, 100
+     * ahead what the router fills until the next one (about 35 MB at 350,000/s). With a sixteenth, 100
      * sources filling and expiring their blocks in step (as the benchmark's do) got back only about 60 % of
      * the blocks they expired; with an eighth, 90-98 %.
      */
