@@ -30,6 +30,24 @@ final class EntryBlock {
         slab = new byte[slabCapacity];
     }
 
+    /** Empties the block (kept in a {@link BlockPool}) for a new run of entries, with {@code slab} for their bytes. */
+    void reset(byte[] slab) {
+        this.slab = slab;
+        start = 0;
+        end = 0;
+        slabUsed = 0;
+        liveBytes = 0;
+        if (points != null) {
+            Arrays.fill(points, null);
+        }
+    }
+
+    /** The heap the block's arrays and slab take (a {@link BlockPool} counts what it keeps). */
+    long heapBytes() {
+        int arrays = timestamps.length * (8 + 4 + 4 + 1) + (points == null ? 0 : points.length * 4);
+        return arrays + slab.length + 6 * 16L;
+    }
+
     int capacity() {
         return timestamps.length;
     }
@@ -135,9 +153,12 @@ final class EntryBlock {
         slabUsed = used;
     }
 
-    /** Drops the room a full block will not use (more than an eighth of what it holds). */
+    /**
+     * Drops the room a full block will not use when it is more than a quarter of what it holds (a block
+     * made for this many bytes has an eighth spare, one from a {@link BlockPool} up to about a quarter).
+     */
     void trim() {
-        if (slab.length - liveBytes > liveBytes / 8) {
+        if (slab.length - liveBytes > liveBytes / 4) {
             repack(liveBytes);
         }
     }

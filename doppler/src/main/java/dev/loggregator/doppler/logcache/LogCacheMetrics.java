@@ -18,6 +18,11 @@ public final class LogCacheMetrics {
     public static LogCacheMetrics register(DopplerMetrics metrics, LogCacheStore store) {
         metrics.gauge("log_cache_envelopes", "Envelopes held by the Log Cache store", store::envelopesHeld);
         metrics.gauge("log_cache_bytes", "Bytes held by the Log Cache store (envelopes and per-entry overhead)", store::bytesHeld);
+        metrics.gauge("log_cache_spare_block_bytes",
+                "Heap of expired blocks kept for new ones (within the memory budget, not in log_cache_bytes)",
+                store::spareBlockBytes);
+        metrics.gauge("log_cache_blocks_reused_total", "Full-size blocks taken from expired ones instead of made",
+                store::blocksReused);
         metrics.gauge("log_cache_sources", "Source ids held by the Log Cache store", store::sourceCount);
         metrics.gauge("log_cache_stored_total", "Envelopes ever stored", store::stored);
         metrics.gauge("log_cache_expired_total", "Envelopes expired by the per-source cap or the memory budget",

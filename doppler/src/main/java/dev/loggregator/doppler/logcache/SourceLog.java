@@ -40,10 +40,11 @@ final class SourceLog {
     private long lastWriteNanos;
     private boolean forgotten;
 
-    SourceLog(String sourceId, int maxEntries) {
+    /** @param pool full-size blocks expired out of any of the store's sources, for new ones */
+    SourceLog(String sourceId, int maxEntries, BlockPool pool) {
         this.sourceId = sourceId;
         this.maxEntries = maxEntries;
-        this.entries = new TimeOrderedEntries(maxEntries);
+        this.entries = new TimeOrderedEntries(maxEntries, pool);
     }
 
     /** The metric series of this source's gauges, counters and timers; null before the first of them. */

@@ -17,8 +17,10 @@ import java.util.Arrays;
  * collections to be copied and then had to be marked and compacted by full ones, which stalled the
  * Doppler's delivery for up to a second; a few thousand slabs cost the collector next to nothing. A slab
  * is only ever written past its last entry; entries removed or moved to another block leave their bytes
- * behind until the slab is repacked (when it runs out of room) or the block goes. Not thread-safe:
- * {@link SourceLog} locks.
+ * behind until the slab is repacked (when it runs out of room) or the block goes. A block emptied by
+ * expiry goes to the store's {@link BlockPool} and a new block is taken from it (so a store at its budget
+ * writes its envelopes into blocks long in the old generation); reads copy an entry's bytes out before
+ * the lock is let go, so no reader still looks at a block that went. Not thread-safe: {@link SourceLog} locks.
  */
 final class TimeOrderedEntries {
     static final int BLOCK = 1024;
@@ -35,18 +37,32 @@ final class TimeOrderedEntries {
 
     private final int maxBlock;
     private final int slabBytes;
+    private final BlockPool pool;
     private EntryBlock[] blocks = new EntryBlock[1];
     private int blockCount;
     private int size;
 
-    /** @param maxEntries the most entries ever held, so a small source never gets a block bigger than that */
-    TimeOrderedEntries(int maxEntries) {
-        this(maxEntries, BLOCK, SLAB_BYTES);
+    /**
+     * @param maxEntries the most entries ever held, so a small source never gets a block bigger than that
+     * @param pool       where full-size blocks come from and go back to (shared by the store's sources)
+     */
+    TimeOrderedEntries(int maxEntries, BlockPool pool) {
+        this(maxEntries, BLOCK, SLAB_BYTES, pool);
     }
 
-    TimeOrderedEntries(int maxEntries, int blockSize, int slabBytes) {
-        this.maxBlock = Math.max(2, Math.min(blockSize, maxEntries)); // 2: a split leaves an entry on each side
+    TimeOrderedEntries(int maxEntries, int blockSize, int slabBytes, BlockPool pool) {
+        this.maxBlock = blockSize(maxEntries, blockSize);
         this.slabBytes = slabBytes;
+        this.pool = pool;
+    }
+
+    /** The entries of a full block of a source holding at most {@code maxEntries}. */
+    static int blockSize(int maxEntries) {
+        return blockSize(maxEntries, BLOCK);
+    }
+
+    private static int blockSize(int maxEntries, int blockSize) {
+        return Math.max(2, Math.min(blockSize, maxEntries)); // 2: a split leaves an entry on each side
     }
 
     int size() {
@@ -83,6 +99,7 @@ final class TimeOrderedEntries {
             } else {
                 System.arraycopy(blocks, 1, blocks, 0, blockCount - 1);
                 blocks[--blockCount] = null;
+                pool.give(first);
             }
         }
     }
@@ -145,7 +162,7 @@ final class TimeOrderedEntries {
             movedBytes += block.lengths[i];
         }
         int expectedBytes = Math.min(block.liveBytes + block.liveBytes / 8, slabBytes + slabBytes / 8);
-        EntryBlock upper = new EntryBlock(maxBlock, Math.max(movedBytes, expectedBytes));
+        EntryBlock upper = pool.take(maxBlock, Math.max(movedBytes, expectedBytes));
         if (appending) {
             block.trim();
         } else {
@@ -153,7 +170,9 @@ final class TimeOrderedEntries {
             System.arraycopy(block.timestamps, half, upper.timestamps, 0, moved);
             System.arraycopy(block.kinds, half, upper.kinds, 0, moved);
             if (block.points != null) {
-                upper.points = new MetricPoint[maxBlock];
+                if (upper.points == null) {
+                    upper.points = new MetricPoint[maxBlock];
+                }
                 System.arraycopy(block.points, half, upper.points, 0, moved);
                 Arrays.fill(block.points, half, block.end, null);
             }

@@ -56,6 +56,24 @@ class LogCacheStoreTest {
     }
 
     @Test
+    void pastTheBudgetSourcesTiedOnTheOldestTimestampExpireAlike() {
+        long perEntry = v2Log("a", 5, 200).originalBytes().length + SourceLog.ENTRY_OVERHEAD;
+        LogCacheStore store = new LogCacheStore(100_000, 3000 * perEntry, 100);
+        for (int i = 0; i < 1500; i++) {
+            for (String source : new String[] {"a", "b", "c"}) {
+                store.add(v2Log(source, 5, 200), 0); // one timestamp for all, as agents batching in one clock tick
+            }
+        }
+        store.prune();
+        Map<String, MetaInfo> meta = store.meta();
+        assertEquals(3, meta.size(), "no source expired whole: " + meta.keySet());
+        long most = meta.values().stream().mapToLong(MetaInfo::getExpired).max().orElseThrow();
+        long least = meta.values().stream().mapToLong(MetaInfo::getExpired).min().orElseThrow();
+        assertTrue(least > 0 && most - least <= 256, "expired per source " + meta.values().stream().map(MetaInfo::getExpired).toList());
+        assertEquals(store.expiredByBudget(), meta.values().stream().mapToLong(MetaInfo::getExpired).sum());
+    }
+
+    @Test
     void v1AppEnvelopesAreStoredUnderTheirAppIdAndPlatformOnesUnderTov2sSourceId() {
         LogCacheStore store = new LogCacheStore(100, Long.MAX_VALUE, 100);
         byte[] app = EventFactory.Envelope.newBuilder().setOrigin("rep").setEventType(EventFactory.Envelope.EventType.LogMessage)

@@ -26,7 +26,7 @@ class SourceLogTest {
 
     @Test
     void lateEnvelopesTakeTheirPlaceAndEqualTimestampsNeverOverwrite() {
-        SourceLog log = new SourceLog("s", 100);
+        SourceLog log = new SourceLog("s", 100, BlockPool.none());
         log.add(10, LOG, bytes("a10"), 0);
         log.add(30, LOG, bytes("c30"), 0);
         log.add(20, LOG, bytes("b20"), 0);
@@ -40,7 +40,7 @@ class SourceLogTest {
 
     @Test
     void atTheCapTheOldestExpires() {
-        SourceLog log = new SourceLog("s", 3);
+        SourceLog log = new SourceLog("s", 3, BlockPool.none());
         long held = 0;
         for (int i = 1; i <= 5; i++) {
             held += log.add(i, LOG, bytes("e" + i), 0);
@@ -52,7 +52,7 @@ class SourceLogTest {
 
     @Test
     void startIsInclusiveEndExclusiveAndKindsFilter() {
-        SourceLog log = new SourceLog("s", 100);
+        SourceLog log = new SourceLog("s", 100, BlockPool.none());
         for (int i = 0; i < 10; i++) {
             log.add(i * 10, i % 2 == 0 ? LOG : GAUGE, bytes("e" + i), 0);
         }
@@ -63,7 +63,7 @@ class SourceLogTest {
 
     @Test
     void aLimitNeverCutsARunOfEqualTimestamps() {
-        SourceLog log = new SourceLog("s", 100);
+        SourceLog log = new SourceLog("s", 100, BlockPool.none());
         log.add(1, LOG, bytes("a"), 0);
         log.add(2, LOG, bytes("b1"), 0);
         log.add(2, LOG, bytes("b2"), 0);
@@ -74,7 +74,7 @@ class SourceLogTest {
 
     @Test
     void growsAndWrapsKeepingOrder() {
-        SourceLog log = new SourceLog("s", 50);
+        SourceLog log = new SourceLog("s", 50, BlockPool.none());
         for (int i = 0; i < 120; i++) {
             // every fifth arrives late, before the two newest
             long timestamp = i % 5 == 4 ? i - 2 : i;

@@ -1,6 +1,7 @@
 package dev.loggregator.doppler.logcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +22,9 @@ class TimeOrderedEntriesTest {
     void holdsEntriesInTimestampOrderThroughLateInsertsSplitsAndEvictions() {
         Random random = new Random(7);
         for (int[] sizes : new int[][] {{2, 1 << 20}, {3, 1 << 20}, {8, 1 << 20}, {64, 1 << 20}, {64, 40}, {8, 16}, {1024, 300}}) {
-            TimeOrderedEntries entries = new TimeOrderedEntries(500, sizes[0], sizes[1]);
+            // Blocks emptied by expiry go to the pool and come back as the next ones.
+            TimeOrderedEntries entries = new TimeOrderedEntries(500, sizes[0], sizes[1],
+                    new BlockPool(Math.min(sizes[0], 500), Long.MAX_VALUE));
             List<Stored> expected = new ArrayList<>();
             long clock = 1000;
             for (int id = 0; id < 5000; id++) {
@@ -64,7 +67,7 @@ class TimeOrderedEntriesTest {
 
     @Test
     void visitsStopWhenTheVisitorSaysSo() {
-        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4, 1 << 20);
+        TimeOrderedEntries entries = new TimeOrderedEntries(100, 4, 1 << 20, BlockPool.none());
         for (int i = 0; i < 20; i++) {
             entries.insert(i, (byte) 0, bytes(i), null);
         }
@@ -74,6 +77,32 @@ class TimeOrderedEntriesTest {
             return seen.size() < 3;
         });
         assertEquals(List.of(14, 13, 12), seen);
+    }
+
+    @Test
+    void sourcesSharingAPoolKeepTheirOwnEntriesWhenOneTakesTheOthersExpiredBlocks() {
+        BlockPool pool = new BlockPool(8, 4_000);
+        TimeOrderedEntries a = new TimeOrderedEntries(40, 8, 1 << 20, pool);
+        TimeOrderedEntries b = new TimeOrderedEntries(1000, 8, 1 << 20, pool);
+        List<Stored> expectedA = new ArrayList<>();
+        List<Stored> expectedB = new ArrayList<>();
+        for (int id = 0; id < 600; id++) {
+            if (expectedA.size() == 40) {
+                a.removeOldest();
+                expectedA.remove(0);
+            }
+            a.insert(id, (byte) 0, bytes(id), null);
+            expectedA.add(new Stored(id, id));
+            if (id % 3 == 0) { // b grows on a's expired blocks
+                b.insert(id, (byte) 1, bytes(100_000 + id), null);
+                expectedB.add(new Stored(id, 100_000 + id));
+            }
+        }
+        assertSame(expectedA, all(a));
+        assertSame(expectedB, all(b));
+        assertTrue(pool.reused() > 10, "reused " + pool.reused());
+        assertTrue(pool.bytes() > 0 && pool.bytes() <= 4_000, "a gives more than b takes: the pool keeps up to its bound, "
+                + pool.bytes());
     }
 
     private static void assertSame(List<Stored> expected, List<Stored> actual) {
