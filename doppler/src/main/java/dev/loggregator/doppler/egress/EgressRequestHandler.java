@@ -147,7 +147,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
-        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
+        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app,
+                endpoint == EgressEndpoint.STREAM ? context.appStreamQueue() : context.linkQueue(), context.metrics(),
                 LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         Subscriber previous = replaced(link, subscriber);
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
@@ -245,7 +246,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
-                context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
+                context.linkQueue(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
                 context.fairShareFactor());
         Subscriber previous = replaced(link, subscriber);
         Runnable remove;
@@ -274,7 +275,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
-        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
+        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.linkQueue(), context.metrics(),
                 context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Its apps come back with ">app": what the old link missed is replayed from the ring.
         closeReplaced(replaced(link, subscriber));
