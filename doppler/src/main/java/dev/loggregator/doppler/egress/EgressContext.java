@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
-    /** docs/internal-protocol.md: a link from which nothing (not even a ping) was read for this long is closed. */
+    /** docs/internal-protocol.md: a link on which nothing (not even a ping) was read and nothing written for this long is closed. */
     static final int LINK_SILENCE_SECONDS = 45;
 
     private final Subscriptions subscriptions;

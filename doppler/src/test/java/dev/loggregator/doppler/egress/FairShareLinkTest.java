@@ -24,7 +24,7 @@ class FairShareLinkTest {
 
     @BeforeAll
     static void start() {
-        doppler = DopplerNode.builder().name("fair-share").set("link_buffer_bytes", 2 << 20).start();
+        doppler = DopplerNode.builder().name("fair-share").set("link_buffer_bytes", 4 << 20).start();
     }
 
     @AfterAll
