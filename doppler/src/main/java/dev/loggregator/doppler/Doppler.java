@@ -133,7 +133,7 @@ public final class Doppler {
         InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
         InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
         egress = new EgressServer(internal, subscriptions, router, store, reads, metrics,
-                config.messageDrainBufferSize(), config.fairShareFactor(), boss, workers, idle, secret, drains::report);
+                config.messageDrainBufferSize(), linkBufferBytes(config.linkBufferBytes()), config.fairShareFactor(), boss, workers, idle, secret, drains::report);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,
@@ -190,6 +190,11 @@ public final class Doppler {
     /** The manifest's heap budget of the ingress buffer; 0 means an eighth of this JVM's heap. */
     private static long ingressBufferBytes(long configured) {
         return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 8;
+    }
+
+    /** The manifest's bound of a link's queue; 0 means a sixteenth of this JVM's heap. */
+    private static long linkBufferBytes(long configured) {
+        return configured > 0 ? configured : Math.max(DopplerSection.MIN_LINK_BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 16);
     }
 
     private void registerGauges() {

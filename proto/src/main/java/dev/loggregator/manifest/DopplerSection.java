@@ -14,6 +14,7 @@ public record DopplerSection(
         Integer sinkInactivityTimeoutSeconds,
         Integer maxApps,
         Integer messageDrainBufferSize,
+        Long linkBufferBytes,
         Integer ingressBufferSize,
         Long ingressBufferBytes,
         Integer maxEnvelopeBytes,
@@ -27,6 +28,9 @@ public record DopplerSection(
         LogRateLimit logRateLimit,
         SyslogDrainsSection syslogDrains) {
 
+    /** A link's queue must hold a few of the largest envelopes (64 KiB, with their v1 forms). */
+    public static final long MIN_LINK_BUFFER_BYTES = 1 << 20;
+
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
         maxRetainedLogMessages = maxRetainedLogMessages == null ? 100 : maxRetainedLogMessages;
@@ -34,6 +38,7 @@ public record DopplerSection(
         sinkInactivityTimeoutSeconds = sinkInactivityTimeoutSeconds == null ? 3600 : sinkInactivityTimeoutSeconds;
         maxApps = maxApps == null ? 100_000 : maxApps;
         messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
+        linkBufferBytes = linkBufferBytes == null ? 0L : linkBufferBytes; // 0: a sixteenth of the heap
         ingressBufferSize = ingressBufferSize == null ? 262_144 : ingressBufferSize;
         ingressBufferBytes = ingressBufferBytes == null ? 0L : ingressBufferBytes; // 0: an eighth of the heap
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 64 * 1024 : maxEnvelopeBytes;
@@ -49,7 +54,7 @@ public record DopplerSection(
     }
 
     static DopplerSection defaults() {
-        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null);
     }
 
@@ -73,6 +78,10 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.sink_inactivity_timeout_seconds", sinkInactivityTimeoutSeconds);
         InvalidManifestValue.requirePositive("doppler.max_apps", maxApps);
         InvalidManifestValue.requirePositive("doppler.message_drain_buffer_size", messageDrainBufferSize);
+        if (linkBufferBytes != 0 && linkBufferBytes < MIN_LINK_BUFFER_BYTES) {
+            throw new InvalidManifestValue("doppler.link_buffer_bytes",
+                    "must be 0 (a sixteenth of the heap) or at least " + MIN_LINK_BUFFER_BYTES + " (1 MiB)");
+        }
         InvalidManifestValue.requirePositive("doppler.ingress_buffer_size", ingressBufferSize);
         if (ingressBufferBytes < 0) {
             throw new InvalidManifestValue("doppler.ingress_buffer_bytes", "must be 0 (an eighth of the heap) or positive");

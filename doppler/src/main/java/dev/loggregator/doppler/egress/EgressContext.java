@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
-    /** docs/internal-protocol.md: a link from which nothing (not even a ping) was read for this long is closed. */
+    /** docs/internal-protocol.md: a link on which nothing (not even a ping) was read and nothing written for this long is closed. */
     static final int LINK_SILENCE_SECONDS = 45;
 
     private final Subscriptions subscriptions;
@@ -25,6 +25,7 @@ final class EgressContext {
     private final LogCacheReads logCache;
     private final DopplerMetrics metrics;
     private final int queueSize;
+    private final long linkBufferBytes;
     private final double fairShareFactor;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     /** Live links by the id their Traffic Controller gave them: a re-dial of the same link replaces its predecessor. */
@@ -33,7 +34,8 @@ final class EgressContext {
     private final Function<String, byte[]> drainReport;
 
     EgressContext(Subscriptions subscriptions, Router router, AppStore store, LogCacheReads logCache, DopplerMetrics metrics,
-                  int queueSize, double fairShareFactor, Function<String, byte[]> drainReport) {
+                  int queueSize, long linkBufferBytes, double fairShareFactor, Function<String, byte[]> drainReport) {
+        this.linkBufferBytes = linkBufferBytes;
         this.fairShareFactor = fairShareFactor;
         this.drainReport = drainReport;
         this.subscriptions = subscriptions;
@@ -70,8 +72,14 @@ final class EgressContext {
         return metrics;
     }
 
-    int queueSize() {
-        return queueSize;
+    /** The queue of one app's stream (doppler.message_drain_buffer_size envelopes). */
+    SubscriberQueue appStreamQueue() {
+        return SubscriberQueue.ofEnvelopes(queueSize);
+    }
+
+    /** The queue of a link that carries many apps: a firehose, a Traffic Controller's app streams, a v2 subscription (doppler.link_buffer_bytes). */
+    SubscriberQueue linkQueue() {
+        return SubscriberQueue.ofBytes(linkBufferBytes);
     }
 
     /** doppler.fair_share_factor: subscribers shed the apps sending most first; 0 is off. */

@@ -147,7 +147,8 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
-        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app, context.queueSize(), context.metrics(),
+        Subscriber subscriber = new Subscriber(ctx.channel(), endpoint, app,
+                endpoint == EgressEndpoint.STREAM ? context.appStreamQueue() : context.linkQueue(), context.metrics(),
                 LinkFormat.V1, context.subscriptions()::lastDispatched, context.fairShareFactor());
         Subscriber previous = replaced(link, subscriber);
         // Subscribed before the handshake answer goes out, so a client that sees 101 misses nothing
@@ -245,7 +246,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
         Subscriber subscriber = new Subscriber(ctx.channel(), EgressEndpoint.V2, subscription.noticeSourceId(),
-                context.queueSize(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
+                context.linkQueue(), context.metrics(), subscription.format(), context.subscriptions()::lastDispatched,
                 context.fairShareFactor());
         Subscriber previous = replaced(link, subscriber);
         Runnable remove;
@@ -274,7 +275,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         long resumeAfter = link.resumeAfter();
         WebSocketServerHandshaker handshaker = link.handshaker();
-        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.queueSize(), context.metrics(),
+        Subscriber subscriber = Subscriber.multiplexed(ctx.channel(), context.linkQueue(), context.metrics(),
                 context.subscriptions()::lastDispatched, context.fairShareFactor());
         // Its apps come back with ">app": what the old link missed is replayed from the ring.
         closeReplaced(replaced(link, subscriber));
@@ -306,7 +307,10 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 ctx.close();
                 return;
             }
-            pipeline.replace("idle", "idle", new IdleStateHandler(EgressContext.LINK_SILENCE_SECONDS, 0, 0));
+            // Silent means nothing read *and* nothing written: a busy link's Traffic Controller reads frames and has no
+            // reason to ping, and closing it every 45 s cost what the replay ring could not give back at high rates. A
+            // partitioned or stuck peer stops taking writes once the socket's buffers are full, so it still counts as silent.
+            pipeline.replace("idle", "idle", new IdleStateHandler(0, 0, EgressContext.LINK_SILENCE_SECONDS));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
             pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker,
                     () -> context.router().submit(subscriber::retire)));

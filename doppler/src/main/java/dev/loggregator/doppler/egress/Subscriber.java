@@ -27,12 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope.EventType;
-import org.jctools.queues.SpscChunkedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket subscriber: a bounded queue filled by the router thread and drained on the
+ * One WebSocket subscriber: a bounded queue ({@link SubscriberQueue}) filled by the router thread and drained on the
  * connection's own event loop. A drain packs many envelopes into each frame and flushes once,
  * so a busy subscriber costs a few system calls per thousand envelopes. When the queue is full
  * the envelope is dropped for this subscriber only and a drop notice goes into its stream.
@@ -57,7 +56,7 @@ final class Subscriber implements EnvelopeSubscriber {
     private final EgressEndpoint endpoint;
     private final String appId;
     private final DopplerMetrics metrics;
-    private final SpscChunkedArrayQueue<RoutedEnvelope> queue;
+    private final SubscriberQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong droppedSinceNotice = new AtomicLong();
     private final Runnable drainTask = this::drain;
@@ -74,7 +73,6 @@ final class Subscriber implements EnvelopeSubscriber {
     private boolean open; // event loop only: the handshake answer is out, frames may follow
     /** Sheds the apps sending most once the queue is half full; null when fair sharing is off. Router thread only. */
     private final FairShare fairShare;
-    private final int capacity;
     /** Router sequence numbers dispatched so far (Subscriptions.lastDispatched). */
     private final LongSupplier dispatched;
     /** Every envelope up to this sequence number meant for this link is in a frame written. Event loop only. */
@@ -85,12 +83,12 @@ final class Subscriber implements EnvelopeSubscriber {
     private volatile Runnable removal = () -> { };
     private volatile boolean closeSent; // written on the event loop
 
-    Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
+    Subscriber(Channel channel, EgressEndpoint endpoint, String appId, SubscriberQueue queue, DopplerMetrics metrics,
                LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
-        this(channel, endpoint, appId, queueSize, metrics, false, format, dispatched, fairShareFactor);
+        this(channel, endpoint, appId, queue, metrics, false, format, dispatched, fairShareFactor);
     }
 
-    private Subscriber(Channel channel, EgressEndpoint endpoint, String appId, int queueSize, DopplerMetrics metrics,
+    private Subscriber(Channel channel, EgressEndpoint endpoint, String appId, SubscriberQueue queue, DopplerMetrics metrics,
             boolean multiplexed, LinkFormat format, LongSupplier dispatched, double fairShareFactor) {
         this.multiplexed = multiplexed;
         this.dispatched = dispatched;
@@ -99,16 +97,14 @@ final class Subscriber implements EnvelopeSubscriber {
         this.endpoint = endpoint;
         this.appId = appId;
         this.metrics = metrics;
-        // Grows in chunks up to its bound: an idle app stream costs a small array, not queueSize slots.
-        this.capacity = Math.max(16, queueSize);
-        this.queue = new SpscChunkedArrayQueue<>(Math.max(8, Math.min(1024, capacity / 4)), capacity);
+        this.queue = queue;
         this.fairShare = fairShareFactor > 0 ? new FairShare(fairShareFactor, 10_000) : null;
     }
 
     /** A subscriber for the multiplexed app-stream link; it follows the apps {@link #follow} adds. */
-    static Subscriber multiplexed(Channel channel, int queueSize, DopplerMetrics metrics, LongSupplier dispatched,
+    static Subscriber multiplexed(Channel channel, SubscriberQueue queue, DopplerMetrics metrics, LongSupplier dispatched,
                                   double fairShareFactor) {
-        return new Subscriber(channel, EgressEndpoint.STREAM, null, queueSize, metrics, true, LinkFormat.V1, dispatched,
+        return new Subscriber(channel, EgressEndpoint.STREAM, null, queue, metrics, true, LinkFormat.V1, dispatched,
                 fairShareFactor);
     }
 
@@ -142,11 +138,11 @@ final class Subscriber implements EnvelopeSubscriber {
             return false; // a group passes it to its next member: the newer link
         }
         if (fairShare != null) {
-            int size = queue.size();
-            boolean pressure = size > capacity / 2;
+            double fill = queue.fill();
+            boolean pressure = fill > 0.5;
             if ((pressure || !fairShare.idle())
                     && !fairShare.admit(envelope.appId() != null ? envelope.appId() : envelope.sourceId(), pressure,
-                            size > capacity - capacity / 8, System.nanoTime())) {
+                            fill > 0.875, System.nanoTime())) {
                 return false; // the app sending most loses first; the caller counts and notices the drop
             }
         }
@@ -318,18 +314,18 @@ final class Subscriber implements EnvelopeSubscriber {
                 frame = noticeFrame(drops);
             }
             RoutedEnvelope next;
-            while ((next = queue.relaxedPeek()) != null) {
+            while ((next = queue.peek()) != null) {
                 int records = format.records(next);
                 int need = 0;
                 for (int i = 0; i < records; i++) {
                     need += BatchEncoding.RECORD_HEADER_BYTES + format.record(next, i).length;
                 }
                 if (frame == null) {
-                    frame = newFrame(Math.min(MAX_FRAME_BYTES, Math.max(need, need * queue.size())));
+                    frame = newFrame((int) Math.min(MAX_FRAME_BYTES, (long) need * Math.max(1, queue.size())));
                 } else if (frame.readableBytes() + need > MAX_FRAME_BYTES && frame.readableBytes() > LinkSequence.BYTES) {
                     break;
                 }
-                queue.relaxedPoll();
+                queue.poll();
                 for (int i = 0; i < records; i++) {
                     BatchEncoding.append(frame, format.record(next, i));
                 }
@@ -376,7 +372,7 @@ final class Subscriber implements EnvelopeSubscriber {
             int count = 0;
             long last = sentSequence;
             RoutedEnvelope next;
-            while (taken < MAX_FRAME_BYTES && (next = queue.relaxedPoll()) != null) {
+            while (taken < MAX_FRAME_BYTES && (next = queue.poll()) != null) {
                 last = next.sequence();
                 byte[] tag = tags.get(next.appId());
                 if (tag == null) {

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * "Performance", for the command and the figures.
  *
  * <pre>
- * throughput [--rates 300000,400000,...] [--seconds 10] [--drain-buffer N] [--ingress-buffer N]
+ * throughput [--rates 300000,400000,...] [--seconds 10] [--link-buffer-bytes N] [--ingress-buffer N]
  *                                                         zero-loss sweep; rate 0 = as fast as flow control allows;
  *                                                         the buffers default to the manifest defaults
  * latency    [--rate 10000] [--seconds 30]                 one-way latency, load generator to subscriber
@@ -71,8 +71,8 @@ public final class DopplerBenchmark {
         int payload = payloadBytes();
         List<byte[]> batches = BatchSenderLoad.batches(256, 1000, payload);
         StringBuilder config = new StringBuilder();
-        if (options.containsKey("drain-buffer")) {
-            config.append("  message_drain_buffer_size: ").append(Integer.parseInt(options.get("drain-buffer"))).append('\n');
+        if (options.containsKey("link-buffer-bytes")) {
+            config.append("  link_buffer_bytes: ").append(Long.parseLong(options.get("link-buffer-bytes"))).append('\n');
         }
         if (options.containsKey("ingress-buffer")) {
             config.append("  ingress_buffer_size: ").append(Integer.parseInt(options.get("ingress-buffer"))).append('\n');

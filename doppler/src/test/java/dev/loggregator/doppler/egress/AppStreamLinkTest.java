@@ -95,7 +95,7 @@ class AppStreamLinkTest {
         int envelopes = 60_000;
         int apps = 4;
         try (DopplerNode doppler = DopplerNode.builder().name("app-stream-link-slow")
-                .set("message_drain_buffer_size", 5000)
+                .set("link_buffer_bytes", 8 << 20)
                 .set("metrics_interval_seconds", 3600)
                 .start();
              GrpcSender grpc = GrpcSender.plaintext(doppler.grpcPort())) {

@@ -24,7 +24,7 @@ class FairShareLinkTest {
 
     @BeforeAll
     static void start() {
-        doppler = DopplerNode.builder().name("fair-share").set("message_drain_buffer_size", 2000).start();
+        doppler = DopplerNode.builder().name("fair-share").set("link_buffer_bytes", 4 << 20).start();
     }
 
     @AfterAll

@@ -37,7 +37,7 @@ class LinkReplacementTest {
     @BeforeAll
     static void start() {
         // Queues big enough that a stalled link holds everything this test sends it.
-        doppler = DopplerNode.builder().name("replace").set("message_drain_buffer_size", 65536).start();
+        doppler = DopplerNode.builder().name("replace").set("link_buffer_bytes", 128 << 20).start();
     }
 
     @AfterAll

@@ -30,7 +30,7 @@ class SlowSubscriberTest {
     @Test
     void onlyTheSlowSubscriberLosesAndItIsToldHowMuch() {
         try (DopplerNode doppler = DopplerNode.builder().name("slow-subscriber")
-                .set("message_drain_buffer_size", 5000)
+                .set("link_buffer_bytes", 8 << 20)
                 .set("metrics_interval_seconds", 3600) // nothing but the test's envelopes in the firehose
                 .start();
              GrpcSender grpc = GrpcSender.plaintext(doppler.grpcPort())) {

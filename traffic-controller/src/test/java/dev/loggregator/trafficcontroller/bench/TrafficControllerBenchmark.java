@@ -60,7 +60,7 @@ class TrafficControllerBenchmark {
                 auth: {disable_access_control: true}
                 outgoing_buffer_size: 200000
                 metrics_interval_seconds: 3600
-                """, "message_drain_buffer_size: 200000\ningress_buffer_size: 262144", JVM);
+                """, "link_buffer_bytes: 268435456\ningress_buffer_size: 262144", JVM);
              FrameCounter counter = new FrameCounter(envelopes.get(0).length, 1 << 20)) {
             counter.connect(cluster.tcPort(0), "/firehose/bench?filter-type=logs");
             report("firehose: 2 Dopplers -> 1 Traffic Controller -> 1 firehose client, " + envelopes.get(0).length
@@ -81,7 +81,7 @@ class TrafficControllerBenchmark {
                 outgoing_buffer_size: 100000
                 metrics_interval_seconds: 3600
                 limits: {max_connections_per_address: 2000}
-                """, "message_drain_buffer_size: 200000\ningress_buffer_size: 262144", JVM);
+                """, "link_buffer_bytes: 268435456\ningress_buffer_size: 262144", JVM);
              FrameCounter counter = new FrameCounter(envelopes.get(0).length, 64 * 1024)) {
             for (int client = 0; client < 1000; client++) {
                 counter.connect(cluster.tcPort(0), "/apps/" + guid(String.format("bench-app-%04d", client % 100)) + "/stream");
