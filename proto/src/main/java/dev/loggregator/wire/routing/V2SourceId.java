@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.loggregator.wire.MalformedEnvelopeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 
 /**
@@ -90,14 +91,7 @@ public final class V2SourceId {
     }
 
     private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
-        if (bytes.length - offset < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[offset + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return bytes.length - offset >= prefix.length
+                && Arrays.equals(bytes, offset, offset + prefix.length, prefix, 0, prefix.length);
     }
 }
