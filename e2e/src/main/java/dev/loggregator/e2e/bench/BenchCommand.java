@@ -41,10 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--query-seconds", defaultValue = "20", description = "how long the promql scenario asks each kind of query (default ${DEFAULT-VALUE})")
     double querySeconds;
 
-    @Option(names = "--noisy-shares", split = ",", defaultValue = "600,2000,3000,4500",
-            description = "the noisy scenario's fair shares, envelopes/s per app (each step offers 109 times as much;"
-                    + " default ${DEFAULT-VALUE}: a first step that also warms the JITs, then below, near and beyond"
-                    + " what one firehose reader gets through on this 2-core machine, see README)")
+    @Option(names = "--noisy-shares", split = ",",
+            description = "the noisy scenario's fair shares, envelopes/s per app (each step offers 109 times as much);"
+                    + " default: a short ramp finds the firehose reader's loss-free capacity C, and the steps offer"
+                    + " 0.5, 0.9, 1.0 and 1.2 C (after the noisy app's log-rate limit), see README")
     List<Integer> noisyShares;
 
     @Option(names = "--noisy-unlimited", description = "the noisy scenario without the noisy app's log-rate limit: its tenfold"
@@ -99,7 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
         LoopbackDeployment.Builder builder = LoopbackDeployment.in(dir).buildIfNeeded()
                 .jvmArgs(context.componentJvmArgs)
                 .dopplers(1).trafficControllers(2).trafficControllerGrpc().gatewayWithTls()
-                .doppler(noisyUnlimited ? "" : NoisyNeighbourScenario.dopplerManifest(noisyShares));
+                .doppler(noisyUnlimited ? "" : noisyShares == null ? NoisyNeighbourScenario.rampManifest()
+                        : NoisyNeighbourScenario.dopplerManifest(noisyShares));
         // The drains scenario binds drains through a binding provider in this JVM, polled every second.
         BenchBindingProvider bindings = scenarios.contains("drains") ? new BenchBindingProvider() : null;
         if (bindings != null) {

@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 
 /**
- * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps, all together at rates
- * that saturate this machine's Doppler; the noisy app has a log-rate limit of its fair share
- * ({@code doppler.log_rate_limit}). The quiet apps must lose nothing, and the noisy app's loss must be
+ * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps. By default a short ramp
+ * first finds what the one firehose reader takes without loss (C, envelopes/s); then each step gives every
+ * app a fair share of {@code load x C / 100} (the noisy app ten times that), so that after the noisy app's
+ * log-rate limit of its fair share ({@code doppler.log_rate_limit}) the apps offer {@code load x C}: below,
+ * at and beyond saturation. Explicit fair shares ({@code --noisy-shares}) replace the ramp. At and below
+ * saturation the quiet apps must lose nothing; beyond it what they lose is the reader's overload. The noisy
+ * app's loss must be
  * accounted exactly: delivered + its drops in the Doppler's per-app counter
  * ({@code doppler_app_dropped_envelopes_total{app}}: log-rate limit, fair share, ingress shed, slow subscriber)
  * + its drops in the Traffic Controllers' ({@code doppler_proxy_app_dropped_envelopes_total{app}}: fair share,
@@ -30,6 +35,18 @@ final class NoisyNeighbourScenario {
     private static final String APP_DROPS = "doppler_app_dropped_envelopes_total{app=\"";
     private static final String TC_APP_DROPS = "doppler_proxy_app_dropped_envelopes_total{app=\"";
     private static final String NOTICE_PREFIX = "app instance exceeded log rate limit (";
+    /** The steps' loads, in multiples of the reader's loss-free capacity C. */
+    static final List<Double> LOADS = List.of(0.5, 0.9, 1.0, 1.2);
+    /**
+     * Fair shares are taken in steps of this many envelopes/s, each with a noisy app of its own whose log-rate
+     * limit is in the Doppler's manifest from the start ({@link #rampManifest}), since C is known only once
+     * the deployment runs.
+     */
+    private static final int SHARE_GRAIN = 50;
+    private static final int MAX_SHARE = 10_000;
+    /** The ramp's offered rates (envelopes/s), over 100 apps alike; it stops at the first rate with loss. */
+    private static final List<Integer> RAMP = List.of(150_000, 200_000, 250_000, 300_000, 350_000, 400_000, 450_000,
+            500_000, 600_000);
 
     private NoisyNeighbourScenario() {
     }
@@ -48,8 +65,17 @@ final class NoisyNeighbourScenario {
         return "log_rate_limit: {apps: {" + apps + "}}";
     }
 
+    /** Every fair share a ramp may give a step ({@link #SHARE_GRAIN} up to {@link #MAX_SHARE}), with its noisy app's limit. */
+    static String rampManifest() {
+        List<Integer> shares = new ArrayList<>();
+        for (int share = SHARE_GRAIN; share <= MAX_SHARE; share += SHARE_GRAIN) {
+            shares.add(share);
+        }
+        return dopplerManifest(shares);
+    }
+
     /**
-     * {@code fairShares}: each step's fair share (envelopes/s per app); the whole step offers 109 times as much.
+     * {@code fairShares}: each step's fair share (null: from the ramp and {@link #LOADS}) (envelopes/s per app); the whole step offers 109 times as much.
      * {@code limited}: the Doppler was given the noisy app's log-rate limit ({@link #dopplerManifest}); without, only
      * the fair shares of the Doppler's and the Traffic Controller's queues hold it back.
      */
@@ -62,23 +88,100 @@ final class NoisyNeighbourScenario {
         List<ManagedProcess> trafficControllers = deployment.system().processes().stream()
                 .filter(p -> p.name().startsWith("traffic-controller-")).toList();
         long seconds = Math.max(2, Math.round(stepSeconds));
-        for (int share : fairShares) {
+        List<Integer> shares = fairShares;
+        double capacity = 0;
+        if (shares == null) {
+            capacity = ramp(table, deployment, client, Math.max(2, stepSeconds / 2));
+            shares = new ArrayList<>();
+            for (double load : LOADS) {
+                shares.add((int) Math.max(SHARE_GRAIN, Math.min(MAX_SHARE,
+                        Math.round(load * capacity / 100 / SHARE_GRAIN) * SHARE_GRAIN)));
+            }
+        }
+        for (int share : shares) {
             // a client per step: it tells apps apart by frame length, and each step's apps have the same lengths
             FrameTally tally = new FrameTally();
             try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
                     client.endpoint().resolve("/firehose/noisy-" + UUID.randomUUID() + "?filter-type=logs"), deployment.operator(), tally)) {
                 warmUp(deployment, tally);
-                step(table, deployment, tally, share, seconds, dopplers, trafficControllers, limited);
+                step(table, deployment, tally, share, seconds, dopplers, trafficControllers, limited, capacity);
                 if (!stream.isOpen()) {
                     table.notes.add("the firehose stream was closed: " + stream.closed().getNow(null));
                     break;
                 }
             }
         }
-        table.notes.add("quiet loss must be 0; noisy delivered + its drops counted for it (every reason, Doppler and Traffic Controllers)"
+        table.notes.add((capacity > 0 ? "quiet loss must be 0 at and below saturation (load <= 1.0 C); beyond it, it is the"
+                + " reader's overload" : "quiet loss must be 0") + "; noisy delivered + its drops counted for it (every reason, Doppler and Traffic Controllers)"
                 + " must equal noisy sent (\"unaccounted\" 0); \"other Doppler drops\" are those of neither the noisy nor the quiet"
                 + " apps of the step; \"TC drops\" are every drop of the Traffic Controllers, by reader");
         return table;
+    }
+
+    /**
+     * The one firehose reader's loss-free capacity: 100 apps alike at rising rates ({@link #RAMP}) for {@code seconds}
+     * each, until a rate loses lines (anywhere: the Doppler or the Traffic Controller) or the generator falls
+     * short of it; then one step halfway between the last rate without loss and that one. The rates are the
+     * offered ones; the first step also warms the JITs (a loss there is taken as the capacity's floor).
+     */
+    private static double ramp(ResultTable table, LoopbackDeployment deployment, LogEndpointClient client, double seconds) {
+        String prefix = "ramp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> apps = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            apps.add(String.format("%s%02d", prefix, i));
+        }
+        FrameTally tally = new FrameTally();
+        List<String> steps = new ArrayList<>();
+        double best = 0;
+        try (EnvelopeStream stream = EnvelopeStream.open(client.http(),
+                client.endpoint().resolve("/firehose/noisy-ramp-" + UUID.randomUUID() + "?filter-type=logs"), deployment.operator(), tally);
+             LoadGenerator generator = new LoadGenerator(List.of(deployment.ingress(0), deployment.ingress(0)), apps).everyStream()) {
+            warmUp(deployment, tally);
+            int lossyRate = 0;
+            for (int rate : RAMP) {
+                double offered = rampStep(tally, generator, prefix, rate, seconds, steps);
+                if (offered < 0) {
+                    lossyRate = rate;
+                    break;
+                }
+                best = offered;
+                if (offered < rate * 0.9) {
+                    break;
+                }
+            }
+            if (lossyRate > 0 && best > 0) {
+                double offered = rampStep(tally, generator, prefix, (int) ((best + lossyRate) / 2), seconds, steps);
+                best = Math.max(best, offered);
+            }
+        }
+        best = Math.max(best, RAMP.get(0));
+        table.notes.add("ramp (100 apps alike, " + seconds + " s a step; offered/s: lost): " + String.join(", ", steps)
+                + "; loss-free capacity C = " + Math.round(best) + "/s");
+        return best;
+    }
+
+    /** One ramp step: the rate offered, or -1 when lines were lost. */
+    private static double rampStep(FrameTally tally, LoadGenerator generator, String prefix, int rate, double seconds, List<String> steps) {
+        Function<Envelope, String> ramp = e -> e.hasLogMessage() && e.getLogMessage().getAppId().startsWith(prefix)
+                && e.getLogMessage().getMessage().equals(LoadGenerator.PAYLOAD) ? "ramp" : null;
+        long before = tally.count(ramp, "ramp");
+        long t0 = System.nanoTime();
+        long sent = generator.run(rate, seconds, 100);
+        double offered = sent / ((System.nanoTime() - t0) / 1e9);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long got = tally.count(ramp, "ramp") - before;
+        long last = got;
+        long lastChange = System.nanoTime();
+        while (got < sent && System.nanoTime() < deadline && System.nanoTime() - lastChange < 1_500_000_000L) {
+            LockSupport.parkNanos(200_000_000L);
+            got = tally.count(ramp, "ramp") - before;
+            if (got != last) {
+                last = got;
+                lastChange = System.nanoTime();
+            }
+        }
+        steps.add(Math.round(offered) + ": " + (sent - got));
+        return got >= sent ? offered : -1;
     }
 
     /** Sends a few envelopes of an app of its own until the client gets them: the subscription reaches the Doppler. */
@@ -95,7 +198,8 @@ final class NoisyNeighbourScenario {
     }
 
     private static void step(ResultTable table, LoopbackDeployment deployment, FrameTally tally, int share, long seconds,
-                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean rateLimited) {
+                             List<ManagedProcess> dopplers, List<ManagedProcess> trafficControllers, boolean rateLimited,
+                             double capacity) {
         String noisy = noisyApp(share);
         String quietPrefix = "q" + share + "-";
         // 10 noisy entries spread among the 99 quiet ones: every batch of 109 carries each quiet app once, the noisy one 10 times
@@ -163,6 +267,9 @@ final class NoisyNeighbourScenario {
         long limited = Math.max(0, ComponentMetrics.sumStartingWith(dopplers, noisyDrops + "reason=\"log_rate_limit\"")) - limitedBefore;
         long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
+        if (capacity > 0) {
+            row.put("load (x C)", Math.round(share * 100 / capacity * 100) / 100.0);
+        }
         row.put("fair share/s", (long) share);
         row.put("limit B/s", rateLimited ? (long) share * PAYLOAD_BYTES : 0L);
         row.put("offered/s", sent / sendSeconds);
