@@ -7,8 +7,10 @@ import java.util.Map;
  * Who to shed when a queue is under pressure: the apps sending most. While pressure lasts, counts what
  * each app offered in short windows; an app that has offered more than {@code factor} times the
  * average of the other apps seen in the window is refused, so a quiet app loses nothing while a noisy
- * one is held near the others' pace (with two apps as with a hundred). A lone app is never refused
- * here: the queue's own bound is its limit. Without pressure it costs nothing and counts nothing.
+ * one is held near the others' pace (with two apps as with a hundred). An app alone in a window is
+ * judged against the apps of the window before (so the first app of a window, often the noisy one,
+ * cannot fill the last room before the others are seen); an app alone in both is never refused here:
+ * the queue's own bound is its limit. Without pressure it costs nothing and counts nothing.
  * Shared by the Doppler (its router and each subscriber's queue) and the Traffic Controller (each
  * client's queue). One thread at a time (the Doppler's router thread; a client queue's lock).
  */
@@ -22,6 +24,8 @@ public final class FairShare {
     private final Map<String, long[]> offered = new HashMap<>();
     private long total;
     private long windowStart;
+    /** The average offers per app of the last window with more than one app, while pressure lasted; 0: none. */
+    private double previousAverage;
 
     /** {@code maxApps} bounds the apps counted per window; beyond it new apps are admitted uncounted. */
     public FairShare(double factor, int maxApps) {
@@ -59,10 +63,14 @@ public final class FairShare {
         count[0]++;
         total++;
         int others = offered.size() - 1;
-        if (others == 0) {
+        double othersAverage;
+        if (others > 0) {
+            othersAverage = (double) (total - count[0]) / others;
+        } else if (previousAverage > 0) {
+            othersAverage = previousAverage;
+        } else {
             return true;
         }
-        double othersAverage = (double) (total - count[0]) / others;
         return nearlyFull ? count[0] <= Math.max(1, othersAverage)
                 : count[0] <= SLACK || count[0] <= factor * othersAverage;
     }
@@ -73,6 +81,9 @@ public final class FairShare {
     }
 
     private void reset(long nowNanos) {
+        // A window of one app (or none) says nothing of the others; one without pressure ends the carry-over.
+        previousAverage = offered.size() > 1 && nowNanos - windowStart <= 2 * WINDOW_NANOS
+                ? (double) total / offered.size() : 0;
         offered.clear();
         total = 0;
         windowStart = nowNanos;

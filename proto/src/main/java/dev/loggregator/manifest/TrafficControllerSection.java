@@ -9,6 +9,7 @@ public record TrafficControllerSection(
         Integer keepaliveSeconds,
         Integer slowConsumerTimeoutSeconds,
         Integer outgoingBufferSize,
+        Long streamBufferBytes,
         Double fairShareFactor,
         Integer maxCountedApps,
         Boolean proxyProtocol,
@@ -21,6 +22,8 @@ public record TrafficControllerSection(
 
     /** The Traffic Controller's own port when a gateway owns {@code logger_endpoint.port}. */
     public static final int DEFAULT_INTERNAL_PORT = 8080;
+    /** The least {@code stream_buffer_bytes} may be when set: a few batches of large envelopes. */
+    public static final long MIN_STREAM_BUFFER_BYTES = 1 << 20;
 
     public TrafficControllerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -28,6 +31,7 @@ public record TrafficControllerSection(
         keepaliveSeconds = keepaliveSeconds == null ? 15 : keepaliveSeconds;
         slowConsumerTimeoutSeconds = slowConsumerTimeoutSeconds == null ? 5 : slowConsumerTimeoutSeconds;
         outgoingBufferSize = outgoingBufferSize == null ? 10_000 : outgoingBufferSize;
+        streamBufferBytes = streamBufferBytes == null ? 0L : streamBufferBytes; // 0: a sixteenth of the heap
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
         maxCountedApps = maxCountedApps == null ? 1000 : maxCountedApps;
         proxyProtocol = proxyProtocol != null && proxyProtocol;
@@ -40,7 +44,8 @@ public record TrafficControllerSection(
     }
 
     static TrafficControllerSection defaults() {
-        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     public Instance instance(int index) {
@@ -64,6 +69,10 @@ public record TrafficControllerSection(
         InvalidManifestValue.requirePositive("traffic_controller.keepalive_seconds", keepaliveSeconds);
         InvalidManifestValue.requirePositive("traffic_controller.slow_consumer_timeout_seconds", slowConsumerTimeoutSeconds);
         InvalidManifestValue.requirePositive("traffic_controller.outgoing_buffer_size", outgoingBufferSize);
+        if (streamBufferBytes != 0 && streamBufferBytes < MIN_STREAM_BUFFER_BYTES) {
+            throw new InvalidManifestValue("traffic_controller.stream_buffer_bytes",
+                    "must be 0 (a sixteenth of the heap) or at least " + MIN_STREAM_BUFFER_BYTES + " (1 MiB)");
+        }
         if (fairShareFactor != 0 && !(fairShareFactor >= 1)) {
             throw new InvalidManifestValue("traffic_controller.fair_share_factor", "must be 0 (off) or at least 1");
         }

@@ -92,6 +92,16 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void theStreamBufferIsASixteenthOfTheHeapUnlessSetToAtLeastOneMebibyte() {
+        assertEquals(0L, ManifestLoader.parse(MINIMAL, "m.yml").trafficController().streamBufferBytes());
+        assertEquals(1L << 21, ManifestLoader.parse("traffic_controller: {auth: {disable_access_control: true},"
+                + " stream_buffer_bytes: 2097152}\n", "m.yml").trafficController().streamBufferBytes());
+        ManifestException small = assertThrows(ManifestException.class, () -> ManifestLoader.parse(
+                "traffic_controller: {auth: {disable_access_control: true}, stream_buffer_bytes: 1000}\n", "x.yml"));
+        assertTrue(small.getMessage().contains("traffic_controller.stream_buffer_bytes"), small.getMessage());
+    }
+
+    @Test
     void outOfRangeValuesAreRejected() {
         ManifestException e = assertThrows(ManifestException.class,
                 () -> ManifestLoader.parse(MINIMAL + "doppler: {instances: [{udp_port: 70000}]}", "x.yml"));

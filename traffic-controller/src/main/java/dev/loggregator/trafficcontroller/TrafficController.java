@@ -36,6 +36,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.StreamBudget;
 import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
 import dev.loggregator.trafficcontroller.grpc.GrpcApiServer;
@@ -134,10 +135,12 @@ public final class TrafficController implements AutoCloseable {
                 credentials);
 
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
+        StreamBudget streamBudget = new StreamBudget(streamBufferBytes(section.streamBufferBytes()));
+        metrics.streamBuffer(streamBudget);
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
-                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), section.fairShareFactor());
+                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), streamBudget, section.fairShareFactor());
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
-                section.v2().maxSourceIds(), section.outgoingBufferSize(), section.slowConsumerTimeoutSeconds() * 1000L,
+                section.v2().maxSourceIds(), section.outgoingBufferSize(), streamBudget, section.slowConsumerTimeoutSeconds() * 1000L,
                 section.fairShareFactor());
         int port = manifest.trafficControllerPort(index);
         TrafficControllerSection.Limits limits = section.limits();
@@ -166,7 +169,7 @@ public final class TrafficController implements AutoCloseable {
             grpcDrains = Executors.newFixedThreadPool(2, daemon("tc-grpc-drain"));
             grpcApi = new GrpcApiServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
-                    List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(),
+                    List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(), streamBudget,
                                     section.fairShareFactor(), section.v2().maxGrpcStreams()).definition(),
                             new LogCacheGrpcService(logCacheQueries).bindService(),
                             new PromQLGrpcService(promql).bindService()));
@@ -316,5 +319,11 @@ public final class TrafficController implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** The manifest's byte budget of the streams of many apps; 0 means a sixteenth of this JVM's heap. */
+    private static long streamBufferBytes(long configured) {
+        return configured > 0 ? configured
+                : Math.max(TrafficControllerSection.MIN_STREAM_BUFFER_BYTES, Runtime.getRuntime().maxMemory() / 16);
     }
 }

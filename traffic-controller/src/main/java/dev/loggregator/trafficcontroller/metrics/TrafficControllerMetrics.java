@@ -103,6 +103,16 @@ public final class TrafficControllerMetrics {
     }
 
     /** Client connections held (every listener phase: HTTP requests and streams). */
+    /** The heap held by the queues of the streams of many apps, and their byte budget. */
+    public void streamBuffer(dev.loggregator.trafficcontroller.stream.StreamBudget budget) {
+        GaugeWithCallback.builder().name("doppler_proxy_stream_buffer_bytes")
+                .help("bytes queued for firehose and v2 readers of many apps (traffic_controller.stream_buffer_bytes)")
+                .callback(cb -> cb.call(budget.heldBytes())).register(registry);
+        GaugeWithCallback.builder().name("doppler_proxy_stream_buffer_limit_bytes")
+                .help("the byte budget of the queues of firehose and v2 readers of many apps")
+                .callback(cb -> cb.call(budget.maxBytes())).register(registry);
+    }
+
     public void clientConnections(java.util.function.IntSupplier held) {
         GaugeWithCallback.builder().name("doppler_proxy_client_connections").help("client connections held")
                 .callback(cb -> cb.call(held.getAsInt())).register(registry);

@@ -71,8 +71,8 @@ public final class AppShares {
         }
     }
 
-    /** Whether {@code app}'s envelope may go into a queue holding {@code queued} of {@code capacity}. */
-    boolean admit(String app, int queued, int capacity, long nowNanos) {
+    /** Whether {@code app}'s envelope may go into a queue holding {@code queued} of {@code capacity} (envelopes or bytes). */
+    boolean admit(String app, long queued, long capacity, long nowNanos) {
         return fairShare == null || fairShare.admit(app, queued > capacity / 2, queued > capacity - capacity / 8, nowNanos);
     }
 

@@ -204,7 +204,7 @@ public final class OutboundStream extends ChannelInboundHandlerAdapter implement
     }
 
     private void discardQueued() {
-        queue.clear();
+        queue.close();
     }
 
     @Override

@@ -165,8 +165,10 @@ public final class ReadEndpoint {
         }
         // Fair per app as the v1 streams: under pressure the source ids sending most are shed first, and every
         // envelope lost is counted for its source id.
-        BatchQueue queue = new BatchQueue(settings.bufferEnvelopes(),
-                AppShares.v2Json(settings.fairShareFactor(), metrics::appDropped));
+        // A reader of one source id is bounded in envelopes, as an app stream; one of many in bytes.
+        AppShares shares = AppShares.v2Json(settings.fairShareFactor(), metrics::appDropped);
+        BatchQueue queue = noticeSource != null ? new BatchQueue(settings.bufferEnvelopes(), shares)
+                : new BatchQueue(settings.streamBudget(), shares);
         SseFraming framing = new SseFraming(new V2DropNotices(EnvelopeSelection.of(egress.getSelectorsList())));
         pipeline.addLast("stream", new OutboundStream(TrafficControllerMetrics.V2_READ, framing,
                 noticeSource, description, metrics, queue, settings.slowConsumerMillis(),

@@ -28,7 +28,7 @@ class NoisyNeighbourTest {
         cluster = Cluster.start(1, 1, """
                 keepalive_seconds: 300
                 slow_consumer_timeout_seconds: 60
-                outgoing_buffer_size: 2000
+                stream_buffer_bytes: 2097152
                 auth: {disable_access_control: true}
                 """, NoisyNeighbourBurst.DOPPLER_SECTION);
     }

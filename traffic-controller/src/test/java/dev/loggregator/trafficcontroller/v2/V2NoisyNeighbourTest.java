@@ -42,7 +42,7 @@ class V2NoisyNeighbourTest {
         cluster = Cluster.start(1, 1, """
                 keepalive_seconds: 300
                 slow_consumer_timeout_seconds: 60
-                outgoing_buffer_size: 2000
+                stream_buffer_bytes: 2097152
                 fair_share_factor: 2
                 auth: {disable_access_control: true}
                 """, NoisyNeighbourBurst.DOPPLER_SECTION);

@@ -5,6 +5,7 @@ import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppShares;
 import dev.loggregator.trafficcontroller.stream.BatchQueue;
+import dev.loggregator.trafficcontroller.stream.StreamBudget;
 import dev.loggregator.trafficcontroller.v2.V2DropNotices;
 import dev.loggregator.server.grpc.PeerAddress;
 import dev.loggregator.wire.v2.TagPreference;
@@ -45,17 +46,22 @@ public final class EgressService {
     private final TrafficControllerMetrics metrics;
     private final Executor executor;
     private final int capacity;
+    private final StreamBudget budget;
     private final double fairShareFactor;
     private final int maxStreams;
     private final AtomicInteger streams = new AtomicInteger();
 
-    /** {@code executor} runs the streams' drains: they only copy bytes into gRPC's buffers and never block. */
+    /**
+     * {@code executor} runs the streams' drains: they only copy bytes into gRPC's buffers and never block. A stream
+     * of one source id queues {@code capacity} envelopes, one of several or all its part of {@code budget}.
+     */
     public EgressService(DopplerConnector connector, TrafficControllerMetrics metrics, Executor executor, int capacity,
-                         double fairShareFactor, int maxStreams) {
+                         StreamBudget budget, double fairShareFactor, int maxStreams) {
         this.connector = connector;
         this.metrics = metrics;
         this.executor = executor;
         this.capacity = capacity;
+        this.budget = budget;
         this.fairShareFactor = fairShareFactor;
         this.maxStreams = maxStreams;
     }
@@ -109,9 +115,10 @@ public final class EgressService {
         }
         Set<String> sourceIds = selection.sourceIds();
         String peer = String.valueOf(PeerAddress.current());
-        GrpcStream stream = new GrpcStream(call, batched, TagPreference.of(request.getUsePreferredTags()),
-                sourceIds.size() == 1 ? sourceIds.iterator().next() : null, peer,
-                new BatchQueue(capacity, AppShares.v2Protobuf(fairShareFactor, metrics::appDropped)),
+        String sourceId = sourceIds.size() == 1 ? sourceIds.iterator().next() : null;
+        AppShares shares = AppShares.v2Protobuf(fairShareFactor, metrics::appDropped);
+        GrpcStream stream = new GrpcStream(call, batched, TagPreference.of(request.getUsePreferredTags()), sourceId, peer,
+                sourceId != null ? new BatchQueue(capacity, shares) : new BatchQueue(budget, shares),
                 new V2DropNotices(selection), executor, metrics);
         metrics.streamOpened(TrafficControllerMetrics.V2_GRPC);
         AutoCloseable upstream = connector.subscribe(V2LinkQuery.pathAndQuery(request, V2LinkQuery.Format.PROTOBUF),

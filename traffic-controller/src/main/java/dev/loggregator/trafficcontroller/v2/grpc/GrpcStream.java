@@ -135,6 +135,6 @@ final class GrpcStream implements EnvelopeSink {
     /** The call is over: nothing more is queued or sent. */
     void close() {
         done = true;
-        queue.clear();
+        queue.close();
     }
 }
