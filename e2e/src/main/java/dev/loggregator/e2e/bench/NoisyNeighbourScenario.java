@@ -14,13 +14,12 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 
 /**
  * Scenario "noisy": one app sending ten times its fair share beside 99 quiet apps. By default a short ramp
- * first finds what the one firehose reader takes without loss (C, envelopes/s); then each step gives every
- * app a fair share of {@code load x C / 100} (the noisy app ten times that), so that after the noisy app's
- * log-rate limit of its fair share ({@code doppler.log_rate_limit}) the apps offer {@code load x C}: below,
- * at and beyond saturation. Explicit fair shares ({@code --noisy-shares}) replace the ramp. At and below
- * saturation the quiet apps must lose nothing; beyond it what they lose is the reader's overload. The noisy
- * app's loss must be
- * accounted exactly: delivered + its drops in the Doppler's per-app counter
+ * first finds what the path to the one firehose reader takes without loss (C, envelopes/s offered); then each
+ * step gives every app a fair share of {@code load x C / 109} (the noisy app ten times that), so that the
+ * step offers {@code load x C} in all: below, at and beyond saturation. The noisy app has a log-rate limit
+ * of its fair share ({@code doppler.log_rate_limit}). Explicit fair shares ({@code --noisy-shares}) replace
+ * the ramp. At and below saturation the quiet apps must lose nothing; beyond it what they lose is the path's
+ * overload, which no app is above the others to shed. The noisy app's loss must be accounted exactly: delivered + its drops in the Doppler's per-app counter
  * ({@code doppler_app_dropped_envelopes_total{app}}: log-rate limit, fair share, ingress shed, slow subscriber)
  * + its drops in the Traffic Controllers' ({@code doppler_proxy_app_dropped_envelopes_total{app}}: fair share,
  * buffer full in the firehose client's queue) = sent.
@@ -29,6 +28,8 @@ import org.cloudfoundry.dropsonde.events.EventFactory.Envelope;
 final class NoisyNeighbourScenario {
     private static final int QUIET_APPS = 99;
     private static final int NOISY_SHARES = 10;
+    /** What a step offers per unit of fair share: the quiet apps' shares and the noisy app's ten. */
+    private static final int OFFERS_PER_SHARE = QUIET_APPS + NOISY_SHARES;
     private static final int PAYLOAD_BYTES = LoadGenerator.PAYLOAD.size();
     private static final String FAIR_SHARE = "doppler_dropped_envelopes_total{reason=\"fair_share\"}";
     private static final String INGRESS_SHED = "doppler_dropped_envelopes_total{reason=\"ingress_shed\"}";
@@ -45,8 +46,8 @@ final class NoisyNeighbourScenario {
     private static final int SHARE_GRAIN = 50;
     private static final int MAX_SHARE = 10_000;
     /** The ramp's offered rates (envelopes/s), over 100 apps alike; it stops at the first rate with loss. */
-    private static final List<Integer> RAMP = List.of(200_000, 250_000, 300_000, 350_000, 400_000, 450_000, 500_000,
-            600_000);
+    private static final List<Integer> RAMP = List.of(200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
+            1_000_000);
     /** Rates offered before the ramp, not judged: the first heavy step after start meets cold JITs and lost lines. */
     private static final List<Integer> WARM_UP = List.of(50_000, 150_000);
 
@@ -93,11 +94,11 @@ final class NoisyNeighbourScenario {
         List<Integer> shares = fairShares;
         double capacity = 0;
         if (shares == null) {
-            capacity = ramp(table, deployment, client, Math.max(2, stepSeconds / 2));
+            capacity = ramp(table, deployment, client, seconds);
             shares = new ArrayList<>();
             for (double load : LOADS) {
                 shares.add((int) Math.max(SHARE_GRAIN, Math.min(MAX_SHARE,
-                        Math.round(load * capacity / 100 / SHARE_GRAIN) * SHARE_GRAIN)));
+                        Math.round(load * capacity / OFFERS_PER_SHARE / SHARE_GRAIN) * SHARE_GRAIN)));
             }
         }
         for (int share : shares) {
@@ -113,8 +114,8 @@ final class NoisyNeighbourScenario {
                 }
             }
         }
-        table.notes.add((capacity > 0 ? "quiet loss must be 0 at and below saturation (load <= 1.0 C); beyond it, it is the"
-                + " reader's overload" : "quiet loss must be 0") + "; noisy delivered + its drops counted for it (every reason, Doppler and Traffic Controllers)"
+        table.notes.add((capacity > 0 ? "quiet loss must be 0 at and below saturation (offered <= C); beyond it, it is the"
+                + " path's overload" : "quiet loss must be 0") + "; noisy delivered + its drops counted for it (every reason, Doppler and Traffic Controllers)"
                 + " must equal noisy sent (\"unaccounted\" 0); \"other Doppler drops\" are those of neither the noisy nor the quiet"
                 + " apps of the step; \"TC drops\" are every drop of the Traffic Controllers, by reader");
         return table;
@@ -122,10 +123,11 @@ final class NoisyNeighbourScenario {
 
     /**
      * The one firehose reader's loss-free capacity: 100 apps alike at rising rates ({@link #RAMP}) for {@code seconds}
-     * each, until a rate loses lines (anywhere: the Doppler or the Traffic Controller) or the generator falls
-     * short of it; then one step halfway between the last rate without loss and that one. The rates are the
-     * offered ones. Two steps before it warm the JITs and are not judged; a loss at the ramp's first rate makes it
-     * the capacity's floor.
+     * each (as long as the steps after it: the queues on the way hold a few hundred thousand envelopes, so a shorter
+     * step would find a rate they only absorb for a while), until a rate loses lines (anywhere: the Doppler or
+     * the Traffic Controller) or the generator falls short of it; then two steps bisecting between the last rate
+     * without loss and that one. The rates are the offered ones. Two steps before it warm the JITs and are not
+     * judged; a loss at the ramp's first rate makes it the capacity's floor.
      */
     private static double ramp(ResultTable table, LoopbackDeployment deployment, LogEndpointClient client, double seconds) {
         String prefix = "ramp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -142,7 +144,7 @@ final class NoisyNeighbourScenario {
             warmUp(deployment, tally);
             List<String> warming = new ArrayList<>();
             for (int rate : WARM_UP) {
-                rampStep(tally, generator, prefix, rate, seconds, warming);
+                rampStep(tally, generator, prefix, rate, 2, warming);
             }
             table.notes.add("ramp warm-up (not judged; offered/s: lost): " + String.join(", ", warming));
             int lossyRate = 0;
@@ -154,12 +156,18 @@ final class NoisyNeighbourScenario {
                 }
                 best = offered;
                 if (offered < rate * 0.9) {
+                    table.notes.add("the generator offered no more than " + Math.round(offered) + "/s: C is its limit, not the reader's");
                     break;
                 }
             }
-            if (lossyRate > 0 && best > 0) {
-                double offered = rampStep(tally, generator, prefix, (int) ((best + lossyRate) / 2), seconds, steps);
-                best = Math.max(best, offered);
+            for (int i = 0; i < 2 && lossyRate > 0 && best > 0; i++) {
+                int mid = (int) ((best + lossyRate) / 2);
+                double offered = rampStep(tally, generator, prefix, mid, seconds, steps);
+                if (offered < 0) {
+                    lossyRate = mid;
+                } else {
+                    best = Math.max(best, offered);
+                }
             }
         }
         best = Math.max(best, RAMP.get(0));
@@ -276,7 +284,7 @@ final class NoisyNeighbourScenario {
         long allDopplerDrops = ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total") - dopplerDrops;
         Map<String, Object> row = table.row();
         if (capacity > 0) {
-            row.put("load (x C)", Math.round(share * 100 / capacity * 100) / 100.0);
+            row.put("load (x C)", Math.round(share * OFFERS_PER_SHARE / capacity * 100) / 100.0);
         }
         row.put("fair share/s", (long) share);
         row.put("limit B/s", rateLimited ? (long) share * PAYLOAD_BYTES : 0L);
