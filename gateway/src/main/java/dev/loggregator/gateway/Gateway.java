@@ -202,7 +202,7 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gw.settings().drainDeadlineMs());
             if (successorAccepts) {
-                TunnelHandOff.spreadUntil(gw.clients(), deadline);
+                GradualHandOff.spreadUntil(gw.clients(), deadline);
             }
             if (!awaitClientsGone(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())))) {
                 LOG.info("drain deadline passed; closing {} remaining connections (WebSocket tunnels with 1001)", gw.clients().size());

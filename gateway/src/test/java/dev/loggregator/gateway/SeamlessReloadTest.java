@@ -211,7 +211,7 @@ class SeamlessReloadTest {
                         assertEquals(1001, stream.closeCode, "each got a Close frame with 1001, not a cut connection");
                     }
                     assertTrue(old.process().waitFor(30, TimeUnit.SECONDS));
-                    assertTrue(old.output().contains("handing 4 tunnels to the new process"), old.output());
+                    assertTrue(old.output().contains("moving 4 connections to the new process"), old.output());
                 }
             } finally {
                 Files.deleteIfExists(manifest);

@@ -89,11 +89,6 @@ public final class Tunnel {
         return tunnel;
     }
 
-    /** Whether {@code client} is the client side of a tunnel (WebSocket or TCP mode), not an HTTP exchange. */
-    public static boolean carries(Channel client) {
-        return client.pipeline().get(TunnelRelayHandler.class) != null;
-    }
-
     /**
      * Removes every stage before the relay in {@code pipeline}, except TLS and those named in
      * {@code keep}, nearest to the relay first: a decoder being removed passes the bytes it still
