@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Then the connection-setup load of {@link ConnectionLoad}: saturation (handshakes/s and the
  * proxy's CPU per handshake) for every target, including those given as {@code +name=port:pids}
  * (measured only here: the two-event-loop instances), and a reconnect storm through the targets
- * named by {@code --storm-targets}.
+ * named by {@code --storm-targets}. {@code --only=name,...} keeps just the named targets.
  */
 public final class BenchClient {
     record Target(String name, int port, List<Long> pids) {
@@ -44,6 +44,7 @@ public final class BenchClient {
         int storm = 5000;
         boolean streams = true;
         List<String> stormTargets = List.of();
+        List<String> only = List.of();
         List<Target> targets = new ArrayList<>();
         List<Target> setupOnly = new ArrayList<>();
         for (String arg : args) {
@@ -63,11 +64,13 @@ public final class BenchClient {
                 storm = Integer.parseInt(arg.substring(8));
             } else if (arg.startsWith("--storm-targets=")) {
                 stormTargets = List.of(arg.substring(16).split(","));
+            } else if (arg.startsWith("--only=")) {
+                only = List.of(arg.substring(7).split(","));
             } else if (arg.equals("--no-streams")) {
                 streams = false;
             } else {
-                boolean only = arg.startsWith("+");
-                String[] nameRest = (only ? arg.substring(1) : arg).split("=");
+                boolean setupOnlyTarget = arg.startsWith("+");
+                String[] nameRest = (setupOnlyTarget ? arg.substring(1) : arg).split("=");
                 String[] portPids = nameRest[1].split(":");
                 List<Long> pids = new ArrayList<>();
                 if (portPids.length > 1) {
@@ -75,8 +78,13 @@ public final class BenchClient {
                         pids.add(Long.parseLong(pid));
                     }
                 }
-                (only ? setupOnly : targets).add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
+                (setupOnlyTarget ? setupOnly : targets).add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
             }
+        }
+        if (!only.isEmpty()) {
+            List<String> chosen = only;
+            targets.removeIf(target -> !chosen.contains(target.name()));
+            setupOnly.removeIf(target -> !chosen.contains(target.name()));
         }
         if (streams) {
             streamsAndHandshakes(targets, seconds, rounds, handshakes, warmupHandshakes);
