@@ -4,10 +4,12 @@
 # missing), in one run with interleaved rounds. Everything binds 127.0.0.1; every process started
 # here is stopped on exit.
 #
-#   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000] [--warmup-handshakes=20000]
+#   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000] [--mixed-warmup-handshakes=20000] [--warmup-handshakes=20000]
 #                        [--saturation-seconds=10] [--saturation-clients=16] [--storm=5000] [--no-streams]
 #                        [--only=gateway,haproxy,...]
 #
+# --mixed-warmup-handshakes: per target, made while both streams flow, before the rounds;
+# --warmup-handshakes: sequential, before the saturation of a target the rounds did not warm up.
 # --only measures just the named targets (direct, gateway, nginx, haproxy, and the two-loop
 # gateway-2, nginx-2, haproxy-2; with streams, direct must be among them). A quick look at
 # connection setup, 1-2 minutes:

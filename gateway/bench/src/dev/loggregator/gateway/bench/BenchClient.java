@@ -39,6 +39,7 @@ public final class BenchClient {
         int rounds = 3;
         int handshakes = 1000;
         int warmupHandshakes = 20_000;
+        int mixedWarmupHandshakes = 20_000;
         double saturationSeconds = 10;
         int saturationClients = 16;
         int storm = 5000;
@@ -52,6 +53,8 @@ public final class BenchClient {
                 seconds = Double.parseDouble(arg.substring(10));
             } else if (arg.startsWith("--rounds=")) {
                 rounds = Integer.parseInt(arg.substring(9));
+            } else if (arg.startsWith("--mixed-warmup-handshakes=")) {
+                mixedWarmupHandshakes = Integer.parseInt(arg.substring(26));
             } else if (arg.startsWith("--warmup-handshakes=")) {
                 warmupHandshakes = Integer.parseInt(arg.substring(20));
             } else if (arg.startsWith("--handshakes=")) {
@@ -87,7 +90,7 @@ public final class BenchClient {
             setupOnly.removeIf(target -> !chosen.contains(target.name()));
         }
         if (streams) {
-            streamsAndHandshakes(targets, seconds, rounds, handshakes, warmupHandshakes);
+            streamsAndHandshakes(targets, seconds, rounds, handshakes, mixedWarmupHandshakes);
         }
         List<Target> all = new ArrayList<>(targets);
         all.addAll(setupOnly);
@@ -119,7 +122,10 @@ public final class BenchClient {
             // (C2 takes some 10,000 handshakes to finish compiling and re-compiling that path).
             stream(target, "/stream", 2.0);
             stream(target, "/stream-raw", 2.0);
+            long warmUpStart = System.nanoTime();
             warmUpMixed(target, warmupHandshakes);
+            System.err.printf("warm-up %-8s %,d handshakes while streams flow: %.1f s%n", target.name(), warmupHandshakes,
+                    (System.nanoTime() - warmUpStart) / 1e9);
         }
         for (int round = 0; round < rounds; round++) {
             for (Target target : targets) {
