@@ -13,7 +13,7 @@
 # --only measures just the named targets (direct, gateway, nginx, haproxy, and the two-loop
 # gateway-2, nginx-2, haproxy-2; with streams, direct must be among them). A quick look at
 # connection setup, 1-2 minutes:
-#   gateway/bench/run.sh --no-streams --only=gateway,haproxy,gateway-2,haproxy-2 --warmup-handshakes=10000 --saturation-seconds=5
+#   gateway/bench/run.sh --no-streams --only=gateway,haproxy,gateway-2,haproxy-2 --saturation-seconds=5
 #
 # Connection setup is measured on one-event-loop instances (as the streams) and on two-loop
 # instances (gateway threads: 2, HAProxy nbthread 2, nginx 2 workers) routing to two backends,
