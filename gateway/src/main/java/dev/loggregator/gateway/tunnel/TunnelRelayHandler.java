@@ -53,6 +53,10 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
+        // The read ended at this side's FIN (Netty handles it right after this event).
+        if (ctx.channel().unsafe().recvBufAllocHandle().lastBytesRead() < 0) {
+            tunnel.finRead(clientSide, ctx.channel());
+        }
     }
 
     @Override
