@@ -136,7 +136,8 @@ final class DrainScenario {
             boolean lossless = drainsLossless && dopplerDrops == 0;
             lostBefore |= !lossless;
             if (!lostBefore) {
-                bestLossless = sent / sendSeconds; // the ceiling: every step up to here lost nothing
+                // the ceiling: every step up to here lost nothing; a step that asked more may have got less offered
+                bestLossless = Math.max(bestLossless, sent / sendSeconds);
             }
             if (drainsLossless && sinks != null) {
                 bestIntoDrains = Math.max(bestIntoDrains, gotDrains / seconds);
