@@ -4,8 +4,16 @@
 # missing), in one run with interleaved rounds. Everything binds 127.0.0.1; every process started
 # here is stopped on exit.
 #
-#   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000] [--warmup-handshakes=20000]
+#   gateway/bench/run.sh [--seconds=5] [--rounds=3] [--handshakes=1000] [--mixed-warmup-handshakes=20000] [--warmup-handshakes=20000]
 #                        [--saturation-seconds=10] [--saturation-clients=16] [--storm=5000] [--no-streams]
+#                        [--only=gateway,haproxy,...]
+#
+# --mixed-warmup-handshakes: per target, made while both streams flow, before the rounds;
+# --warmup-handshakes: sequential, before the saturation of a target the rounds did not warm up.
+# --only measures just the named targets (direct, gateway, nginx, haproxy, and the two-loop
+# gateway-2, nginx-2, haproxy-2; with streams, direct must be among them). A quick look at
+# connection setup, 1-2 minutes:
+#   gateway/bench/run.sh --no-streams --only=gateway,haproxy,gateway-2,haproxy-2 --saturation-seconds=5
 #
 # Connection setup is measured on one-event-loop instances (as the streams) and on two-loop
 # instances (gateway threads: 2, HAProxy nbthread 2, nginx 2 workers) routing to two backends,
@@ -34,10 +42,12 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
-[ -f gateway/target/gateway.jar ] || ./mvnw -B -q -pl gateway -am package -DskipTests
+# GATEWAY_JAR measures another build (e.g. a copy of the jar before a change, for side-by-side runs).
+JAR=${GATEWAY_JAR:-gateway/target/gateway.jar}
+[ -f "$JAR" ] || ./mvnw -B -q -pl gateway -am package -DskipTests
 mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp gateway/target/gateway.jar $(find gateway/bench/src -name '*.java')
-CP="$WORK/classes:gateway/target/gateway.jar"
+javac -nowarn -d "$WORK/classes" -cp "$JAR" $(find gateway/bench/src -name '*.java')
+CP="$WORK/classes:$JAR"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
@@ -79,10 +89,10 @@ YAML
 # Every client here is 127.0.0.1: the per-address limit (256 by default) would refuse most of the
 # storm, where HAProxy and nginx are limited only by maxconn/worker_connections.
 # The heap pre-touched so the run does not measure first-touch page faults; GATEWAY_JAVA_OPTS overrides.
-java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar gateway/target/gateway.jar --manifest "$WORK/manifest.yml" >"$WORK/gateway.log" 2>&1 &
+java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar "$JAR" --manifest "$WORK/manifest.yml" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
-java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar gateway/target/gateway.jar --manifest "$WORK/manifest2.yml" >"$WORK/gateway2.log" 2>&1 &
+java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar "$JAR" --manifest "$WORK/manifest2.yml" >"$WORK/gateway2.log" 2>&1 &
 GATEWAY2_PID=$!
 PIDS+=($GATEWAY2_PID)
 

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Then the connection-setup load of {@link ConnectionLoad}: saturation (handshakes/s and the
  * proxy's CPU per handshake) for every target, including those given as {@code +name=port:pids}
  * (measured only here: the two-event-loop instances), and a reconnect storm through the targets
- * named by {@code --storm-targets}.
+ * named by {@code --storm-targets}. {@code --only=name,...} keeps just the named targets.
  */
 public final class BenchClient {
     record Target(String name, int port, List<Long> pids) {
@@ -39,11 +39,13 @@ public final class BenchClient {
         int rounds = 3;
         int handshakes = 1000;
         int warmupHandshakes = 20_000;
+        int mixedWarmupHandshakes = 20_000;
         double saturationSeconds = 10;
         int saturationClients = 16;
         int storm = 5000;
         boolean streams = true;
         List<String> stormTargets = List.of();
+        List<String> only = List.of();
         List<Target> targets = new ArrayList<>();
         List<Target> setupOnly = new ArrayList<>();
         for (String arg : args) {
@@ -51,6 +53,8 @@ public final class BenchClient {
                 seconds = Double.parseDouble(arg.substring(10));
             } else if (arg.startsWith("--rounds=")) {
                 rounds = Integer.parseInt(arg.substring(9));
+            } else if (arg.startsWith("--mixed-warmup-handshakes=")) {
+                mixedWarmupHandshakes = Integer.parseInt(arg.substring(26));
             } else if (arg.startsWith("--warmup-handshakes=")) {
                 warmupHandshakes = Integer.parseInt(arg.substring(20));
             } else if (arg.startsWith("--handshakes=")) {
@@ -63,11 +67,13 @@ public final class BenchClient {
                 storm = Integer.parseInt(arg.substring(8));
             } else if (arg.startsWith("--storm-targets=")) {
                 stormTargets = List.of(arg.substring(16).split(","));
+            } else if (arg.startsWith("--only=")) {
+                only = List.of(arg.substring(7).split(","));
             } else if (arg.equals("--no-streams")) {
                 streams = false;
             } else {
-                boolean only = arg.startsWith("+");
-                String[] nameRest = (only ? arg.substring(1) : arg).split("=");
+                boolean setupOnlyTarget = arg.startsWith("+");
+                String[] nameRest = (setupOnlyTarget ? arg.substring(1) : arg).split("=");
                 String[] portPids = nameRest[1].split(":");
                 List<Long> pids = new ArrayList<>();
                 if (portPids.length > 1) {
@@ -75,11 +81,16 @@ public final class BenchClient {
                         pids.add(Long.parseLong(pid));
                     }
                 }
-                (only ? setupOnly : targets).add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
+                (setupOnlyTarget ? setupOnly : targets).add(new Target(nameRest[0], Integer.parseInt(portPids[0]), pids));
             }
         }
+        if (!only.isEmpty()) {
+            List<String> chosen = only;
+            targets.removeIf(target -> !chosen.contains(target.name()));
+            setupOnly.removeIf(target -> !chosen.contains(target.name()));
+        }
         if (streams) {
-            streamsAndHandshakes(targets, seconds, rounds, handshakes, warmupHandshakes);
+            streamsAndHandshakes(targets, seconds, rounds, handshakes, mixedWarmupHandshakes);
         }
         List<Target> all = new ArrayList<>(targets);
         all.addAll(setupOnly);
@@ -111,7 +122,10 @@ public final class BenchClient {
             // (C2 takes some 10,000 handshakes to finish compiling and re-compiling that path).
             stream(target, "/stream", 2.0);
             stream(target, "/stream-raw", 2.0);
+            long warmUpStart = System.nanoTime();
             warmUpMixed(target, warmupHandshakes);
+            System.err.printf("warm-up %-8s %,d handshakes while streams flow: %.1f s%n", target.name(), warmupHandshakes,
+                    (System.nanoTime() - warmUpStart) / 1e9);
         }
         for (int round = 0; round < rounds; round++) {
             for (Target target : targets) {

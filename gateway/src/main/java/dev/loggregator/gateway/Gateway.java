@@ -165,7 +165,7 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
 
     @Override
     public void handedOver() {
-        Thread drain = new Thread(this::drainAndStop, "gateway-drain");
+        Thread drain = new Thread(() -> drain(true), "gateway-drain");
         drain.start();
     }
 
@@ -177,6 +177,11 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
      * time (SIGTERM after a hand-over), it waits for the first drain to end.
      */
     public void drainAndStop() {
+        drain(false);
+    }
+
+    /** {@code successorAccepts}: a new process took the listening sockets over, so a closed client can reconnect at once. */
+    private void drain(boolean successorAccepts) {
         boolean alreadyStopping;
         synchronized (this) {
             alreadyStopping = stopping;
@@ -195,7 +200,11 @@ public final class Gateway implements AutoCloseable, ListenerHandover.Incumbent 
             for (Channel client : gw.clients()) {
                 client.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
             }
-            if (!awaitClientsGone(gw.settings().drainDeadlineMs())) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gw.settings().drainDeadlineMs());
+            if (successorAccepts) {
+                GradualHandOff.spreadUntil(gw.clients(), deadline);
+            }
+            if (!awaitClientsGone(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())))) {
                 LOG.info("drain deadline passed; closing {} remaining connections (WebSocket tunnels with 1001)", gw.clients().size());
                 for (Channel client : gw.clients()) {
                     client.pipeline().fireUserEventTriggered(DrainDeadlineEvent.INSTANCE);

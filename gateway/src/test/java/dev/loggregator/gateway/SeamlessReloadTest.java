@@ -122,7 +122,7 @@ class SeamlessReloadTest {
     }
 
     @Test
-    void aWebSocketOnTheOldProcessFlowsUntilTheDrainDeadlineAndThenGets1001BothWaysAlsoAfterSigterm() throws Exception {
+    void aWebSocketOnTheOldProcessFlowsDuringTheDrainAndThenGets1001BothWaysAlsoAfterSigterm() throws Exception {
         int port = FreePorts.next();
         int admin = FreePorts.next();
         try (WsBackend backend = new WsBackend("ws")) {
@@ -166,6 +166,52 @@ class SeamlessReloadTest {
                     again.send("reconnected");
                     assertEquals("ws:reconnected", again.next());
                     again.closeBlocking();
+                }
+            } finally {
+                Files.deleteIfExists(manifest);
+            }
+        }
+    }
+
+    /**
+     * The old process ends its tunnels one at a time, spread over the drain time, rather than all at
+     * its deadline: clients reconnect a few at a time, and one member of a shared subscription keeps
+     * streaming while another reconnects.
+     */
+    @Test
+    void afterAHandOverTheOldProcessMovesItsTunnelsOneAtATimeSpreadOverTheDrainTime() throws Exception {
+        int port = FreePorts.next();
+        int admin = FreePorts.next();
+        try (WsBackend backend = new WsBackend("ws")) {
+            Path manifest = manifest(port, admin, "  drain_deadline_ms: 6000\n"
+                    + "  routes:\n    - hosts: ['*']\n      backends: [" + backend.address() + "]\n");
+            try (JavaProcess old = startGateway("gateway-old", manifest)) {
+                awaitHealthy(admin, old);
+                URI uri = URI.create("ws://127.0.0.1:" + port + "/stream");
+                List<WsClient> streams = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    WsClient stream = WsClient.connect(uri, Map.of());
+                    stream.send("before " + i);
+                    assertEquals("ws:before " + i, stream.next());
+                    streams.add(stream);
+                }
+
+                try (JavaProcess successor = startGateway("gateway-new", manifest)) {
+                    awaitHealthy(admin, successor);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> streams.stream().anyMatch(s -> s.closeCode != -1));
+                    List<WsClient> open = streams.stream().filter(s -> s.closeCode == -1).toList();
+                    // One turn every 1.2 s (6 s over 4 tunnels + 1): the first has moved, the others stream on.
+                    assertEquals(3, open.size(), "one tunnel moved, not all at once");
+                    for (WsClient stream : open) {
+                        stream.send("still here");
+                        assertEquals("ws:still here", stream.next(), "the old process relays the tunnels not yet moved");
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> streams.stream().allMatch(s -> s.closeCode != -1));
+                    for (WsClient stream : streams) {
+                        assertEquals(1001, stream.closeCode, "each got a Close frame with 1001, not a cut connection");
+                    }
+                    assertTrue(old.process().waitFor(30, TimeUnit.SECONDS));
+                    assertTrue(old.output().contains("moving 4 connections to the new process"), old.output());
                 }
             } finally {
                 Files.deleteIfExists(manifest);

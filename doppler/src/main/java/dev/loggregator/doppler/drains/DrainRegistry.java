@@ -6,7 +6,6 @@ import dev.loggregator.doppler.drains.binding.DrainUrl;
 import dev.loggregator.doppler.drains.format.DrainOptions;
 import dev.loggregator.doppler.drains.transport.DrainEndpoint;
 import dev.loggregator.doppler.drains.transport.WriterSettings;
-import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
 final class DrainRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(DrainRegistry.class);
 
-    private final EventLoopGroup loops;
+    /** The event loops' pump lists, handed to new drains in turn. */
+    private final LoopPumps[] loops;
+    private int nextLoop;
     private final WriterSettings settings;
     private final DrainNotices notices;
     private final int bufferSize;
@@ -35,7 +36,7 @@ final class DrainRegistry {
     private Set<String> refusedBefore = Set.of();
     private volatile DrainTable table = DrainTable.EMPTY;
 
-    DrainRegistry(EventLoopGroup loops, WriterSettings settings, DrainNotices notices, int bufferSize,
+    DrainRegistry(LoopPumps[] loops, WriterSettings settings, DrainNotices notices, int bufferSize,
                   boolean defaultDrainMetadata) {
         this.loops = loops;
         this.settings = settings;
@@ -60,7 +61,7 @@ final class DrainRegistry {
             SyslogDrain drain = drains.get(identity);
             if (drain == null) {
                 drain = new SyslogDrain(binding.binding(), new DrainEndpoint(binding.url(), binding.address(), binding.tls()),
-                        DrainOptions.parse(binding.url().rawQuery(), defaultDrainMetadata), loops.next(), bufferSize,
+                        DrainOptions.parse(binding.url().rawQuery(), defaultDrainMetadata), nextLoop(), bufferSize,
                         settings, notices);
                 LOG.info("Syslog drain {} for {} bound ({}, {})", binding.url().anonymous(), describe(binding.binding()),
                         binding.binding().source().label(), drain.options().data().label());
@@ -80,6 +81,12 @@ final class DrainRegistry {
         drains.putAll(next);
         table = buildTable(next.values(), refused, table);
         logNewRefusals(refused);
+    }
+
+    private LoopPumps nextLoop() {
+        LoopPumps pumps = loops[nextLoop];
+        nextLoop = (nextLoop + 1) % loops.length;
+        return pumps;
     }
 
     private static DrainTable buildTable(Iterable<SyslogDrain> drains, List<BindingChecker.Refused> refused,

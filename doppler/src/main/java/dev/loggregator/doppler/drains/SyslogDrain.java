@@ -13,7 +13,6 @@ import dev.loggregator.doppler.routing.RoutedEnvelope;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jctools.queues.SpscChunkedArrayQueue;
 import org.slf4j.Logger;
@@ -34,18 +33,13 @@ final class SyslogDrain implements Outbox {
             return new SyslogFormatter();
         }
     };
-    /**
-     * How long an envelope may wait for others before its drain writes: a drain of a busy app then
-     * writes many messages per system call (a few hundred calls a second at most) instead of one
-     * each, for a few milliseconds of latency (the agent's https-batch waits up to a second).
-     */
-    private static final long LINGER_MICROS = 5_000;
     /** Grown in chunks of this many slots: an idle drain holds one small chunk, not its whole bound. */
     private static final int QUEUE_CHUNK = 256;
 
     private final DrainBinding binding;
     private final DrainEndpoint endpoint;
     private final DrainOptions options;
+    private final LoopPumps pumps;
     private final EventLoop loop;
     private final DrainStats stats = new DrainStats();
     private final SpscChunkedArrayQueue<RoutedEnvelope> queue;
@@ -60,12 +54,13 @@ final class SyslogDrain implements Outbox {
     /** When the next drop notice may go to the app (notice sweep only). */
     long nextDropNoticeNanos;
 
-    SyslogDrain(DrainBinding binding, DrainEndpoint endpoint, DrainOptions options, EventLoop loop, int bufferSize,
+    SyslogDrain(DrainBinding binding, DrainEndpoint endpoint, DrainOptions options, LoopPumps pumps, int bufferSize,
                 WriterSettings settings, DrainNotices notices) {
         this.binding = binding;
         this.endpoint = endpoint;
         this.options = options;
-        this.loop = loop;
+        this.pumps = pumps;
+        this.loop = pumps.loop();
         int capacity = Math.max(QUEUE_CHUNK * 2, bufferSize);
         this.queue = new SpscChunkedArrayQueue<>(Math.min(QUEUE_CHUNK, capacity / 2), capacity);
         this.writer = DrainWriter.create(this, endpoint, settings, stats, () -> {
@@ -90,7 +85,7 @@ final class SyslogDrain implements Outbox {
         // Without a full fence both could miss the other and the envelope would wait for the next one.
         VarHandle.fullFence();
         if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
-            loop.schedule(pumpTask, LINGER_MICROS, TimeUnit.MICROSECONDS);
+            pumps.due(this); // pumped at the loop's next tick, up to a linger from now
         }
     }
 
@@ -101,7 +96,8 @@ final class SyslogDrain implements Outbox {
         }
     }
 
-    private void pumpNow() {
+    /** On the loop: sends what is queued (as far as the connection takes it). */
+    void pumpNow() {
         pumpScheduled.set(false);
         if (closed) {
             queue.clear();

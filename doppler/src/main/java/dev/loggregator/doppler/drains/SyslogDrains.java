@@ -11,6 +11,7 @@ import dev.loggregator.doppler.routing.EnvelopeSink;
 import dev.loggregator.doppler.routing.RoutedEnvelope;
 import dev.loggregator.manifest.SyslogDrainsSection;
 import dev.loggregator.manifest.TlsFiles;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -72,7 +73,9 @@ public final class SyslogDrains implements EnvelopeSink {
         BindingChecker checker = new BindingChecker(new DenyList(config.denyList(), config.allowLoopback()), tls,
                 InetAddress::getByName);
         loops = new NioEventLoopGroup(config.threads(), new DefaultThreadFactory("doppler-drain", true));
-        registry = new DrainRegistry(loops, WriterSettings.of(config), notices, config.bufferSize(),
+        List<LoopPumps> pumps = new ArrayList<>();
+        loops.forEach(loop -> pumps.add(new LoopPumps((EventLoop) loop)));
+        registry = new DrainRegistry(pumps.toArray(LoopPumps[]::new), WriterSettings.of(config), notices, config.bufferSize(),
                 config.defaultDrainMetadata());
         CloudControllerBindings provider = config.bindingProvider() == null ? null
                 : new CloudControllerBindings(config.bindingProvider());

@@ -52,10 +52,7 @@ public final class GatewayReload {
         if (launcher.options().build()) {
             launcher.buildWhatIsMissing(plan);
         }
-        ManagedProcess successor = new ManagedProcess(spec, launcher.command(spec), launcher.layout().root(), run.log(spec.name()));
-        successor.start();
-        out.println("started a new gateway (pid " + successor.pid() + "); it takes the listening sockets over from pid " + old.pid());
-        awaitHealthy(successor, old);
+        ManagedProcess successor = startSuccessor(spec, old);
 
         List<RunDirectory.Entry> entries = new ArrayList<>();
         for (RunDirectory.Entry entry : state.components()) {
@@ -67,6 +64,19 @@ public final class GatewayReload {
                 + " drains its open connections (tunnels for up to gateway.drain_deadline_ms = "
                 + manifest.gateway().drainDeadlineMs() + " ms, then a WebSocket Close 1001) and exits");
         return successor.pid();
+    }
+
+    /**
+     * Starts a gateway that takes the listening sockets over from {@code old} and waits until it
+     * answers {@code /health} as itself; the caller then records it and sends {@code old} SIGTERM.
+     */
+    ManagedProcess startSuccessor(ComponentSpec spec, ProcessHandle old) {
+        ManagedProcess successor = new ManagedProcess(spec, launcher.command(spec), launcher.layout().root(),
+                launcher.runDirectory().log(spec.name()));
+        successor.start();
+        out.println("started a new gateway (pid " + successor.pid() + "); it takes the listening sockets over from pid " + old.pid());
+        awaitHealthy(successor, old);
+        return successor;
     }
 
     /** Healthy as itself: until the hand-over is done, the old process may be the one answering. */

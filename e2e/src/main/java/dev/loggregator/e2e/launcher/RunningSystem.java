@@ -17,6 +17,8 @@ public final class RunningSystem implements AutoCloseable {
     private final RunDirectory runDirectory;
     private final Map<String, ManagedProcess> processes;
     private final Launcher launcher;
+    /** Gateways replaced by a reload: they drain and exit on their own, or are stopped with the rest. */
+    private final List<ProcessHandle> retired = new ArrayList<>();
 
     RunningSystem(DeploymentPlan plan, RunDirectory runDirectory, Map<String, ManagedProcess> processes, Launcher launcher) {
         this.plan = plan;
@@ -67,11 +69,36 @@ public final class RunningSystem implements AutoCloseable {
         launcher.awaitStarted(process);
     }
 
+    /**
+     * {@code bin/loggregator reload} of the gateway {@code name}: a new process, started with the same
+     * command (and so in the same network namespace), takes the listening sockets over; once it is
+     * healthy the old one gets SIGTERM, drains its tunnels and exits on its own.
+     */
+    public void reload(String name) {
+        ManagedProcess old = process(name);
+        ProcessHandle oldHandle = old.handle().filter(ProcessHandle::isAlive)
+                .orElseThrow(() -> new LaunchException(name + " is not running; nothing to reload"));
+        ManagedProcess successor = new GatewayReload(launcher, launcher.options().out()).startSuccessor(old.spec(), oldHandle);
+        synchronized (this) {
+            processes.put(name, successor);
+            retired.add(oldHandle);
+        }
+        recordState();
+        oldHandle.destroy();
+    }
+
     /** SIGTERM to every component at once, then SIGKILL for any still running after {@code grace}. */
     public void stopAll(Duration grace) {
         List<ManagedProcess> all = processes();
+        List<ProcessHandle> draining;
+        synchronized (this) {
+            draining = List.copyOf(retired);
+        }
         for (ManagedProcess process : all) {
             process.handle().filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroy);
+        }
+        for (ProcessHandle h : draining) {
+            ManagedProcess.stop(h, grace);
         }
         for (ManagedProcess process : all) {
             process.stop(grace);

@@ -188,6 +188,24 @@ class FaultToleranceTest {
 
     @Test
     @Order(7)
+    void gatewayReloaded() {
+        FaultProbe.Window window = probe.begin("gateway reload (`bin/loggregator reload`)");
+        ProcessHandle old = ProcessHandle.of(system.process("gateway").pid()).orElseThrow();
+        system.reload("gateway");
+        // The old process closes the tunnels it still carries at its drain deadline (1001), then exits.
+        await().atMost(PATIENCE).until(() -> !old.isAlive());
+        FaultProbe.Result result = probe.finish(window, System.nanoTime(), PATIENCE);
+        report.add(result, "gatewayReloaded");
+        // The old process hands its streams over one at a time, so a shared subscription keeps a member; what a cut
+        // connection still carried (a few lines of an event stream) is lost to it, like an app stream's reconnect.
+        assertEquals(result.lost(), result.held(), "every line a client missed while it reconnected is in Log Cache");
+        int connections = consumers.stream().mapToInt(Consumer::connectionCount).sum();
+        assertTrue(result.connectionsCut() <= connections, () -> result.connectionsCut() + " connections ended for "
+                + connections + " open: a reconnect failed, so the new gateway refused a connection");
+    }
+
+    @Test
+    @Order(8)
     void partitionHealed() throws Exception {
         FaultProbe.Window window = probe.begin("partition Traffic Controller 0 - Doppler 0 for " + PARTITION.toSeconds()
                 + " s, healed");
@@ -200,7 +218,7 @@ class FaultToleranceTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void partitionBeyondTheReplayRingHealed() throws Exception {
         FaultProbe.Window window = probe.begin("partition Traffic Controller 0 - Doppler 0 for " + LONG_PARTITION.toSeconds()
                 + " s (replay ring " + REPLAY_SECONDS + " s), healed");
@@ -218,7 +236,7 @@ class FaultToleranceTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void slowLossyLink() throws Exception {
         FaultProbe.Window window = probe.begin("50 ms each way and 5 % packet loss on " + deployment.relayedLink()
                 + " for " + DEGRADED.toSeconds() + " s");

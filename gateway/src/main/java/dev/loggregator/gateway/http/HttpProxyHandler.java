@@ -3,6 +3,7 @@ package dev.loggregator.gateway.http;
 import dev.loggregator.gateway.DrainDeadlineEvent;
 import dev.loggregator.gateway.DrainEvent;
 import dev.loggregator.gateway.GatewayContext;
+import dev.loggregator.gateway.HandOffTurnEvent;
 import dev.loggregator.gateway.proxyprotocol.ClientAddress;
 import dev.loggregator.gateway.routing.HostNames;
 import dev.loggregator.gateway.routing.Route;
@@ -272,6 +273,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (evt instanceof DrainDeadlineEvent) {
+            ctx.close();
+        } else if (evt instanceof HandOffTurnEvent && exchange != null && exchange.streamsEvents()) {
+            // An event stream never ends on its own: its client reconnects to the new process.
             ctx.close();
         }
         ReferenceCountUtil.release(evt);

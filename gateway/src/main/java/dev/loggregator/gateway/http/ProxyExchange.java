@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * request was written does not (the request's content may have caused it), it only counts.
  */
 final class ProxyExchange {
+    private static final String EVENT_STREAM = "text/event-stream";
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.loggregator.gateway.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -73,6 +74,7 @@ final class ProxyExchange {
     private boolean staleRetried;
     private boolean informational;
     private boolean responseStarted;
+    private boolean eventStream;
     private boolean backendKeepAlive;
     private boolean closeClient;
     private boolean done;
@@ -328,6 +330,8 @@ final class ProxyExchange {
         }
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        eventStream = type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         boolean bodyAllowed = !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
         HopByHopHeaders.strip(headers);
@@ -581,6 +585,11 @@ final class ProxyExchange {
     }
 
     /** The client went away: drop the backend side (never pooled mid-exchange). */
+    /** Whether the response is a {@code text/event-stream} being relayed (a stream that never ends on its own). */
+    boolean streamsEvents() {
+        return eventStream && !done;
+    }
+
     void clientClosed() {
         if (done) {
             return;

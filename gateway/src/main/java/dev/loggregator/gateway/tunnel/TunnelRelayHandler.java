@@ -1,6 +1,7 @@
 package dev.loggregator.gateway.tunnel;
 
 import dev.loggregator.gateway.DrainDeadlineEvent;
+import dev.loggregator.gateway.HandOffTurnEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -52,6 +53,10 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
+        // The read ended at this side's FIN (Netty handles it right after this event).
+        if (ctx.channel().unsafe().recvBufAllocHandle().lastBytesRead() < 0) {
+            tunnel.finRead(clientSide, ctx.channel());
+        }
     }
 
     @Override
@@ -69,7 +74,7 @@ final class TunnelRelayHandler extends ChannelInboundHandlerAdapter {
             // again (epoll_ctl to watch input, a read of the FIN again, epoll_ctl to stop watching).
             ctx.channel().config().setAutoRead(false);
             tunnel.inputShutdown(clientSide);
-        } else if (evt instanceof DrainDeadlineEvent) {
+        } else if (evt instanceof DrainDeadlineEvent || evt instanceof HandOffTurnEvent) {
             tunnel.goAway();
         }
         ReferenceCountUtil.release(evt);

@@ -18,13 +18,18 @@ final class ProtoScanner {
     /** protobuf-java's default recursion limit: messages plus groups nested deeper are rejected. */
     static final int MAX_DEPTH = 100;
 
-    private final byte[] buffer;
+    private byte[] buffer;
     private int position;
-    private final int limit;
-    private final int depth;
+    private int limit;
+    private int depth;
 
     /** @param depth how deep the message at these bytes is nested: 0 for the envelope itself */
     ProtoScanner(byte[] buffer, int offset, int length, int depth) {
+        reset(buffer, offset, length, depth);
+    }
+
+    /** The cursor at the start of other bytes, as new: a reader that scans message after message reuses one. */
+    ProtoScanner reset(byte[] buffer, int offset, int length, int depth) {
         if (offset < 0 || length < 0 || offset > buffer.length - length) {
             throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", buffer " + buffer.length);
         }
@@ -32,6 +37,7 @@ final class ProtoScanner {
         this.position = offset;
         this.limit = offset + length;
         this.depth = depth;
+        return this;
     }
 
     boolean hasMore() {

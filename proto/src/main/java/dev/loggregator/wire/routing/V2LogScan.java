@@ -59,6 +59,9 @@ public final class V2LogScan {
     int tagCount;
     /** Tag indexes in key order, after {@link #keyOrder}. */
     private int[] order;
+    /** The cursors a reused scan keeps (allocation per envelope and tag otherwise): the envelope's, and one for a message inside it. */
+    private ProtoScanner envelope;
+    private ProtoScanner nested;
 
     /** An empty scan, for {@link #scan}. */
     public V2LogScan() {
@@ -67,7 +70,10 @@ public final class V2LogScan {
     /** The scan of the plain v2 log at these bytes, or null when the envelope needs the full parse. */
     public static V2LogScan read(byte[] bytes, int offset, int length) {
         V2LogScan scan = new V2LogScan();
-        return scan.scan(bytes, offset, length) ? scan : null;
+        boolean scanned = scan.scan(bytes, offset, length);
+        scan.envelope = null; // this scan is kept until its envelope is routed: without its cursors
+        scan.nested = null;
+        return scanned ? scan : null;
     }
 
     /** Scans the envelope at these bytes into this scan (what it held before is gone); false when it needs the full parse. */
@@ -83,7 +89,8 @@ public final class V2LogScan {
         logType = 0;
         tagCount = 0;
         try {
-            return scan(new ProtoScanner(bytes, offset, length, 0));
+            envelope = envelope == null ? new ProtoScanner(bytes, offset, length, 0) : envelope.reset(bytes, offset, length, 0);
+            return scan(envelope);
         } catch (MalformedEnvelopeException e) {
             return false; // the full parse says what is wrong
         }
@@ -131,7 +138,7 @@ public final class V2LogScan {
                     int logLength = in.readLength();
                     int logOffset = in.position();
                     in.skipBytes(logLength);
-                    if (!log(new ProtoScanner(bytes, logOffset, logLength, 1))) {
+                    if (!log(nested(logOffset, logLength))) {
                         return false;
                     }
                 }
@@ -171,7 +178,7 @@ public final class V2LogScan {
         if (tagCount == MAX_TAGS) {
             return false;
         }
-        ProtoScanner in = new ProtoScanner(bytes, offset, length, 1);
+        ProtoScanner in = nested(offset, length);
         int keyOffset = -1;
         int keyLength = 0;
         int valueOffset = -1;
@@ -213,6 +220,11 @@ public final class V2LogScan {
         t[i + 2] = valueOffset;
         t[i + 3] = valueLength;
         return true;
+    }
+
+    /** The cursor over a message inside the envelope (the log, a tag entry), one after the other. */
+    private ProtoScanner nested(int offset, int length) {
+        return nested == null ? nested = new ProtoScanner(bytes, offset, length, 1) : nested.reset(bytes, offset, length, 1);
     }
 
     private boolean text(ProtoScanner in, int length) {
@@ -267,9 +279,25 @@ public final class V2LogScan {
         return order;
     }
 
+    /**
+     * Unsigned byte order of two keys. A plain loop: tag keys are short and mostly differ in their
+     * first byte, where {@code Arrays.compareUnsigned}'s set-up cost more than the comparison.
+     */
     private int compareKeys(int a, int b) {
         int[] t = tags;
-        return Arrays.compareUnsigned(bytes, t[a * 4], t[a * 4] + t[a * 4 + 1], bytes, t[b * 4], t[b * 4] + t[b * 4 + 1]);
+        int offsetA = t[a * 4];
+        int lengthA = t[a * 4 + 1];
+        int offsetB = t[b * 4];
+        int lengthB = t[b * 4 + 1];
+        byte[] data = bytes;
+        int common = Math.min(lengthA, lengthB);
+        for (int i = 0; i < common; i++) {
+            int diff = (data[offsetA + i] & 0xFF) - (data[offsetB + i] & 0xFF);
+            if (diff != 0) {
+                return diff;
+            }
+        }
+        return lengthA - lengthB;
     }
 
     /** The bytes scanned; every offset below is into them. */

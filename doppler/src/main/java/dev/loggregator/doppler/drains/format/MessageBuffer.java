@@ -103,15 +103,18 @@ public final class MessageBuffer {
 
     /** {@link #sdValue(String)} of a value given as its UTF-8 bytes: the same bytes out, escapes added. */
     void sdValue(byte[] source, int offset, int count) {
-        ensure(count);
+        ensure(2 * count); // room for every byte escaped: no check per byte
+        byte[] out = bytes;
+        int at = length;
         int end = offset + count;
         for (int i = offset; i < end; i++) {
             byte b = source[i];
             if (b == '\\' || b == '"' || b == ']') {
-                write((byte) '\\');
+                out[at++] = '\\';
             }
-            write(b);
+            out[at++] = b;
         }
+        length = at;
     }
 
     private void utf8(int codePoint) {

@@ -16,11 +16,7 @@ final class Rfc5424Header {
 
     /** Starts a message: {@code <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID - }, the header fields already checked. */
     MessageBuffer begin(int priority, long timestampNanos, String hostname, String appName, String procId) {
-        buffer.reset();
-        buffer.write((byte) '<');
-        buffer.number(priority);
-        buffer.write(VERSION);
-        timestamp.write(buffer, timestampNanos);
+        start(priority, timestampNanos);
         buffer.write((byte) ' ');
         buffer.ascii(hostname);
         buffer.write((byte) ' ');
@@ -29,5 +25,25 @@ final class Rfc5424Header {
         buffer.ascii(procId);
         buffer.write(NIL_MSGID);
         return buffer;
+    }
+
+    /** {@link #begin} with the part after the timestamp ready made ({@link #fields}). */
+    MessageBuffer begin(int priority, long timestampNanos, byte[] fields) {
+        start(priority, timestampNanos);
+        buffer.write(fields);
+        return buffer;
+    }
+
+    /** The header after the timestamp, {@code " HOSTNAME APP-NAME PROCID - "}, for {@link #begin(int, long, byte[])}. */
+    static byte[] fields(String hostname, String appName, String procId) {
+        return (" " + hostname + " " + appName + " " + procId + " - ").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private void start(int priority, long timestampNanos) {
+        buffer.reset();
+        buffer.write((byte) '<');
+        buffer.number(priority);
+        buffer.write(VERSION);
+        timestamp.write(buffer, timestampNanos);
     }
 }

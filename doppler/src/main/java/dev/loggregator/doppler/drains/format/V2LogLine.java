@@ -32,6 +32,14 @@ final class V2LogLine {
     private byte[] lastSourceType;
     private byte[] lastInstance;
     private String lastProcId;
+    /*
+     * The header's fields as bytes, made when one of the three (the cached strings above, compared by
+     * identity) changes: written with one copy instead of character by character.
+     */
+    private String fieldsHostname;
+    private String fieldsAppName;
+    private String fieldsProcId;
+    private byte[] fields;
 
     V2LogLine(Rfc5424Header header) {
         this.header = header;
@@ -44,7 +52,13 @@ final class V2LogLine {
         int[] order = log.keyOrder();
         int tags = omitTags ? 0 : checkedTags(log, order);
         String procId = procId(log);
-        MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType()), log.timestamp(), hostname, appName, procId);
+        if (hostname != fieldsHostname || appName != fieldsAppName || procId != fieldsProcId) {
+            fields = Rfc5424Header.fields(hostname, appName, procId);
+            fieldsHostname = hostname;
+            fieldsAppName = appName;
+            fieldsProcId = procId;
+        }
+        MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType()), log.timestamp(), fields);
         if (tags == 0) {
             buffer.write((byte) '-');
         } else {
