@@ -25,10 +25,13 @@ class NoisyNeighbourTest {
 
     @BeforeAll
     static void start() throws IOException {
+        // The queue must hold what fills it before the flood is shed (half of it) plus the quiet apps' 1,000
+        // lines, which arrive with the burst faster than the reader reads: 4 MiB is about 2,500 of the burst's
+        // records as /v2/read writes them (1.65 KB: the payload in base64), 3,700 as v1 or gRPC (1.1 KB).
         cluster = Cluster.start(1, 1, """
                 keepalive_seconds: 300
                 slow_consumer_timeout_seconds: 60
-                stream_buffer_bytes: 2097152
+                stream_buffer_bytes: 4194304
                 auth: {disable_access_control: true}
                 """, NoisyNeighbourBurst.DOPPLER_SECTION);
     }

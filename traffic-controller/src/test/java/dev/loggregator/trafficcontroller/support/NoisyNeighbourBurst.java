@@ -119,7 +119,8 @@ public final class NoisyNeighbourBurst {
                 tally.lines(noisy) + dropsCounted(cluster, noisy) >= NOISY_LINES
                         && quiet.stream().mapToLong(app -> tally.lines(app) + dropsCounted(cluster, app)).sum() >= quietLines);
         for (String app : quiet) {
-            assertEquals(QUIET_LINES_PER_APP, tally.lines(app), "every line of quiet app " + app + " arrives");
+            assertEquals(QUIET_LINES_PER_APP, tally.lines(app), () -> "every line of quiet app " + app + " arrives: "
+                    + metricLines(cluster, app));
             assertEquals(0, dropsCounted(cluster, app), "nothing counted as dropped for quiet app " + app);
         }
         assertTrue(appDrops(tcMetrics(cluster), APP_DROPS, noisy, "fair_share") > 0,
