@@ -95,6 +95,7 @@ final class NoisyNeighbourScenario {
         double capacity = 0;
         if (shares == null) {
             capacity = ramp(table, deployment, client, seconds);
+            settle(table, dopplers);
             shares = new ArrayList<>();
             for (double load : LOADS) {
                 shares.add((int) Math.max(SHARE_GRAIN, Math.min(MAX_SHARE,
@@ -174,6 +175,32 @@ final class NoisyNeighbourScenario {
         table.notes.add("ramp (100 apps alike, " + seconds + " s a step; offered/s: lost): " + String.join(", ", steps)
                 + "; loss-free capacity C = " + Math.round(best) + "/s");
         return best;
+    }
+
+    /**
+     * Waits until the Dopplers have taken in, routed or shed everything the ramp sent (their ingress, egress and
+     * drop counters still for a second, at most 30 s): the ramp ends by overloading them, and a step started
+     * before they caught up would be judged on the ramp's backlog (in one run the 0.5 x C step after it lost
+     * 140,496 quiet lines, all shed at ingress while the Doppler worked through what the ramp had queued).
+     */
+    private static void settle(ResultTable table, List<ManagedProcess> dopplers) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + 30_000_000_000L;
+        long last = -2;
+        long stillSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = ComponentMetrics.sum(dopplers, "doppler_ingress_envelopes_total")
+                    + ComponentMetrics.sum(dopplers, "doppler_egress_envelopes_total")
+                    + ComponentMetrics.sum(dopplers, "doppler_dropped_envelopes_total");
+            if (now != last) {
+                last = now;
+                stillSince = System.nanoTime();
+            } else if (System.nanoTime() - stillSince >= 1_000_000_000L) {
+                break;
+            }
+            LockSupport.parkNanos(200_000_000L);
+        }
+        table.notes.add(String.format("the Dopplers settled %.1f s after the ramp (counters still for 1 s)", (System.nanoTime() - t0) / 1e9));
     }
 
     /** One ramp step: the rate offered, or -1 when lines were lost. */
