@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
@@ -25,17 +26,21 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Log;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16, item 4: a {@code logs tail} through the gateway, on one of two Traffic Controllers, while
- * numbered lines flow at 5,000/s for 16 s; the Traffic Controller serving it is killed with SIGKILL
- * half-way. The tail reconnects through the other one, says how long the gap was and fills it from
- * Log Cache: every line is printed exactly once, in order.
+ * numbered lines flow at 5,000/s for 16 s; half-way the gateway is killed with SIGKILL and restarted, or
+ * the Traffic Controller serving the tail is killed. The tail reconnects, says how long the gap was and
+ * fills it from Log Cache: every line is printed exactly once, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GapFillTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final int PER_SECOND = 5000;
@@ -64,8 +69,29 @@ class GapFillTest {
         }
     }
 
+    /** First: it needs both Traffic Controllers, and the other test leaves one dead. */
     @Test
+    @Order(1)
+    void killingAndRestartingTheGatewayUnderATailCostsNoLineAndTheGapIsTold() {
+        tailThrough("the gateway killed and restarted", () -> {
+            deployment.system().kill("gateway");
+            deployment.system().restart("gateway");
+        }, () -> "the gateway's log ends with:\n" + String.join("\n", LogTail.lastLines(deployment.system().process("gateway").log(), 30)),
+                new int[1]);
+    }
+
+    @Test
+    @Order(2)
     void killingTheTrafficControllerUnderATailCostsNoLineAndTheGapIsTold() {
+        int[] serving = {-1};
+        tailThrough("its Traffic Controller killed", () -> deployment.system().kill("traffic-controller-" + serving[0]),
+                () -> "the other Traffic Controller's log ends with:\n" + String.join("\n", LogTail.lastLines(
+                        deployment.system().process("traffic-controller-" + (1 - serving[0])).log(), 30)),
+                serving);
+    }
+
+    /** Runs a tail through {@code inject}, half-way; {@code serving[0]} is set to the Traffic Controller serving it first. */
+    private void tailThrough(String fault, Runnable inject, Supplier<String> survivorLog, int[] serving) {
         String app = UUID.randomUUID().toString();
         V2IngressClient ingress = deployment.ingress(0);
         int total = PER_SECOND * SECONDS;
@@ -75,7 +101,7 @@ class GapFillTest {
                 ingress.flush();
                 return tail.stdout().stream().anyMatch(l -> l.endsWith("OUT warm-up"));
             });
-            int serving = servingTrafficController();
+            serving[0] = servingTrafficController();
 
             // Paced numbered lines, each stamped later than the one before (as a real emitter's nanosecond clock does).
             CompletableFuture<Void> kill = null;
@@ -91,7 +117,7 @@ class GapFillTest {
                 }
                 ingress.send(batch);
                 if (b == total / BATCH / 2) {
-                    kill = CompletableFuture.runAsync(() -> deployment.system().kill("traffic-controller-" + serving));
+                    kill = CompletableFuture.runAsync(inject);
                 }
             }
             ingress.flush();
@@ -119,16 +145,15 @@ class GapFillTest {
             }
             int lost = total - seen.cardinality();
             List<String> gapNotices = tail.stderr().stream().filter(l -> l.contains("gap")).toList();
-            System.out.printf("gap fill: %d lines sent in %.1f s, traffic-controller-%d killed half-way; %d printed, %d lost, %d twice,"
-                    + " %d out of order; notices: %s%n", total, sendingSeconds / 1000.0, serving, numbers.size(), lost, duplicates,
-                    outOfOrder, gapNotices);
+            System.out.printf("gap fill: %d lines sent in %.1f s, %s half-way (traffic-controller-%d served the tail); %d printed,"
+                    + " %d lost, %d twice, %d out of order; notices: %s%n", total, sendingSeconds / 1000.0, fault, serving[0],
+                    numbers.size(), lost, duplicates, outOfOrder, gapNotices);
 
             List<Integer> expected = new ArrayList<>(total);
             for (int i = 0; i < total; i++) {
                 expected.add(i);
             }
-            assertEquals(0, lost, "every line printed: " + tail.stderr() + "\nthe other Traffic Controller's log ends with:\n"
-                    + String.join("\n", LogTail.lastLines(deployment.system().process("traffic-controller-" + (1 - serving)).log(), 30)));
+            assertEquals(0, lost, () -> "every line printed: " + tail.stderr() + "\n" + survivorLog.get());
             assertEquals(expected, numbers, "each line once, in order");
             assertTrue(gapNotices.stream().anyMatch(l -> l.matches("logs: reconnected to .* after a gap of [0-9.]+ s .*")),
                     "the gap is told: " + tail.stderr());
