@@ -1,6 +1,7 @@
 package dev.loggregator.trafficcontroller.metrics;
 
 import dev.loggregator.fairness.AppCounts;
+import dev.loggregator.trafficcontroller.stream.StreamBudget;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -102,9 +103,8 @@ public final class TrafficControllerMetrics {
                 .callback(cb -> cb.call(openLinks.getAsInt())).register(registry);
     }
 
-    /** Client connections held (every listener phase: HTTP requests and streams). */
     /** The heap held by the queues of the streams of many apps, and their byte budget. */
-    public void streamBuffer(dev.loggregator.trafficcontroller.stream.StreamBudget budget) {
+    public void streamBuffer(StreamBudget budget) {
         GaugeWithCallback.builder().name("doppler_proxy_stream_buffer_bytes")
                 .help("bytes queued for firehose and v2 readers of many apps (traffic_controller.stream_buffer_bytes)")
                 .callback(cb -> cb.call(budget.heldBytes())).register(registry);
@@ -113,6 +113,7 @@ public final class TrafficControllerMetrics {
                 .callback(cb -> cb.call(budget.maxBytes())).register(registry);
     }
 
+    /** Client connections held (every listener phase: HTTP requests and streams). */
     public void clientConnections(java.util.function.IntSupplier held) {
         GaugeWithCallback.builder().name("doppler_proxy_client_connections").help("client connections held")
                 .callback(cb -> cb.call(held.getAsInt())).register(registry);
