@@ -45,6 +45,12 @@ final class SyslogDrain implements Outbox {
     private final SpscChunkedArrayQueue<RoutedEnvelope> queue;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final Runnable pumpTask = this::pumpNow;
+    /** Envelopes queued between two listings on the loop's pumps after which the drain is pumped at once. */
+    private final int eagerEnvelopes;
+    /** Router thread only: envelopes queued since the drain was last listed for its loop's tick. */
+    private int queuedSinceListed;
+    private final AtomicBoolean eagerPumpScheduled = new AtomicBoolean();
+    private final Runnable eagerPumpTask = this::eagerPump;
     private final DrainWriter writer;
     /** Written on the loop, read by the idle sweep. */
     private volatile long lastActivityNanos = System.nanoTime();
@@ -63,6 +69,9 @@ final class SyslogDrain implements Outbox {
         this.loop = pumps.loop();
         int capacity = Math.max(QUEUE_CHUNK * 2, bufferSize);
         this.queue = new SpscChunkedArrayQueue<>(Math.min(QUEUE_CHUNK, capacity / 2), capacity);
+        // A quarter of the bound: a drain of an app sending faster than its queue can hold for a linger writes
+        // sooner instead of dropping (one drain at 600,000/s fills 10,000 slots in 17 ms).
+        this.eagerEnvelopes = Math.max(1, capacity / 4);
         this.writer = DrainWriter.create(this, endpoint, settings, stats, () -> {
             long now = System.nanoTime();
             if (now - nextConnectNoticeNanos >= 0) {
@@ -85,7 +94,20 @@ final class SyslogDrain implements Outbox {
         // Without a full fence both could miss the other and the envelope would wait for the next one.
         VarHandle.fullFence();
         if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
+            queuedSinceListed = 1;
             pumps.due(this); // pumped at the loop's next tick, up to a linger from now
+        } else if (++queuedSinceListed % eagerEnvelopes == 0
+                && !eagerPumpScheduled.get() && eagerPumpScheduled.compareAndSet(false, true)) {
+            loop.execute(eagerPumpTask); // filling faster than the linger: write now, and stay listed for the tick
+        }
+    }
+
+    /** On the loop: a write ahead of the tick, for a drain filling its queue faster than the linger empties it. */
+    private void eagerPump() {
+        eagerPumpScheduled.set(false);
+        if (!closed) {
+            lastActivityNanos = System.nanoTime();
+            writer.pump();
         }
     }
 

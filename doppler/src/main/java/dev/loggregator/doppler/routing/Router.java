@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,9 @@ public final class Router {
     private final FairShare fairShare; // null: shed nobody in particular
     private final OverloadNotices overloadNotices; // every app's drops and their notices
     private final LogRateLimits logRateLimits; // null: no app has a limit
+    /* Made once: a method reference written at each call allocates there, one per envelope on this thread. */
+    private final Consumer<RoutedEnvelope> route = this::route;
+    private final Consumer<RoutedEnvelope> routeOwn = this::routeOwn;
 
     /**
      * {@code logCache} may be null (the Log Cache store is off); the last {@code replayEnvelopes}
@@ -63,12 +67,12 @@ public final class Router {
     private void run() {
         while (running) {
             runCommands();
-            buffer.drainOrPark(this::route, DRAIN_LIMIT);
+            buffer.drainOrPark(route, DRAIN_LIMIT);
         }
         runCommands();
         // Stopped: ingress is closed by now, so deliver what is still queued and end.
         while (!buffer.isEmpty()) {
-            buffer.drainOrPark(this::route, DRAIN_LIMIT);
+            buffer.drainOrPark(route, DRAIN_LIMIT);
         }
     }
 
@@ -76,7 +80,7 @@ public final class Router {
         try {
             long now = System.nanoTime();
             // An app's own limit first: what it may not send at all does not count against its fair share.
-            if (logRateLimits != null && !logRateLimits.admit(envelope, now, this::routeOwn)) {
+            if (logRateLimits != null && !logRateLimits.admit(envelope, now, routeOwn)) {
                 overloadNotices.limited(envelope.appId());
                 return;
             }
@@ -89,7 +93,7 @@ public final class Router {
                 }
             }
             if (overloadNotices.due(now)) {
-                overloadNotices.emit(now, this::routeOwn);
+                overloadNotices.emit(now, routeOwn);
             }
             routeNumbered(envelope, now);
         } catch (RuntimeException e) {

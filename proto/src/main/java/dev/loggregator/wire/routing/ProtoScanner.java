@@ -48,6 +48,11 @@ final class ProtoScanner {
         return position;
     }
 
+    /** Where the bytes of this message end. */
+    int limit() {
+        return limit;
+    }
+
     /** Reads a tag; returns it as {@code field << 3 | wireType}. Like protobuf-java, only the low 32 bits count. */
     int readTag() {
         int tag = (int) readVarint();

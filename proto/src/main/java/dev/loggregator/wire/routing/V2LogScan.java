@@ -62,9 +62,39 @@ public final class V2LogScan {
     /** The cursors a reused scan keeps (allocation per envelope and tag otherwise): the envelope's, and one for a message inside it. */
     private ProtoScanner envelope;
     private ProtoScanner nested;
+    /**
+     * Tags a writer scanning many envelopes of one app instance sees again and again ({@link #rememberingTags}):
+     * the bytes from the first tag field to the end of the last envelope whose tail was nothing but tags, and
+     * its {@link #tags} relative to that tail's start. An envelope ending in the same bytes has the same tags.
+     */
+    private final boolean rememberTags;
+    private byte[] tailBytes;
+    private int[] tailTags;
+    private int tailTagCount;
+    private long tailGeneration;
+    /** Where the first tag field starts (-1: none yet), and whether only tag fields followed it (scan only). */
+    private int firstTagField;
+    private boolean onlyTagsSinceFirst;
+    private long generations;
+    /** The same for two scans only if their tags are the same bytes ({@link #tagsGeneration}). */
+    private long tagsGeneration;
 
     /** An empty scan, for {@link #scan}. */
     public V2LogScan() {
+        this(false);
+    }
+
+    private V2LogScan(boolean rememberTags) {
+        this.rememberTags = rememberTags;
+    }
+
+    /**
+     * An empty scan, for {@link #scan}, for a writer of envelope after envelope that mostly come from a few app
+     * instances (the syslog drains): an envelope whose tags are the same bytes as the last one's that had them
+     * at its end has them copied instead of read again, and keeps its {@link #tagsGeneration}.
+     */
+    public static V2LogScan rememberingTags() {
+        return new V2LogScan(true);
     }
 
     /** The scan of the plain v2 log at these bytes, or null when the envelope needs the full parse. */
@@ -88,6 +118,9 @@ public final class V2LogScan {
         payloadLength = 0;
         logType = 0;
         tagCount = 0;
+        firstTagField = -1;
+        onlyTagsSinceFirst = false;
+        tagsGeneration = ++generations;
         try {
             envelope = envelope == null ? new ProtoScanner(bytes, offset, length, 0) : envelope.reset(bytes, offset, length, 0);
             return scan(envelope);
@@ -99,7 +132,11 @@ public final class V2LogScan {
     private boolean scan(ProtoScanner in) {
         boolean log = false;
         while (in.hasMore()) {
+            int field = in.position();
             int tag = in.readTag();
+            if (firstTagField >= 0 && tag != (TAGS << 3 | LEN)) {
+                onlyTagsSinceFirst = false;
+            }
             switch (tag) {
                 case TIMESTAMP << 3 | VARINT -> {
                     int start = in.position();
@@ -123,6 +160,15 @@ public final class V2LogScan {
                     }
                 }
                 case TAGS << 3 | LEN -> {
+                    if (firstTagField < 0) {
+                        firstTagField = field;
+                        onlyTagsSinceFirst = true;
+                        if (rememberTags && sameTail(field, in.limit())) {
+                            repeatTail(field);
+                            in.skipBytes(in.limit() - in.position());
+                            return log;
+                        }
+                    }
                     int entryLength = in.readLength();
                     int entryOffset = in.position();
                     in.skipBytes(entryLength);
@@ -150,7 +196,51 @@ public final class V2LogScan {
                 }
             }
         }
+        if (log && rememberTags && onlyTagsSinceFirst) {
+            rememberTail(in.limit());
+        }
         return log;
+    }
+
+    /** True when the bytes from {@code field} to {@code end} are the remembered tail (so: only tags, all as remembered). */
+    private boolean sameTail(int field, int end) {
+        byte[] tail = tailBytes;
+        return tail != null && end - field == tail.length && Arrays.equals(bytes, field, end, tail, 0, tail.length);
+    }
+
+    /** The remembered tags, moved to a tail that starts at {@code field}. */
+    private void repeatTail(int field) {
+        int n = tailTagCount;
+        if (tags.length < n * 4) {
+            tags = new int[n * 4];
+        }
+        int[] from = tailTags;
+        int[] to = tags;
+        for (int i = 0; i < n * 4; i += 4) {
+            to[i] = from[i] + field;
+            to[i + 1] = from[i + 1];
+            to[i + 2] = from[i + 2] + field;
+            to[i + 3] = from[i + 3];
+        }
+        tagCount = n;
+        tagsGeneration = tailGeneration;
+    }
+
+    /** Remembers this envelope's tags and the bytes they came from, its tail from the first tag field to {@code end}. */
+    private void rememberTail(int end) {
+        int start = firstTagField;
+        tailBytes = Arrays.copyOfRange(bytes, start, end);
+        int n = tagCount;
+        int[] relative = tailTags == null || tailTags.length < n * 4 ? new int[Math.max(8, n) * 4] : tailTags;
+        for (int i = 0; i < n * 4; i += 4) {
+            relative[i] = tags[i] - start;
+            relative[i + 1] = tags[i + 1];
+            relative[i + 2] = tags[i + 2] - start;
+            relative[i + 3] = tags[i + 3];
+        }
+        tailTags = relative;
+        tailTagCount = n;
+        tailGeneration = tagsGeneration;
     }
 
     private boolean log(ProtoScanner in) {
@@ -358,6 +448,14 @@ public final class V2LogScan {
     /** The envelope's timestamp (Unix nanoseconds). */
     public long timestamp() {
         return timestamp;
+    }
+
+    /**
+     * Equal for two scans of this reused scan only when both envelopes' tags are the same bytes (the second's
+     * repeated the first's), so what a writer made of the first's tags holds for the second's.
+     */
+    public long tagsGeneration() {
+        return tagsGeneration;
     }
 
     /** How many tags it has (none deprecated: such envelopes are not scanned). */

@@ -43,7 +43,7 @@ public final class SyslogFormatter {
     }
 
     private final Rfc5424Header header = new Rfc5424Header();
-    private final V2LogScan logScan = new V2LogScan();
+    private final V2LogScan logScan = V2LogScan.rememberingTags();
     private final V2LogLine logLine = new V2LogLine(header);
     private final MessageBuffer buffer = header.buffer();
     /*

@@ -40,6 +40,15 @@ final class V2LogLine {
     private String fieldsAppName;
     private String fieldsProcId;
     private byte[] fields;
+    /*
+     * What was made of the tags of the scans of one tags generation (V2LogScan#tagsGeneration: the same tag
+     * bytes): the hostname (with lastDefaultHostname), the PROCID's source type, the SD block
+     * "[tags@47450 ...]" as written. An envelope repeating the last one's tags skips reading them again.
+     */
+    private long hostnameGeneration = -1;
+    private long sourceTypeGeneration = -1;
+    private long sdGeneration = -1;
+    private byte[] sd;
 
     V2LogLine(Rfc5424Header header) {
         this.header = header;
@@ -49,8 +58,10 @@ final class V2LogLine {
             throws SyslogFormatter.Unformattable {
         String hostname = hostname(log, defaultHostname);
         String appName = appName(log);
-        int[] order = log.keyOrder();
-        int tags = omitTags ? 0 : checkedTags(log, order);
+        long generation = log.tagsGeneration();
+        boolean sameSd = !omitTags && generation == sdGeneration;
+        int[] order = sameSd ? null : log.keyOrder();
+        int tags = omitTags ? 0 : sameSd ? log.tagCount() : checkedTags(log, order);
         String procId = procId(log);
         if (hostname != fieldsHostname || appName != fieldsAppName || procId != fieldsProcId) {
             fields = Rfc5424Header.fields(hostname, appName, procId);
@@ -61,7 +72,10 @@ final class V2LogLine {
         MessageBuffer buffer = header.begin(SyslogFormatter.logPriority(log.logType()), log.timestamp(), fields);
         if (tags == 0) {
             buffer.write((byte) '-');
+        } else if (sameSd) {
+            buffer.write(sd);
         } else {
+            int start = buffer.length();
             buffer.write(TAGS_START);
             byte[] bytes = log.bytes();
             for (int i = 0; i < tags; i++) {
@@ -73,6 +87,8 @@ final class V2LogLine {
                 buffer.write((byte) '"');
             }
             buffer.write((byte) ']');
+            sd = Arrays.copyOfRange(buffer.array(), start, buffer.length());
+            sdGeneration = generation;
         }
         buffer.write((byte) ' ');
         buffer.payload(log.bytes(), log.payloadOffset(), log.payloadLength());
@@ -81,6 +97,9 @@ final class V2LogLine {
     }
 
     private String hostname(V2LogScan log, String defaultHostname) throws SyslogFormatter.Unformattable {
+        if (log.tagsGeneration() == hostnameGeneration && Objects.equals(defaultHostname, lastDefaultHostname)) {
+            return lastHostname;
+        }
         int org = log.find(ORGANIZATION_NAME);
         int space = log.find(SPACE_NAME);
         int app = log.find(APP_NAME);
@@ -97,6 +116,7 @@ final class V2LogLine {
             lastApp = appBytes;
             lastDefaultHostname = defaultHostname;
         }
+        hostnameGeneration = log.tagsGeneration();
         return lastHostname;
     }
 
@@ -114,11 +134,14 @@ final class V2LogLine {
     /** PROCID from the {@code source_type} tag (empty when missing) and the instance id. */
     private String procId(V2LogScan log) throws SyslogFormatter.Unformattable {
         byte[] bytes = log.bytes();
+        int instanceStart = log.instanceIdOffset();
+        int instanceLength = log.instanceIdLength();
+        if (log.tagsGeneration() == sourceTypeGeneration && same(bytes, instanceStart, instanceLength, lastInstance)) {
+            return lastProcId;
+        }
         int tag = log.find(SOURCE_TYPE);
         int typeStart = tag < 0 ? 0 : log.tagValueOffset(tag);
         int typeLength = tag < 0 ? 0 : log.tagValueLength(tag);
-        int instanceStart = log.instanceIdOffset();
-        int instanceLength = log.instanceIdLength();
         if (lastProcId == null || !same(bytes, typeStart, typeLength, lastSourceType)
                 || !same(bytes, instanceStart, instanceLength, lastInstance)) {
             byte[] type = Arrays.copyOfRange(bytes, typeStart, typeStart + typeLength);
@@ -128,6 +151,7 @@ final class V2LogLine {
             lastSourceType = type;
             lastInstance = instance;
         }
+        sourceTypeGeneration = log.tagsGeneration();
         return lastProcId;
     }
 

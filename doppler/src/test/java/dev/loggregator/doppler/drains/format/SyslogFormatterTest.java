@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Counter;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Envelope;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope.Event;
@@ -265,6 +266,51 @@ class SyslogFormatterTest {
             try {
                 format(forParsed, forBytes, envelope.build().toByteArray(), random.nextBoolean() ? "my-org.dev.web" : "h",
                         random.nextInt(4) == 0);
+            } catch (SyslogFormatter.Unformattable e) {
+                // both refused it (checked)
+            }
+        }
+    }
+
+    /**
+     * A drain's envelopes mostly repeat the last one's tags, which the formatter then takes as it made them
+     * last time: the lines must still be the parse's, whatever changes from one envelope to the next (tags,
+     * their place among the other fields, the instance, the binding's hostname, the metadata option).
+     */
+    @Test
+    void sameLinesFromBytesAsFromTheParseWhenEnvelopesRepeatTheirTags() throws Exception {
+        java.util.Random random = new java.util.Random(29);
+        List<Map<String, String>> tagSets = List.of(
+                Map.of("source_type", "APP/PROC/WEB", "origin", "rep", "deployment", "cf", "index", "0"),
+                Map.of("source_type", "APP/PROC/WEB", "origin", "rep", "deployment", "cf", "index", "1"),
+                Map.of("organization_name", "my-org", "space_name", "dev", "app_name", "web", "source_type", "RTR"),
+                Map.of("organization_name", "my-org", "space_name", "dev", "app_name", "api", "zone", "a\"b]c"),
+                Map.of("source_type", "STG"),
+                Map.of("bad key", "x"),
+                Map.of("__v1_type", "Error"),
+                Map.of());
+        SyslogFormatter forParsed = new SyslogFormatter();
+        SyslogFormatter forBytes = new SyslogFormatter();
+        Map<String, String> tags = tagSets.get(0);
+        for (int i = 0; i < 5000; i++) {
+            if (random.nextInt(10) == 0) {
+                tags = tagSets.get(random.nextInt(tagSets.size()));
+            }
+            Envelope head = Envelope.newBuilder()
+                    .setTimestamp(TIME + random.nextInt(1_000_000_000))
+                    .setSourceId(random.nextInt(20) == 0 ? "other-app" : APP)
+                    .setInstanceId(random.nextInt(10) == 0 ? "1" : "0")
+                    .setLog(Log.newBuilder().setPayload(ByteString.copyFromUtf8("line " + i)).setTypeValue(random.nextInt(2)))
+                    .build();
+            Envelope tagged = Envelope.newBuilder().putAllTags(tags).build();
+            byte[] envelope = switch (random.nextInt(12)) {
+                case 0 -> concat(tagged, head); // tags before the other fields
+                case 1 -> concat(concat(head, tagged), Envelope.newBuilder().setInstanceId("2").build().toByteArray());
+                case 2 -> concat(concat(head, tagged), Envelope.newBuilder().putTags("index", "9").build().toByteArray());
+                default -> concat(head, tagged); // as every sender marshals it: the tags last
+            };
+            try {
+                format(forParsed, forBytes, envelope, random.nextInt(8) == 0 ? "h" : "my-org.dev.web", random.nextInt(8) == 0);
             } catch (SyslogFormatter.Unformattable e) {
                 // both refused it (checked)
             }
