@@ -65,7 +65,7 @@ done
 
 # One event loop, as nginx (worker_processes 1) and HAProxy (nbthread 1) get one worker each;
 # GATEWAY_THREADS=2 measures the default on this machine (threads = cores); GATEWAY_TRANSPORT=
-# sets gateway.transport (auto, epoll, io_uring, nio).
+# sets gateway.transport (auto, epoll, nio).
 cat >"$WORK/manifest.yml" <<YAML
 properties:
   logger_endpoint: {port: $GATEWAY}

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.Socket;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.io.IOException;
 
 /**
@@ -33,7 +32,7 @@ final class ChannelTuning {
     }
 
     /**
-     * {@code keepAliveInherited}: the listening socket has SO_KEEPALIVE set already (epoll and io_uring, see
+     * {@code keepAliveInherited}: the listening socket has SO_KEEPALIVE set already (epoll, see
      * {@link #keepAliveOnListener}), and Linux copies it to every connection accepted from it, so a
      * system call per connection is saved.
      */
@@ -47,11 +46,9 @@ final class ChannelTuning {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
-    /** SO_KEEPALIVE on an epoll or io_uring listening socket, for the connections it accepts to inherit. */
+    /** SO_KEEPALIVE on an epoll listening socket, for the connections it accepts to inherit. */
     static void keepAliveOnListener(Channel listener) throws IOException {
         if (listener instanceof EpollServerSocketChannel epoll && epoll.fd() instanceof Socket socket) {
-            socket.setKeepAlive(true);
-        } else if (listener instanceof IoUringServerSocketChannel uring && uring.fd() instanceof Socket socket) {
             socket.setKeepAlive(true);
         }
     }

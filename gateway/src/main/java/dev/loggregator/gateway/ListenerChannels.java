@@ -8,12 +8,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.UnixChannelOption;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import io.netty.util.concurrent.EventExecutor;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's listening sockets: each listener of the manifest either accepts on sockets taken
  * over from the gateway process this one replaces (the same sockets, so their backlogs carry over)
- * or binds its port. On epoll and io_uring every event loop accepts on its own socket of the port
+ * or binds its port. On epoll every event loop accepts on its own socket of the port
  * (SO_REUSEPORT; the kernel spreads connections over them), so a connection is served on the
  * thread that accepted it: with one shared socket, Netty hands most accepted connections to
  * another loop, a task and a thread wake-up each. The accept backlog is Netty's default, the
@@ -51,7 +49,7 @@ final class ListenerChannels {
         for (ListenerSpec spec : specs) {
             InetSocketAddress address = new InetSocketAddress(host, spec.port());
             List<EpollServerSocketChannel> inherited = takeover.claim(address);
-            if (transport == Transport.NIO) {
+            if (transport != Transport.EPOLL) {
                 channels.add(bootstrap(gw, spec, limits, certificates, workers, false).channel(transport.serverChannel())
                         .bind(address).sync().channel());
             } else {
@@ -66,8 +64,8 @@ final class ListenerChannels {
                         continue;
                     }
                     boolean ipv4 = bindTo.getAddress() instanceof Inet4Address;
-                    ChannelFuture bound = bootstrap.channelFactory(() -> keepAliveListener(transport, ipv4))
-                            .option(UnixChannelOption.SO_REUSEPORT, true).bind(bindTo).await();
+                    ChannelFuture bound = bootstrap.channelFactory(() -> keepAliveListener(ipv4))
+                            .option(EpollChannelOption.SO_REUSEPORT, true).bind(bindTo).await();
                     if (bound.isSuccess()) {
                         channels.add(bound.channel());
                         bindTo = (InetSocketAddress) bound.channel().localAddress(); // port 0: the others join the port chosen
@@ -96,21 +94,16 @@ final class ListenerChannels {
 
     /**
      * A listening socket whose accepted connections inherit SO_KEEPALIVE, set before it listens;
-     * on epoll IPv4 for an IPv4 address (Netty's default is dual-stack IPv6: accepted connections
-     * would take the kernel's IPv4-mapped paths; Netty's io_uring channel offers no choice).
+     * IPv4 for an IPv4 address (Netty's default is dual-stack IPv6: accepted connections would take
+     * the kernel's IPv4-mapped paths).
      */
-    private static ServerChannel keepAliveListener(Transport transport, boolean ipv4) {
-        ServerChannel channel;
-        if (transport == Transport.EPOLL) {
-            channel = ipv4 ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4) : new EpollServerSocketChannel();
-        } else {
-            channel = new IoUringServerSocketChannel();
-        }
+    private static EpollServerSocketChannel keepAliveListener(boolean ipv4) {
+        EpollServerSocketChannel channel = ipv4 ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4) : new EpollServerSocketChannel();
         keepAlive(channel);
         return channel;
     }
 
-    private static void keepAlive(ServerChannel listener) {
+    private static void keepAlive(EpollServerSocketChannel listener) {
         try {
             ChannelTuning.keepAliveOnListener(listener);
         } catch (IOException e) {

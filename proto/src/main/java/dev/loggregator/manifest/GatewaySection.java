@@ -87,8 +87,8 @@ public record GatewaySection(
         if (preconnect < 0 || preconnect > 64) {
             throw new InvalidManifestValue("gateway.preconnect", "must be between 0 and 64, got " + preconnect);
         }
-        if (!Set.of("auto", "epoll", "io_uring", "nio").contains(transport)) {
-            throw new InvalidManifestValue("gateway.transport", "must be auto, epoll, io_uring or nio, got '" + transport + "'");
+        if (!Set.of("auto", "epoll", "nio").contains(transport)) {
+            throw new InvalidManifestValue("gateway.transport", "must be auto, epoll or nio, got '" + transport + "'");
         }
         if (requestIdHeader.isBlank() || !requestIdHeader.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
             throw new InvalidManifestValue("gateway.request_id_header", "must be a header name, got '" + requestIdHeader + "'");

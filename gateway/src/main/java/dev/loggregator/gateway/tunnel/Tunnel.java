@@ -9,10 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
-import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -200,12 +198,12 @@ public final class Tunnel {
     }
 
     /**
-     * Sends FIN. On epoll and io_uring the socket is shut down directly: everything was flushed
-     * already, and Netty's {@code shutdownOutput()} builds an exception with its stack trace every
-     * time (to fail writes that cannot be queued here), a cost paid per tunnel.
+     * Sends FIN. On epoll the socket is shut down directly: everything was flushed already, and
+     * Netty's {@code shutdownOutput()} builds an exception with its stack trace every time (to fail
+     * writes that cannot be queued here), a cost paid per tunnel.
      */
     private static void shutdownOutput(SocketChannel channel) {
-        if (nativeSocket(channel) instanceof Socket socket) {
+        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
             try {
                 socket.shutdown(false, true);
             } catch (IOException e) {
@@ -277,19 +275,10 @@ public final class Tunnel {
         }
     }
 
-    private static FileDescriptor nativeSocket(SocketChannel channel) {
-        if (channel instanceof EpollSocketChannel epoll) {
-            return epoll.fd();
-        }
-        return channel instanceof IoUringSocketChannel uring ? uring.fd() : null;
-    }
-
     /**
      * On epoll (without TLS, whose close_notify still has to be written) the socket is closed
      * before Netty closes the channel: Netty then skips its SO_LINGER read and its EPOLL_CTL_DEL
      * (the kernel drops a closed socket from the epoll set itself), two system calls per side.
-     * Not on io_uring: a receive may still wait in the ring for that descriptor, and Netty
-     * cancels it when it closes the channel.
      */
     private static void closeNow(Channel channel) {
         if (channel instanceof EpollSocketChannel epoll && channel.isOpen() && channel.eventLoop().inEventLoop()
