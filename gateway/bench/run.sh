@@ -43,11 +43,14 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
 # GATEWAY_JAR measures another build (e.g. a copy of the jar before a change, for side-by-side runs).
+# The benchmark's own client and backend run on BENCH_JAR (default: this worktree's build), so that
+# only the gateway differs between side-by-side runs (the jars may hold different Netty versions).
 JAR=${GATEWAY_JAR:-gateway/target/gateway.jar}
-[ -f "$JAR" ] || ./mvnw -B -q -pl gateway -am package -DskipTests
+BENCH_JAR=${BENCH_JAR:-gateway/target/gateway.jar}
+[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] || ./mvnw -B -q -pl gateway -am package -DskipTests
 mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$JAR" $(find gateway/bench/src -name '*.java')
-CP="$WORK/classes:$JAR"
+javac -nowarn -d "$WORK/classes" -cp "$BENCH_JAR" $(find gateway/bench/src -name '*.java')
+CP="$WORK/classes:$BENCH_JAR"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
@@ -61,13 +64,15 @@ for port in "$BACKEND" "$BACKEND2"; do
 done
 
 # One event loop, as nginx (worker_processes 1) and HAProxy (nbthread 1) get one worker each;
-# GATEWAY_THREADS=2 measures the default on this machine (threads = cores).
+# GATEWAY_THREADS=2 measures the default on this machine (threads = cores); GATEWAY_TRANSPORT=
+# sets gateway.transport (auto, epoll, nio).
 cat >"$WORK/manifest.yml" <<YAML
 properties:
   logger_endpoint: {port: $GATEWAY}
 traffic_controller: {auth: {disable_access_control: true}}
 gateway:
   enabled: true
+  transport: ${GATEWAY_TRANSPORT:-auto}
   admin_port: $ADMIN
   threads: ${GATEWAY_THREADS:-1}
   limits: {max_connections_per_address: 10000}
@@ -80,6 +85,7 @@ properties:
 traffic_controller: {auth: {disable_access_control: true}}
 gateway:
   enabled: true
+  transport: ${GATEWAY_TRANSPORT:-auto}
   admin_port: $ADMIN2
   threads: 2
   limits: {max_connections_per_address: 10000}
