@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loggregator.doppler.support.BatchSubscriber;
 import dev.loggregator.doppler.support.Envelopes;
+import dev.loggregator.doppler.support.HttpBatches;
 import dev.loggregator.doppler.support.TcpSender;
 import dev.loggregator.testsupport.DopplerNode;
 import dev.loggregator.wire.framing.LinkSequence;
@@ -99,6 +100,8 @@ class ResumeTest {
     void aNewLinkGetsNoHistory() throws Exception {
         String app = "app-" + UUID.randomUUID();
         emit(app, "old-", 0, 10);
+        // routed before the link opens (the router writes the store), or the last of them could reach it live
+        await().atMost(WAIT).until(() -> HttpBatches.envelopes(doppler.wsPort(), "/apps/" + app + "/recentlogs").size() == 10);
         BatchSubscriber fresh = BatchSubscriber.connect(doppler.wsUrl("/firehose/fresh-" + UUID.randomUUID()));
         emit(app, "new-", 0, 5);
         awaitAll(fresh, "new-", 5);
