@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.ProxyEpollSocketChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -25,7 +25,7 @@ public final class BackendConnector {
     BackendConnector(Transport transport, int connectTimeoutMs) {
         template = tuned(new Bootstrap().channel(transport.socketChannel()), connectTimeoutMs);
         ipv4Template = transport == Transport.EPOLL
-                ? tuned(new Bootstrap().channelFactory(() -> new EpollSocketChannel(InternetProtocolFamily.IPv4)), connectTimeoutMs)
+                ? tuned(new Bootstrap().channelFactory(() -> new ProxyEpollSocketChannel(InternetProtocolFamily.IPv4)), connectTimeoutMs)
                 : null;
     }
 
