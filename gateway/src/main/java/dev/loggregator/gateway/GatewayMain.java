@@ -1,5 +1,6 @@
 package dev.loggregator.gateway;
 
+import dev.loggregator.logging.LogFlush;
 import dev.loggregator.manifest.Manifest;
 import dev.loggregator.manifest.ManifestException;
 import dev.loggregator.manifest.ManifestLoader;
@@ -55,6 +56,7 @@ public final class GatewayMain implements Callable<Integer> {
                 log.info("SIGTERM: draining");
             }
             started.drainAndStop();
+            LogFlush.beforeExit();
             // A JVM ended by a signal exits 143 even after a clean drain; the drain is the clean stop.
             Runtime.getRuntime().halt(ExitStatus.OK);
         }, "gateway-drain"));
