@@ -2,14 +2,15 @@ package dev.loggregator.gateway;
 
 import dev.loggregator.gateway.routing.Backend;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.ProxyEpollSocketChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import java.net.Inet4Address;
-import java.net.InetSocketAddress;
 
 /**
  * Dials backends on the event loop of the client connection that needs them, so both halves of a
@@ -18,6 +19,13 @@ import java.net.InetSocketAddress;
  * costs a setsockopt (IPV6_V6ONLY off) per connection and takes the IPv4-mapped paths in the kernel.
  */
 public final class BackendConnector {
+    /** A bootstrap needs a handler; this one only removes itself. */
+    private static final ChannelHandler NO_STAGES = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+        }
+    };
+
     private final Bootstrap template;
     /** Epoll only, else null. */
     private final Bootstrap ipv4Template;
@@ -25,7 +33,7 @@ public final class BackendConnector {
     BackendConnector(Transport transport, int connectTimeoutMs) {
         template = tuned(new Bootstrap().channel(transport.socketChannel()), connectTimeoutMs);
         ipv4Template = transport == Transport.EPOLL
-                ? tuned(new Bootstrap().channelFactory(() -> new EpollSocketChannel(InternetProtocolFamily.IPv4)), connectTimeoutMs)
+                ? tuned(new Bootstrap().channelFactory(() -> new ProxyEpollSocketChannel(InternetProtocolFamily.IPv4)), connectTimeoutMs)
                 : null;
     }
 
@@ -35,8 +43,20 @@ public final class BackendConnector {
     }
 
     public ChannelFuture connect(EventLoop loop, Backend backend, ChannelHandler initializer) {
-        InetSocketAddress address = backend.socketAddress();
-        Bootstrap chosen = ipv4Template != null && address.getAddress() instanceof Inet4Address ? ipv4Template : template;
-        return chosen.clone(loop).handler(initializer).connect(address);
+        return bootstrap(loop, backend).handler(initializer).connect(backend.socketAddress());
+    }
+
+    /**
+     * A connection that reads nothing until told to (TCP mode: its tunnel starts it), with no
+     * stages of its own. Off from the start, not switched off once registered: a socket that reads
+     * at once is registered for input with its first epoll_ctl, and would need a second to stop.
+     */
+    public ChannelFuture connectNotReading(EventLoop loop, Backend backend) {
+        return bootstrap(loop, backend).option(ChannelOption.AUTO_READ, false).handler(NO_STAGES).connect(backend.socketAddress());
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, Backend backend) {
+        boolean ipv4 = backend.socketAddress().getAddress() instanceof Inet4Address;
+        return (ipv4Template != null && ipv4 ? ipv4Template : template).clone(loop);
     }
 }

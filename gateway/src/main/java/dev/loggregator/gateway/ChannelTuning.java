@@ -6,7 +6,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.AbstractEpollServerChannel;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 
@@ -48,7 +48,7 @@ final class ChannelTuning {
 
     /** SO_KEEPALIVE on an epoll listening socket, for the connections it accepts to inherit. */
     static void keepAliveOnListener(Channel listener) throws IOException {
-        if (listener instanceof EpollServerSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+        if (listener instanceof AbstractEpollServerChannel epoll && epoll.fd() instanceof Socket socket) {
             socket.setKeepAlive(true);
         }
     }

@@ -9,7 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.AbstractEpollServerChannel;
+import io.netty.channel.epoll.ProxyEpollServerSocketChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.handler.ssl.SslContext;
@@ -48,7 +49,7 @@ final class ListenerChannels {
         }
         for (ListenerSpec spec : specs) {
             InetSocketAddress address = new InetSocketAddress(host, spec.port());
-            List<EpollServerSocketChannel> inherited = takeover.claim(address);
+            List<ProxyEpollServerSocketChannel> inherited = takeover.claim(address);
             if (transport != Transport.EPOLL) {
                 channels.add(bootstrap(gw, spec, limits, certificates, workers, false).channel(transport.serverChannel())
                         .bind(address).sync().channel());
@@ -97,13 +98,13 @@ final class ListenerChannels {
      * IPv4 for an IPv4 address (Netty's default is dual-stack IPv6: accepted connections would take
      * the kernel's IPv4-mapped paths).
      */
-    private static EpollServerSocketChannel keepAliveListener(boolean ipv4) {
-        EpollServerSocketChannel channel = ipv4 ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4) : new EpollServerSocketChannel();
+    private static ProxyEpollServerSocketChannel keepAliveListener(boolean ipv4) {
+        ProxyEpollServerSocketChannel channel = new ProxyEpollServerSocketChannel(ipv4 ? InternetProtocolFamily.IPv4 : null);
         keepAlive(channel);
         return channel;
     }
 
-    private static void keepAlive(EpollServerSocketChannel listener) {
+    private static void keepAlive(ProxyEpollServerSocketChannel listener) {
         try {
             ChannelTuning.keepAliveOnListener(listener);
         } catch (IOException e) {
@@ -113,7 +114,7 @@ final class ListenerChannels {
     }
 
     /** Accepts on a socket taken over. */
-    private static Channel register(ServerBootstrap bootstrap, EpollServerSocketChannel inherited) throws InterruptedException {
+    private static Channel register(ServerBootstrap bootstrap, ProxyEpollServerSocketChannel inherited) throws InterruptedException {
         // Reading starts once the accepting stage is in the pipeline: the socket may hold
         // connections already, and registering an active channel would read at once. Connections
         // waiting in its backlog were accepted by the kernel with the flags the socket had then
@@ -128,7 +129,7 @@ final class ListenerChannels {
     List<FileDescriptor> sockets() {
         List<FileDescriptor> fds = new ArrayList<>();
         for (Channel channel : channels) {
-            if (channel instanceof EpollServerSocketChannel epoll && channel.isOpen()) {
+            if (channel instanceof AbstractEpollServerChannel epoll && channel.isOpen()) {
                 fds.add(epoll.fd());
             }
         }

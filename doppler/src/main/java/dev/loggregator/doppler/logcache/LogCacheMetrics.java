@@ -29,7 +29,7 @@ public final class LogCacheMetrics {
                 store::expired);
         metrics.gauge("log_cache_budget_expired_total", "Envelopes expired because the memory budget was reached",
                 store::expiredByBudget);
-        metrics.gauge("log_cache_refused_sources_total", "Envelopes not stored because too many sources were held",
+        metrics.gauge("log_cache_refused_sources_total", "Envelopes of new sources not stored: twice max_sources were held, or the memory budget was reached before the pruner ran",
                 store::refusedSources);
         metrics.gauge("log_cache_series", "PromQL metric series held (name and labels) over every source", store::seriesHeld);
         metrics.gauge("log_cache_series_refused_total",

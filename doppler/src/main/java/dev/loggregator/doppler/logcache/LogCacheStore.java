@@ -19,6 +19,18 @@ import org.cloudfoundry.logcache.v1.LogCacheEgress.MetaInfo;
  * budget past which the globally oldest envelopes expire (the pruner, as Log Cache's truncation loop),
  * and a number of sources past which the least recently written sources are forgotten (a hard limit of
  * twice that refuses new sources, counted, until the pruner has run).
+ *
+ * <p>The pruner runs every 250 ms and leaves the store a little under its budget with up to an eighth of
+ * it in spare blocks, room for what the router writes meanwhile. Should the router write more than that
+ * before the pruner runs again (a burst of new sources: a million app ids from one client came far faster
+ * than a pass of a 16 MiB store freed room for, about 3,600 sources, and under full collections passes
+ * came late: the store held 3-5 times its budget and the Doppler ran out of heap), the budget is a hard
+ * limit on the router thread too: where the envelopes and the spare blocks would go past it, a write to a
+ * source first expires the source's own oldest envelopes until it fits (counted as expired by the budget) and
+ * a new source is not stored (counted as refused), until the pruner has made room. (Asking the pruner for a pass at once instead stored five
+ * times as many of such a burst's envelopes, 460,000 rather than 85,000, nearly all expired again within the
+ * second, and took the CPU from the router: the ingress buffer shed 83,000-87,000 envelopes of the million,
+ * for every consumer, rather than 34,000-58,000.)
  */
 public final class LogCacheStore {
     private static final int EVICTIONS_PER_STAY = 256;
@@ -59,10 +71,11 @@ public final class LogCacheStore {
             return; // a v2 envelope without a message: nothing a Log Cache read could select
         }
         String sourceId = envelope.sourceId();
+        long incoming = envelope.originalBytes().length + SourceLog.ENTRY_OVERHEAD;
         while (true) {
             SourceLog log = sources.get(sourceId);
             if (log == null) {
-                if (sources.size() >= 2 * maxSources) {
+                if (pastBudgetWith(SourceLog.SOURCE_OVERHEAD + incoming) || sources.size() >= 2 * maxSources) {
                     refusedSources.incrementAndGet();
                     return;
                 }
@@ -77,6 +90,15 @@ public final class LogCacheStore {
                 if (log.forgotten()) {
                     continue; // the pruner dropped it just now: write into a new one
                 }
+                // Until it fits, or as much as it brings is freed: a write never takes the store further past the
+                // budget than one envelope larger than all its source held.
+                long freed = 0;
+                while (log.size() > 0 && freed < incoming && pastBudgetWith(incoming)) {
+                    long bytes = log.evictOldest();
+                    freed += bytes;
+                    bytesHeld.addAndGet(-bytes);
+                    expiredByBudget.incrementAndGet();
+                }
                 long expiredBefore = log.expired();
                 bytesHeld.addAndGet(log.add(envelope.timestamp(), StoredKind.of(kind, !envelope.arrivedAsV2()),
                         envelope.originalBytes(), nowNanos, SourceSeries.holdsSamples(kind) ? envelope.v2() : null));
@@ -87,6 +109,11 @@ public final class LogCacheStore {
             stored.incrementAndGet();
             return;
         }
+    }
+
+    /** Whether the envelopes held and the spare blocks would be past the budget with {@code bytes} more (the pruner is behind). */
+    private boolean pastBudgetWith(long bytes) {
+        return bytesHeld.get() + pool.bytes() + bytes > budgetBytes;
     }
 
     /** The source's entries for a read; empty for an unknown source. */

@@ -9,7 +9,12 @@ import java.util.Arrays;
  * the last block; a late one is put in its block, after any entry with the same timestamp, moving at most
  * that block's newer entries, and a full block splits in two: an insert costs a binary search and at most
  * one block's worth of moves, however late the entry and however many the source holds. The oldest entry
- * leaves from the front of the first block. Small sources start with a small block that grows by doubling.
+ * leaves from the front of the first block. A source starts with a block of one entry whose slab holds just
+ * that entry's bytes, and both grow as entries come (the arrays doubling, the slab by half again when
+ * repacked): a burst of many sources that send an envelope or two each (a million app ids) costs the
+ * store about 400 bytes per source besides the envelopes. A first block of 4 entries with a slab for 4
+ * such envelopes cost about 1,230 bytes per 200-byte envelope, twice what the store counts per source
+ * ({@link SourceLog#SOURCE_OVERHEAD}), so its budget held far more heap than it said.
  *
  * <p>The envelopes' bytes are copied into one array per block (its slab, at most about
  * {@value #SLAB_BYTES} bytes of entries) rather than kept as the byte array each arrived in: a store at
@@ -26,7 +31,7 @@ final class TimeOrderedEntries {
     static final int BLOCK = 1024;
     /** A block holding this many bytes of entries is full, whatever its count (so large envelopes do not make huge slabs). */
     static final int SLAB_BYTES = 1 << 20;
-    private static final int INITIAL_CAPACITY = 4;
+    private static final int INITIAL_CAPACITY = 1;
 
     /** One entry as {@link #visit} hands it out: its bytes are {@code length} bytes of {@code slab} from {@code offset}. */
     @FunctionalInterface
@@ -107,8 +112,7 @@ final class TimeOrderedEntries {
     /** Copies the entry in and puts it at its place: after every entry with a timestamp at or before its own. */
     void insert(long timestamp, byte kind, byte[] bytes, MetricPoint point) {
         if (blockCount == 0) {
-            int capacity = Math.min(INITIAL_CAPACITY, maxBlock);
-            blocks[0] = new EntryBlock(capacity, capacity * bytes.length);
+            blocks[0] = new EntryBlock(INITIAL_CAPACITY, bytes.length);
             blockCount = 1;
         }
         int index = blockCount - 1;

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.ProxyEpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
@@ -46,9 +46,9 @@ public final class ListenerTakeover {
     private final Path path;
     private final EventLoopGroup loop;
     /** Received sockets not yet claimed, by the address they listen on (one per event loop of the old process). */
-    private final Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets;
+    private final Map<InetSocketAddress, List<ProxyEpollServerSocketChannel>> sockets;
 
-    private ListenerTakeover(Path path, EventLoopGroup loop, Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets) {
+    private ListenerTakeover(Path path, EventLoopGroup loop, Map<InetSocketAddress, List<ProxyEpollServerSocketChannel>> sockets) {
         this.path = path;
         this.loop = loop;
         this.sockets = sockets;
@@ -99,9 +99,9 @@ public final class ListenerTakeover {
             LOG.warn("reload: the gateway on {} sent no listening sockets within {} s; binding the ports", path, TIMEOUT_SECONDS);
             return none();
         }
-        Map<InetSocketAddress, List<EpollServerSocketChannel>> sockets = new LinkedHashMap<>();
+        Map<InetSocketAddress, List<ProxyEpollServerSocketChannel>> sockets = new LinkedHashMap<>();
         for (FileDescriptor fd : fds) {
-            EpollServerSocketChannel socket = new EpollServerSocketChannel(fd.intValue());
+            ProxyEpollServerSocketChannel socket = new ProxyEpollServerSocketChannel(fd.intValue());
             sockets.computeIfAbsent(socket.localAddress(), address -> new ArrayList<>()).add(socket);
         }
         LOG.info("reload: took over listening sockets {} from the gateway on {}", sockets.keySet(), path);
@@ -114,14 +114,14 @@ public final class ListenerTakeover {
     }
 
     /** The received sockets listening on {@code address}, not yet registered with any event loop; empty if none. */
-    public List<EpollServerSocketChannel> claim(InetSocketAddress address) {
-        List<EpollServerSocketChannel> claimed = sockets.remove(address);
+    public List<ProxyEpollServerSocketChannel> claim(InetSocketAddress address) {
+        List<ProxyEpollServerSocketChannel> claimed = sockets.remove(address);
         return claimed == null ? List.of() : claimed;
     }
 
     /** Closes the received sockets no listener claimed (ports the new manifest no longer has). */
     public void closeUnclaimed() {
-        for (Map.Entry<InetSocketAddress, List<EpollServerSocketChannel>> unclaimed : sockets.entrySet()) {
+        for (Map.Entry<InetSocketAddress, List<ProxyEpollServerSocketChannel>> unclaimed : sockets.entrySet()) {
             LOG.info("reload: {} is no longer a listener; its socket closes with the old gateway", unclaimed.getKey());
             unclaimed.getValue().forEach(socket -> closeQuietly(socket.fd()));
         }

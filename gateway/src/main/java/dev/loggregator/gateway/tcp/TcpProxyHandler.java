@@ -11,9 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -99,12 +97,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         tried.add(backend);
         backend.connectionOpened();
-        ChannelFuture connect = gw.connector().connect(ctx.channel().eventLoop(), backend, new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.config().setAutoRead(false);
-            }
-        });
+        ChannelFuture connect = gw.connector().connectNotReading(ctx.channel().eventLoop(), backend);
         dialing = connect.channel();
         connect.addListener(f -> {
             if (closed) {

@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -203,7 +203,7 @@ public final class Tunnel {
      * writes that cannot be queued here), a cost paid per tunnel.
      */
     private static void shutdownOutput(SocketChannel channel) {
-        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+        if (channel instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
             try {
                 socket.shutdown(false, true);
             } catch (IOException e) {
@@ -281,7 +281,7 @@ public final class Tunnel {
      * (the kernel drops a closed socket from the epoll set itself), two system calls per side.
      */
     private static void closeNow(Channel channel) {
-        if (channel instanceof EpollSocketChannel epoll && channel.isOpen() && channel.eventLoop().inEventLoop()
+        if (channel instanceof AbstractEpollStreamChannel epoll && channel.isOpen() && channel.eventLoop().inEventLoop()
                 && channel.pipeline().get(SslHandler.class) == null) {
             try {
                 epoll.fd().close();

@@ -22,6 +22,7 @@ public final class BlackHoleBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Socket> fillers = new ArrayList<>();
+    private final List<Socket> accepted = new ArrayList<>();
 
     public BlackHoleBackend() {
         try {
@@ -59,9 +60,21 @@ public final class BlackHoleBackend implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Takes one connection off the full accept queue: the next retransmitted SYN then completes. */
+    public void acceptOne() {
+        try {
+            accepted.add(server.accept());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
             for (Socket filler : fillers) {
                 filler.close();
             }
