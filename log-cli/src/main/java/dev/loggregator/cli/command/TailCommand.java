@@ -13,6 +13,8 @@ import dev.loggregator.cli.recent.GapFreeTail;
 import dev.loggregator.cli.recent.LogEntry;
 import dev.loggregator.cli.recent.RecentLogs;
 import dev.loggregator.cli.recent.RecentSources;
+import dev.loggregator.cli.stream.Gap;
+import dev.loggregator.cli.stream.ReconnectingStream;
 import dev.loggregator.cli.stream.SseConnector;
 import dev.loggregator.cli.stream.StreamConnector;
 import dev.loggregator.cli.stream.WebSocketConnector;
@@ -119,13 +121,21 @@ public final class TailCommand implements Callable<Integer> {
             }
         }, context.notices());
         return stream.run(target, v2 ? v2Stream : v1Stream, v2 ? null : v2Stream, notFound,
-                (connector, gap) -> {
-                    if (gap == null) {
-                        streamIsV2.set(connector == v2Stream);
-                        context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
-                                + (connector == v2Stream ? " (v2 read API)" : "") + ", tailing logs for app " + app + "...");
+                new ReconnectingStream.Listener() {
+                    @Override
+                    public void connecting() {
+                        seam.connecting();
                     }
-                    seam.connected(gap);
+
+                    @Override
+                    public void connected(StreamConnector connector, Gap gap) {
+                        if (gap == null) {
+                            streamIsV2.set(connector == v2Stream);
+                            context.notices().say("connected to " + ConnectionProblems.origin(target.endpoint())
+                                    + (connector == v2Stream ? " (v2 read API)" : "") + ", tailing logs for app " + app + "...");
+                        }
+                        seam.connected(gap);
+                    }
                 },
                 context,
                 new LiveStream.Pending() {

@@ -60,6 +60,11 @@ public final class GapFreeTail {
     });
     /** Seams whose reads are under way: live messages are held while there is one. */
     private int seams;
+    /**
+     * A connection is being opened ({@link #connecting()}): held too is what it brings before
+     * {@link #connected} opens its seam, as its reader may deliver as soon as it is open.
+     */
+    private boolean connecting;
     private boolean arrived;
     /** A gap was read before the new stream's first envelope: read again when it comes. */
     private boolean readAgainOnArrival;
@@ -81,12 +86,21 @@ public final class GapFreeTail {
         this.notices = notices;
     }
 
+    /** A connection of the live stream is about to be opened: what it brings is held until {@link #connected} says what to do. */
+    public void connecting() {
+        synchronized (this) {
+            connecting = true;
+        }
+    }
+
     /**
      * A connection of the live stream is up: the first one, or one after {@code gap}. Holds what
      * the stream brings until the seam is closed, except on a first connection without {@code --recent N}.
      */
     public void connected(Gap gap) {
+        long dropped;
         synchronized (this) {
+            connecting = false;
             arrived = false;
             if (first) {
                 first = false;
@@ -97,13 +111,17 @@ public final class GapFreeTail {
                 if (count != FOLLOW_ONLY) {
                     seams++;
                     reads.execute(this::initialRead);
+                    return;
                 }
+                dropped = passHeld(); // no seam: what came while connecting goes on in its order
+            } else {
+                seams++;
+                long gapStart = newestNanos;
+                reads.execute(() -> fill(gap, gapStart));
                 return;
             }
-            seams++;
-            long gapStart = newestNanos;
-            reads.execute(() -> fill(gap, gapStart));
         }
+        sayDropped(dropped);
     }
 
     /** Any envelope of the live stream, a log or not: proof that the subscription reaches the Doppler. */
@@ -124,7 +142,7 @@ public final class GapFreeTail {
     public void live(LogEntry entry) {
         arrived();
         synchronized (this) {
-            if (seams > 0) {
+            if (seams > 0 || connecting) {
                 held.add(entry);
                 if (held.size() > MAX_HELD) {
                     held.poll();
@@ -258,16 +276,7 @@ public final class GapFreeTail {
                 }
             }
             seams--;
-            if (seams == 0) {
-                for (LogEntry entry : held) {
-                    if (take(entry, SeenLogs.key(entry))) {
-                        accept.accept(entry);
-                    }
-                }
-                held.clear();
-                dropped = heldDropped;
-                heldDropped = 0;
-            }
+            dropped = passHeld();
             if (unsubscribed && arrived) {
                 seams++;
                 reads.execute(this::catchUp);
@@ -275,10 +284,30 @@ public final class GapFreeTail {
                 readAgainOnArrival = true;
             }
         }
+        sayDropped(dropped);
+        return filled;
+    }
+
+    /** Unless a seam is still open or a connection is still being opened, takes what was held; returns how many were dropped meanwhile. */
+    private long passHeld() {
+        if (seams > 0 || connecting) {
+            return 0;
+        }
+        for (LogEntry entry : held) {
+            if (take(entry, SeenLogs.key(entry))) {
+                accept.accept(entry);
+            }
+        }
+        held.clear();
+        long dropped = heldDropped;
+        heldDropped = 0;
+        return dropped;
+    }
+
+    private void sayDropped(long dropped) {
         if (dropped > 0) {
             notices.say("dropped " + dropped + " live lines while reading the recent logs (more than " + MAX_HELD + " waiting)");
         }
-        return filled;
     }
 
     /** True the first time a message is seen. */

@@ -35,6 +35,13 @@ public final class ReconnectingStream {
          * @param gap       null the first time; then how long the stream was down before this connection
          */
         void connected(StreamConnector connector, Gap gap);
+
+        /**
+         * Told before each attempt to open a connection: its reader may deliver messages as soon as it
+         * is open, before {@link #connected} is called.
+         */
+        default void connecting() {
+        }
     }
 
     static final int MAX_CONSECUTIVE_FAILURES = 1000;
@@ -98,6 +105,7 @@ public final class ReconnectingStream {
                 break;
             }
             CliException dialFailure = null;
+            onConnect.connecting();
             try {
                 connection.dial();
             } catch (IOException e) {

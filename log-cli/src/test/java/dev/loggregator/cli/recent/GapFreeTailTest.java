@@ -147,6 +147,35 @@ class GapFreeTailTest {
     }
 
     @Test
+    void whatANewConnectionBringsBeforeItIsReportedUpIsHeldBehindTheGapsLines() {
+        GapFreeTail tail = followOnly();
+        tail.live(log(now + 1, "l1"));
+        tail.connecting(); // the stream was lost; a new connection is being opened
+        store.add(log(now + 2, "l2")); // sent while the stream was down: only the store has it
+        store.add(log(now + 3, "l3"));
+        tail.live(log(now + 3, "l3")); // the new connection's reader delivers before the stream's owner is told it is up
+        tail.live(log(now + 4, "l4"));
+        assertEquals(List.of("l1"), List.copyOf(printed), "held while the connection is being opened");
+        tail.connected(GAP);
+        awaitPrinted("l1", "l2", "l3", "l4");
+    }
+
+    @Test
+    void aFirstConnectionWithoutRecentLinesPassesWhatCameWhileConnectingInItsOrder() {
+        GapFreeTail tail = tail(GapFreeTail.FOLLOW_ONLY);
+        tail.connecting();
+        long stamp = System.currentTimeMillis() * 1_000_000L;
+        tail.live(log(stamp + 2, "early-b"));
+        tail.live(log(stamp + 1, "early-a"));
+        assertEquals(List.of(), List.copyOf(printed));
+        tail.connected(null);
+        assertEquals(List.of("early-b", "early-a"), List.copyOf(printed), "arrival order, at once, without a read");
+        tail.live(log(stamp + 3, "later"));
+        assertEquals(List.of("early-b", "early-a", "later"), List.copyOf(printed));
+        assertEquals(0, store.reads());
+    }
+
+    @Test
     void aStoreThatNoLongerHoldsTheGapsStartSaysWhichLinesMayBeMissing() {
         GapFreeTail tail = followOnly();
         tail.live(log(now + 1, "l1"));
