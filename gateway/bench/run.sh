@@ -52,8 +52,7 @@ mkdir -p "$WORK/classes"
 javac -nowarn -d "$WORK/classes" -cp "$BENCH_JAR" $(find gateway/bench/src -name '*.java')
 CP="$WORK/classes:$BENCH_JAR"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
+source gateway/bench/lib.sh
 
 BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); NGINX_PORT=$(free_port); HAPROXY_PORT=$(free_port)
 BACKEND2=$(free_port); GATEWAY2=$(free_port); ADMIN2=$(free_port); NGINX2_PORT=$(free_port); HAPROXY2_PORT=$(free_port)
@@ -143,35 +142,6 @@ CONF
 start_nginx "$WORK/nginx" 1 "$NGINX_PORT" "$BACKEND"
 start_nginx "$WORK/nginx2" 2 "$NGINX2_PORT" "$BACKEND" "$BACKEND2"
 
-# HAProxy in http mode (it tunnels after the 101 itself), forwardfor like the gateway.
-start_haproxy() { # cfg threads port backends...
-  local cfg=$1 threads=$2 port=$3; shift 3
-  local servers="" n=0
-  for backend in "$@"; do n=$((n + 1)); servers="$servers  server s$n 127.0.0.1:$backend
-"; done
-  cat >"$cfg" <<CONF
-global
-  nbthread $threads
-  maxconn 9000
-defaults
-  mode http
-  maxconn 9000
-  option forwardfor
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  timeout tunnel 1h
-frontend ws
-  bind 127.0.0.1:$port
-  default_backend stream
-backend stream
-  balance leastconn
-$servers
-CONF
-  "$HAPROXY" -f "$cfg" >"$cfg.log" 2>&1 &
-  PIDS+=($!)
-  LAST_PID=$!
-}
 start_haproxy "$WORK/haproxy.cfg" 1 "$HAPROXY_PORT" "$BACKEND"; HAPROXY_PID=$LAST_PID
 start_haproxy "$WORK/haproxy2.cfg" 2 "$HAPROXY2_PORT" "$BACKEND" "$BACKEND2"; HAPROXY2_PID=$LAST_PID
 

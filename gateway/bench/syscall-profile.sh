@@ -37,8 +37,7 @@ trap cleanup EXIT
 mkdir -p "$WORK/classes"
 javac -nowarn -d "$WORK/classes" -cp "$BENCH_JAR" $(find gateway/bench/src -name '*.java')
 CP="$WORK/classes:$BENCH_JAR"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
+source gateway/bench/lib.sh
 BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); HAPROXY_PORT=$(free_port)
 java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$BACKEND" >"$WORK/backend.log" 2>&1 &
 PIDS+=($!)
@@ -54,30 +53,11 @@ gateway:
   routes:
     - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
 YAML
-cat >"$WORK/haproxy.cfg" <<CONF
-global
-  nbthread 1
-  maxconn 9000
-defaults
-  mode http
-  maxconn 9000
-  option forwardfor
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  timeout tunnel 1h
-frontend ws
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend stream
-backend stream
-  server s1 127.0.0.1:$BACKEND
-CONF
 java ${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -jar "$JAR" --manifest "$WORK/manifest.yml" >/dev/null 2>"$WORK/gateway.err" &
 GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
-"$HAPROXY" -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
-HAPROXY_PID=$!
-PIDS+=($HAPROXY_PID)
+start_haproxy "$WORK/haproxy.cfg" 1 "$HAPROXY_PORT" "$BACKEND"
+HAPROXY_PID=$LAST_PID
 for port in "$BACKEND" "$GATEWAY" "$HAPROXY_PORT"; do wait_port "$port"; done
 client() { java -Xms512m -Xmx512m -cp "$CP" dev.loggregator.gateway.bench.BenchClient --no-streams "$@"; }
 client --warmup-handshakes=40000 --saturation-seconds=5 "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "haproxy=$HAPROXY_PORT:$HAPROXY_PID" >"$OUT/warm-up.txt" 2>&1
