@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loggregator.gateway.support.BlackHoleBackend;
+import dev.loggregator.gateway.support.WildcardListenerProbe;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +29,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -35,6 +37,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -115,19 +118,33 @@ class ProxyEpollChannelsTest {
         }
     }
 
+    /**
+     * The wildcard listener runs in a child JVM inside a network namespace of its own ({@code unshare
+     * --net}, removed with the process), so the wildcard address reaches nothing but that namespace's
+     * loopback.
+     */
     @Test
     void onAWildcardListenerAnAcceptedConnectionReadsItsOwnAddressWhenAsked() throws Exception {
-        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
-        Channel listener = listen("0.0.0.0", accepted, null);
+        assumeTrue(canRun("unshare", "--net", "true"), "unshare --net is not available here (needs root and util-linux)");
+        assumeTrue(canRun("ip", "-V"), "ip (iproute2) is not installed: the namespace's loopback cannot be brought up");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process probe = new ProcessBuilder("unshare", "--net", "sh", "-c", "ip link set lo up && exec \"$0\" -cp \"$1\" \"$2\"",
+                java, System.getProperty("java.class.path"), WildcardListenerProbe.class.getName())
+                .redirectErrorStream(true).start();
+        assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "the probe did not finish within 60 s");
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, probe.exitValue(), output);
+    }
+
+    private static boolean canRun(String... command) {
         try {
-            int port = ((InetSocketAddress) listener.localAddress()).getPort();
-            try (Socket client = new Socket("127.0.0.1", port)) {
-                SocketChannel child = accepted.get(10, TimeUnit.SECONDS);
-                assertEquals(new InetSocketAddress("127.0.0.1", port), child.localAddress());
-                assertEquals(client.getLocalSocketAddress(), child.remoteAddress());
-            }
-        } finally {
-            listener.close().syncUninterruptibly();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
