@@ -83,20 +83,21 @@ public final class Doppler {
         this.metrics = new DopplerMetrics(config.logRateLimit().maxCountedApps());
         this.instance = config.instance(index);
         this.store = new AppStore(config.maxRetainedLogMessages(), config.maxApps(),
+                config.retainedBytesBudget(Runtime.getRuntime().maxMemory()),
                 config.containerMetricTtlSeconds(), config.sinkInactivityTimeoutSeconds());
         DopplerSection.LogCache cache = config.logCache();
         this.logCache = cache.enabled() ? new LogCacheStore(cache.maxPerSource(),
                 cache.budgetBytes(Runtime.getRuntime().maxMemory()), cache.maxSources()) : null;
         boolean fair = config.fairShareFactor() > 0;
-        OverloadNotices overloadNotices = new OverloadNotices(metrics, "Doppler " + index, 10_000);
+        OverloadNotices overloadNotices = new OverloadNotices(metrics, "Doppler " + index, config.dropNoticeMaxApps());
         this.buffer = new IngressBuffer(config.ingressBufferSize(), ingressBufferBytes(config.ingressBufferBytes()), metrics,
-                new IngressFairShare(config.fairShareFactor(), 100_000, overloadNotices));
+                new IngressFairShare(config.fairShareFactor(), config.fairShareMaxApps(), overloadNotices));
         this.intake = new EnvelopeIntake(buffer, metrics, config.maxEnvelopeBytes());
         this.drains = new SyslogDrains(config.syslogDrains(), config.tls(), intake::acceptOwn,
                 instance.host() + ":" + instance.wsPort());
         this.logRateLimits = config.logRateLimit().any() ? new LogRateLimits(config.logRateLimit(), metrics) : null;
         this.router = new Router(buffer, store, logCache, subscriptions, config.replayBufferSize(), config.replaySeconds(),
-                fair ? new FairShare(config.fairShareFactor(), 100_000) : null,
+                fair ? new FairShare(config.fairShareFactor(), config.fairShareMaxApps()) : null,
                 overloadNotices, drains, logRateLimits);
     }
 
@@ -200,6 +201,12 @@ public final class Doppler {
     private void registerGauges() {
         metrics.gauge("apps", "Apps whose recent logs or container metrics are held", store::appCount);
         metrics.gauge("retained_bytes", "Bytes of envelopes held for recent logs and container metrics", store::retainedBytes);
+        metrics.gauge("store_held_bytes", "Heap held by the per-app store as doppler.max_retained_bytes counts it"
+                + " (envelope bytes plus per-entry and per-app overhead)", store::heldBytes);
+        metrics.gauge("store_evicted_apps_total", "Apps the per-app store forgot: beyond max_apps, past max_retained_bytes,"
+                + " or without traffic for sink_inactivity_timeout_seconds", store::evictedApps);
+        metrics.gauge("store_evicted_for_memory_total", "Apps the per-app store forgot to stay within max_retained_bytes"
+                + " (least recently used first)", store::evictedForMemory);
         metrics.gauge("app_streams", "Subscribed app streams", subscriptions::appStreamCount);
         metrics.gauge("firehose_subscriptions", "Subscribed v1 firehose connections", () -> subscriptions.sharedCount("v1"));
         metrics.gauge("firehose_groups", "Distinct v1 firehose subscription ids (with filter)", () -> subscriptions.sharedGroupCount("v1"));

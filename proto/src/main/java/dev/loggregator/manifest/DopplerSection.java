@@ -13,6 +13,7 @@ public record DopplerSection(
         Integer containerMetricTtlSeconds,
         Integer sinkInactivityTimeoutSeconds,
         Integer maxApps,
+        Long maxRetainedBytes,
         Integer messageDrainBufferSize,
         Long linkBufferBytes,
         Integer ingressBufferSize,
@@ -25,11 +26,20 @@ public record DopplerSection(
         Integer replayBufferSize,
         Integer replaySeconds,
         Double fairShareFactor,
+        Integer fairShareMaxApps,
+        Integer dropNoticeMaxApps,
         LogRateLimit logRateLimit,
         SyslogDrainsSection syslogDrains) {
 
     /** A link's queue must hold a few of the largest envelopes (64 KiB, with their v1 forms). */
     public static final long MIN_LINK_BUFFER_BYTES = 1 << 20;
+    /** The per-app store must hold an app's recent logs at their largest (100 of 64 KiB would be more; 1 MiB is 16). */
+    public static final long MIN_RETAINED_BYTES = 1 << 20;
+
+    /** The heap budget of the per-app store: {@code max_retained_bytes}, or a sixteenth of {@code maxHeapBytes} when 0. */
+    public long retainedBytesBudget(long maxHeapBytes) {
+        return maxRetainedBytes > 0 ? maxRetainedBytes : Math.max(MIN_RETAINED_BYTES, maxHeapBytes / 16);
+    }
 
     public DopplerSection {
         instances = instances == null || instances.isEmpty() ? List.of(Instance.defaults()) : List.copyOf(instances);
@@ -37,6 +47,7 @@ public record DopplerSection(
         containerMetricTtlSeconds = containerMetricTtlSeconds == null ? 120 : containerMetricTtlSeconds;
         sinkInactivityTimeoutSeconds = sinkInactivityTimeoutSeconds == null ? 3600 : sinkInactivityTimeoutSeconds;
         maxApps = maxApps == null ? 100_000 : maxApps;
+        maxRetainedBytes = maxRetainedBytes == null ? 0L : maxRetainedBytes; // 0: a sixteenth of the heap
         messageDrainBufferSize = messageDrainBufferSize == null ? 10_000 : messageDrainBufferSize;
         linkBufferBytes = linkBufferBytes == null ? 0L : linkBufferBytes; // 0: a sixteenth of the heap
         ingressBufferSize = ingressBufferSize == null ? 262_144 : ingressBufferSize;
@@ -49,13 +60,15 @@ public record DopplerSection(
         replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
         replaySeconds = replaySeconds == null ? 30 : replaySeconds;
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        fairShareMaxApps = fairShareMaxApps == null ? 100_000 : fairShareMaxApps;
+        dropNoticeMaxApps = dropNoticeMaxApps == null ? 10_000 : dropNoticeMaxApps;
         logRateLimit = logRateLimit == null ? LogRateLimit.defaults() : logRateLimit;
         syslogDrains = syslogDrains == null ? SyslogDrainsSection.defaults() : syslogDrains;
     }
 
     static DopplerSection defaults() {
         return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -77,6 +90,10 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.container_metric_ttl_seconds", containerMetricTtlSeconds);
         InvalidManifestValue.requirePositive("doppler.sink_inactivity_timeout_seconds", sinkInactivityTimeoutSeconds);
         InvalidManifestValue.requirePositive("doppler.max_apps", maxApps);
+        if (maxRetainedBytes != 0 && maxRetainedBytes < MIN_RETAINED_BYTES) {
+            throw new InvalidManifestValue("doppler.max_retained_bytes",
+                    "must be 0 (a sixteenth of the heap) or at least " + MIN_RETAINED_BYTES + " (1 MiB)");
+        }
         InvalidManifestValue.requirePositive("doppler.message_drain_buffer_size", messageDrainBufferSize);
         if (linkBufferBytes != 0 && linkBufferBytes < MIN_LINK_BUFFER_BYTES) {
             throw new InvalidManifestValue("doppler.link_buffer_bytes",
@@ -96,6 +113,8 @@ public record DopplerSection(
         if (fairShareFactor != 0 && fairShareFactor < 1) {
             throw new InvalidManifestValue("doppler.fair_share_factor", "must be 0 (off) or at least 1");
         }
+        InvalidManifestValue.requirePositive("doppler.fair_share_max_apps", fairShareMaxApps);
+        InvalidManifestValue.requirePositive("doppler.drop_notice_max_apps", dropNoticeMaxApps);
         syslogDrains.validate("doppler.syslog_drains");
         logRateLimit.validate();
     }

@@ -38,6 +38,8 @@ class ManifestLoaderTest {
         assertEquals(0, doppler.instance(0).tlsPort());
         assertEquals(8081, doppler.instance(0).wsPort());
         assertFalse(manifest.gateway().enabled());
+        assertEquals(100_000, doppler.fairShareMaxApps());
+        assertEquals(10_000, doppler.dropNoticeMaxApps());
     }
 
     @Test
@@ -106,6 +108,14 @@ class ManifestLoaderTest {
         ManifestException e = assertThrows(ManifestException.class,
                 () -> ManifestLoader.parse(MINIMAL + "doppler: {instances: [{udp_port: 70000}]}", "x.yml"));
         assertTrue(e.getMessage().contains("doppler.instances[0].udp_port"), e.getMessage());
+        for (String key : new String[] {"fair_share_max_apps", "drop_notice_max_apps"}) {
+            ManifestException zero = assertThrows(ManifestException.class,
+                    () -> ManifestLoader.parse(MINIMAL + "doppler: {" + key + ": 0}", "x.yml"));
+            assertTrue(zero.getMessage().contains("doppler." + key), zero.getMessage());
+        }
+        DopplerSection set = ManifestLoader.parse(MINIMAL + "doppler: {fair_share_max_apps: 7, drop_notice_max_apps: 3}", "x.yml").doppler();
+        assertEquals(7, set.fairShareMaxApps());
+        assertEquals(3, set.dropNoticeMaxApps());
         ManifestException noVerifier = assertThrows(ManifestException.class,
                 () -> ManifestLoader.parse("name: x", "x.yml"));
         assertTrue(noVerifier.getMessage().contains("traffic_controller.auth"), noVerifier.getMessage());

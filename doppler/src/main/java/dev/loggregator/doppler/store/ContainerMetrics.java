@@ -37,6 +37,10 @@ final class ContainerMetrics {
         return out;
     }
 
+    int size() {
+        return byInstance.size();
+    }
+
     long bytes() {
         long total = 0;
         for (Entry entry : byInstance.values()) {

@@ -17,7 +17,7 @@ class AppStoreTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     private AppStore store(int maxLogs, int maxApps) {
-        return new AppStore(maxLogs, maxApps, 120, 3600, clock::get);
+        return new AppStore(maxLogs, maxApps, Long.MAX_VALUE, 120, 3600, clock::get);
     }
 
     private static RoutedEnvelope log(String app, String text) {
@@ -94,7 +94,7 @@ class AppStoreTest {
 
     @Test
     void forgetsAppsWithoutTrafficForTheInactivityTimeout() {
-        AppStore store = new AppStore(5, 10, 120, 60, clock::get);
+        AppStore store = new AppStore(5, 10, Long.MAX_VALUE, 120, 60, clock::get);
         store.add(log("quiet", "1"));
         clock.addAndGet(TimeUnit.SECONDS.toNanos(30));
         store.add(log("busy", "1"));
@@ -104,6 +104,61 @@ class AppStoreTest {
         assertEquals(List.of(), store.recentLogs("quiet"));
         assertEquals(1, store.recentLogs("busy").size());
         assertEquals(store.recentLogs("busy").get(0).length, store.retainedBytes());
+        assertEquals(store.retainedBytes() + AppStore.LOG_OVERHEAD + AppStore.APP_OVERHEAD, store.heldBytes());
+    }
+
+    @Test
+    void pastItsHeapBudgetTheStoreForgetsTheLeastRecentlyUsedApps() {
+        byte[] line = Envelopes.v1Log("x", "x".repeat(2000)).toByteArray();
+        long perApp = AppStore.APP_OVERHEAD + 10L * (line.length + AppStore.LOG_OVERHEAD);
+        long budget = 5 * perApp;
+        AppStore store = new AppStore(10, 100_000, budget, 120, 3600, clock::get);
+        for (int app = 0; app < 20; app++) {
+            for (int i = 0; i < 10; i++) {
+                store.add(RoutedEnvelope.fromV1("app-" + app, EventType.LogMessage, line));
+                assertTrue(store.heldBytes() <= budget, () -> store.heldBytes() + " held, budget " + budget);
+            }
+            if (app == 2) {
+                store.recentLogs("app-0"); // read: app-0 is now more recently used than app-1 and app-2
+            }
+            if (app == 5) {
+                assertEquals(List.of(), store.recentLogs("app-1"), "the least recently used went first");
+                assertEquals(10, store.recentLogs("app-0").size(), "app-0 was read after app-1 and app-2 were written");
+            }
+        }
+        assertEquals(5, store.appCount());
+        assertEquals(10, store.recentLogs("app-19").size(), "the app written last keeps all its logs");
+        assertEquals(List.of(), store.recentLogs("app-1"));
+        assertEquals(15, store.evictedForMemory());
+        assertEquals(15, store.evictedApps());
+        assertEquals(5 * perApp, store.heldBytes());
+    }
+
+    @Test
+    void oneAppAboveTheBudgetKeepsItsLogsBoundedByTheirCount() {
+        byte[] line = Envelopes.v1Log("x", "x".repeat(5000)).toByteArray();
+        AppStore store = new AppStore(4, 100, 1000, 120, 3600, clock::get);
+        for (int i = 0; i < 10; i++) {
+            store.add(RoutedEnvelope.fromV1("big", EventType.LogMessage, line));
+        }
+        assertEquals(4, store.recentLogs("big").size());
+        assertEquals(4L * line.length, store.retainedBytes());
+        store.add(log("small", "1"));
+        assertEquals(List.of(), store.recentLogs("big"), "the big app is the least recently used once another writes");
+        assertEquals(1, store.evictedForMemory());
+    }
+
+    @Test
+    void containerMetricsCountInTheBudgetAndLeaveItWithTheirApp() {
+        AppStore store = new AppStore(5, 10, Long.MAX_VALUE, 120, 3600, clock::get);
+        store.add(metric("app", 0, 1.0, 1000));
+        store.add(metric("app", 1, 1.0, 1000));
+        store.add(metric("app", 0, 2.0, 2000)); // replaces instance 0's
+        long bytes = store.containerMetrics("app").stream().mapToLong(b -> b.length).sum();
+        assertEquals(bytes + 2L * AppStore.METRIC_OVERHEAD + AppStore.APP_OVERHEAD, store.heldBytes());
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(3600));
+        assertEquals(1, store.evictIdle());
+        assertEquals(0, store.heldBytes());
     }
 
     @Test

@@ -49,8 +49,10 @@ class StoreLimitsTest {
     void aMillionDistinctAppIdsInABurstDoNotExhaustTheHeap() {
         int maxApps = 50_000;
         long logCacheBudget = 16 << 20;
+        long storeBudget = 8 << 20;
         try (DopplerNode doppler = DopplerNode.builder().name("million-apps")
                 .set("max_apps", maxApps)
+                .set("max_retained_bytes", storeBudget)
                 // What is under test is what the Doppler keeps per app id (the store, Log Cache's sources) in a
                 // small heap: the other heap budgets (ingress buffer, replay ring, Log Cache store) are set small,
                 // or at their defaults they would take the heap a burst of new apps needs.
@@ -82,7 +84,12 @@ class StoreLimitsTest {
             await().atMost(WAIT).failFast("the Doppler exited", () -> !doppler.process().isAlive())
                     .until(() -> doppler.metric("doppler_ingress_buffer_depth") == 0);
             assertEquals(200, doppler.healthStatus());
-            assertEquals(maxApps, (int) doppler.metric("doppler_apps"));
+            // The per-app store: 50,000 apps of one v1 log (about 460 bytes each as counted) would be 23 MB; its heap
+            // budget binds first, the least recently used apps forgotten (counted).
+            assertTrue(doppler.metric("doppler_store_held_bytes") <= storeBudget);
+            double kept = doppler.metric("doppler_apps");
+            assertTrue(kept > 10_000 && kept < maxApps, kept + " apps kept");
+            assertTrue(doppler.metric("doppler_store_evicted_for_memory_total") > 0);
             // Ingress may outrun the router in such a burst: then the ingress buffer's heap budget sheds (counted)
             // rather than the heap running out, so the last app of the burst may be among the shed. One more after it:
             grpc.batchSender(List.of(List.of(Envelopes.v2Log("after-the-burst", "line"))));
