@@ -11,7 +11,9 @@ public record TrafficControllerSection(
         Integer outgoingBufferSize,
         Long streamBufferBytes,
         Double fairShareFactor,
+        Integer fairShareMaxApps,
         Integer maxCountedApps,
+        Integer maxLossNotices,
         Boolean proxyProtocol,
         Integer metricsIntervalSeconds,
         TlsFiles tls,
@@ -33,7 +35,9 @@ public record TrafficControllerSection(
         outgoingBufferSize = outgoingBufferSize == null ? 10_000 : outgoingBufferSize;
         streamBufferBytes = streamBufferBytes == null ? 0L : streamBufferBytes; // 0: a sixteenth of the heap
         fairShareFactor = fairShareFactor == null ? 2.0 : fairShareFactor;
+        fairShareMaxApps = fairShareMaxApps == null ? 100_000 : fairShareMaxApps;
         maxCountedApps = maxCountedApps == null ? 1000 : maxCountedApps;
+        maxLossNotices = maxLossNotices == null ? 10_000 : maxLossNotices;
         proxyProtocol = proxyProtocol != null && proxyProtocol;
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
@@ -45,7 +49,7 @@ public record TrafficControllerSection(
 
     static TrafficControllerSection defaults() {
         return new TrafficControllerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null);
     }
 
     public Instance instance(int index) {
@@ -76,7 +80,9 @@ public record TrafficControllerSection(
         if (fairShareFactor != 0 && !(fairShareFactor >= 1)) {
             throw new InvalidManifestValue("traffic_controller.fair_share_factor", "must be 0 (off) or at least 1");
         }
+        InvalidManifestValue.requirePositive("traffic_controller.fair_share_max_apps", fairShareMaxApps);
         InvalidManifestValue.requirePositive("traffic_controller.max_counted_apps", maxCountedApps);
+        InvalidManifestValue.requirePositive("traffic_controller.max_loss_notices", maxLossNotices);
         InvalidManifestValue.requirePositive("traffic_controller.metrics_interval_seconds", metricsIntervalSeconds);
         auth.validate();
         tls.validate("traffic_controller.tls");
@@ -199,19 +205,21 @@ public record TrafficControllerSection(
             Uaa uaa,
             CloudController cloudController,
             List<String> adminScopes,
-            Integer tokenCacheSeconds) {
+            Integer tokenCacheSeconds,
+            Integer tokenCacheMaxTokens) {
 
         public Auth {
             disableAccessControl = disableAccessControl != null && disableAccessControl;
             jwt = jwt == null ? new Jwt(null, null, null, null, null, null) : jwt;
             uaa = uaa == null ? new Uaa(null, null, null) : uaa;
-            cloudController = cloudController == null ? new CloudController(null, null) : cloudController;
+            cloudController = cloudController == null ? new CloudController(null, null, null) : cloudController;
             adminScopes = adminScopes == null ? List.of("doppler.admin", "cloud_controller.admin") : List.copyOf(adminScopes);
             tokenCacheSeconds = tokenCacheSeconds == null ? 60 : tokenCacheSeconds;
+            tokenCacheMaxTokens = tokenCacheMaxTokens == null ? 10_000 : tokenCacheMaxTokens;
         }
 
         static Auth defaults() {
-            return new Auth(null, null, null, null, null, null);
+            return new Auth(null, null, null, null, null, null, null);
         }
 
         void validate() {
@@ -219,6 +227,9 @@ public record TrafficControllerSection(
                 throw new InvalidManifestValue("traffic_controller.auth.token_cache_seconds",
                         "must be between 0 and 3600, got " + tokenCacheSeconds);
             }
+            InvalidManifestValue.requirePositive("traffic_controller.auth.token_cache_max_tokens", tokenCacheMaxTokens);
+            InvalidManifestValue.requirePositive("traffic_controller.auth.cloud_controller.cache_max_entries",
+                    cloudController.cacheMaxEntries());
             if (!disableAccessControl && uaa.url() == null
                     && jwt.hs256Secret() == null && jwt.publicKeyPem() == null && jwt.jwksUrl() == null) {
                 throw new InvalidManifestValue("traffic_controller.auth",
@@ -312,9 +323,10 @@ public record TrafficControllerSection(
     }
 
     /** Cloud Controller for {@code GET {url}/internal/log_access/{app}}; results cached briefly. */
-    public record CloudController(String url, Integer cacheSeconds) {
+    public record CloudController(String url, Integer cacheSeconds, Integer cacheMaxEntries) {
         public CloudController {
             cacheSeconds = cacheSeconds == null ? 10 : cacheSeconds;
+            cacheMaxEntries = cacheMaxEntries == null ? 100_000 : cacheMaxEntries;
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,11 @@ class ManifestLoaderTest {
         assertFalse(manifest.gateway().enabled());
         assertEquals(100_000, doppler.fairShareMaxApps());
         assertEquals(10_000, doppler.dropNoticeMaxApps());
+        TrafficControllerSection tc = manifest.trafficController();
+        assertEquals(100_000, tc.fairShareMaxApps());
+        assertEquals(10_000, tc.maxLossNotices());
+        assertEquals(10_000, tc.auth().tokenCacheMaxTokens());
+        assertEquals(100_000, tc.auth().cloudController().cacheMaxEntries());
     }
 
     @Test
@@ -113,6 +119,22 @@ class ManifestLoaderTest {
                     () -> ManifestLoader.parse(MINIMAL + "doppler: {" + key + ": 0}", "x.yml"));
             assertTrue(zero.getMessage().contains("doppler." + key), zero.getMessage());
         }
+        String open = "traffic_controller: {auth: {disable_access_control: true";
+        Map<String, String> zeros = Map.of(
+                "traffic_controller.fair_share_max_apps", open + "}, fair_share_max_apps: 0}",
+                "traffic_controller.max_loss_notices", open + "}, max_loss_notices: 0}",
+                "traffic_controller.auth.token_cache_max_tokens", open + ", token_cache_max_tokens: 0}}",
+                "traffic_controller.auth.cloud_controller.cache_max_entries", open + ", cloud_controller: {cache_max_entries: 0}}}");
+        zeros.forEach((key, yaml) -> {
+            ManifestException zero = assertThrows(ManifestException.class, () -> ManifestLoader.parse(yaml, "x.yml"), yaml);
+            assertTrue(zero.getMessage().contains(key), zero.getMessage());
+        });
+        TrafficControllerSection tc = ManifestLoader.parse(open + ", token_cache_max_tokens: 5, cloud_controller: {cache_max_entries: 6}},"
+                + " fair_share_max_apps: 7, max_loss_notices: 8}", "x.yml").trafficController();
+        assertEquals(5, tc.auth().tokenCacheMaxTokens());
+        assertEquals(6, tc.auth().cloudController().cacheMaxEntries());
+        assertEquals(7, tc.fairShareMaxApps());
+        assertEquals(8, tc.maxLossNotices());
         DopplerSection set = ManifestLoader.parse(MINIMAL + "doppler: {fair_share_max_apps: 7, drop_notice_max_apps: 3}", "x.yml").doppler();
         assertEquals(7, set.fairShareMaxApps());
         assertEquals(3, set.dropNoticeMaxApps());

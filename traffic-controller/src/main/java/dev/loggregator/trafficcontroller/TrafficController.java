@@ -36,6 +36,7 @@ import dev.loggregator.trafficcontroller.dopplers.DopplerQueries;
 import dev.loggregator.trafficcontroller.metrics.SelfMetricsEmitter;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppStreamHub;
+import dev.loggregator.trafficcontroller.stream.FairShareRule;
 import dev.loggregator.trafficcontroller.stream.StreamBudget;
 import dev.loggregator.trafficcontroller.ui.UiEndpoint;
 import dev.loggregator.trafficcontroller.v2.V2Settings;
@@ -121,7 +122,8 @@ public final class TrafficController implements AutoCloseable {
         AccessPolicy policy = accessPolicy(auth, verifier, http);
         LogCacheAccess logCacheAccess = new LogCacheAccess(auth.disableAccessControl(), verifier,
                 auth.cloudController().url() == null ? null
-                        : new CapiClient(http, auth.cloudController().url(), auth.cloudController().cacheSeconds()),
+                        : new CapiClient(http, auth.cloudController().url(), auth.cloudController().cacheSeconds(),
+                                auth.cloudController().cacheMaxEntries()),
                 authExecutor);
 
         DopplerSection dopplers = manifest.doppler();
@@ -137,11 +139,13 @@ public final class TrafficController implements AutoCloseable {
         long keepaliveMillis = section.keepaliveSeconds() * 1000L;
         StreamBudget streamBudget = new StreamBudget(streamBufferBytes(section.streamBufferBytes()));
         metrics.streamBuffer(streamBudget);
+        FairShareRule fairShare = new FairShareRule(section.fairShareFactor(), section.fairShareMaxApps());
         StreamSettings settings = new StreamSettings(keepaliveMillis, 2 * keepaliveMillis,
-                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), streamBudget, section.fairShareFactor());
+                section.slowConsumerTimeoutSeconds() * 1000L, section.outgoingBufferSize(), streamBudget, fairShare,
+                section.maxLossNotices());
         V2Settings v2 = new V2Settings(section.v2().heartbeatSeconds() * 1000L, section.v2().streamTimeoutSeconds() * 1000L,
                 section.v2().maxSourceIds(), section.outgoingBufferSize(), streamBudget, section.slowConsumerTimeoutSeconds() * 1000L,
-                section.fairShareFactor());
+                fairShare);
         int port = manifest.trafficControllerPort(index);
         TrafficControllerSection.Limits limits = section.limits();
         ConnectionLimits connectionLimits = new ConnectionLimits(limits.maxConnections(),
@@ -170,7 +174,7 @@ public final class TrafficController implements AutoCloseable {
             grpcApi = new GrpcApiServer(new InetSocketAddress(instance.host(), instance.grpcPort()),
                     grpcTls.configured() ? TlsContexts.forGrpc(grpcTls, "traffic_controller.v2.grpc_tls") : null,
                     List.of(new EgressService(connector, metrics, grpcDrains, section.outgoingBufferSize(), streamBudget,
-                                    section.fairShareFactor(), section.v2().maxGrpcStreams()).definition(),
+                                    fairShare, section.v2().maxGrpcStreams()).definition(),
                             new LogCacheGrpcService(logCacheQueries).bindService(),
                             new PromQLGrpcService(promql).bindService()));
             grpcApi.start();
@@ -200,7 +204,7 @@ public final class TrafficController implements AutoCloseable {
             verifier = new JwtTokenVerifier(jwt.hs256Secret(), pem, jwt.jwksUrl(),
                     ClaimRules.of(jwt.issuer(), jwt.audience(), Duration.ofSeconds(jwt.clockSkewSeconds())));
         }
-        return auth.tokenCacheSeconds() == 0 ? verifier : new CachingTokenVerifier(verifier, auth.tokenCacheSeconds());
+        return auth.tokenCacheSeconds() == 0 ? verifier : new CachingTokenVerifier(verifier, auth.tokenCacheSeconds(), auth.tokenCacheMaxTokens());
     }
 
     /**
@@ -230,7 +234,8 @@ public final class TrafficController implements AutoCloseable {
             return new AccessPolicy(true, null, null, auth.adminScopes(), authExecutor);
         }
         LogAccessChecker logAccess = auth.cloudController().url() == null ? null
-                : new LogAccessChecker(http, auth.cloudController().url(), auth.cloudController().cacheSeconds());
+                : new LogAccessChecker(http, auth.cloudController().url(), auth.cloudController().cacheSeconds(),
+                        auth.cloudController().cacheMaxEntries());
         return new AccessPolicy(false, verifier, logAccess, auth.adminScopes(), authExecutor);
     }
 

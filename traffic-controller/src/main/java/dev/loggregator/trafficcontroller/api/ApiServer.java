@@ -54,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
                       TrafficControllerMetrics metrics, StreamSettings settings, V2Settings v2, LogCacheEndpoint logCache,
                       String systemDomain, UiEndpoint ui, ClientLimits limits)
             throws InterruptedException {
-        LossLedger ledger = new LossLedger();
+        LossLedger ledger = new LossLedger(settings.maxLossNotices());
         RequestRouter router = new RequestRouter(
                 new StreamEndpoint(ledger, limits.streams(), policy, connector, appStreams, metrics, settings),
                 new RecentEnvelopesEndpoint(policy, queries, metrics),

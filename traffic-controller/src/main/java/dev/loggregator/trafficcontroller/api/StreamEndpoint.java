@@ -154,7 +154,7 @@ final class StreamEndpoint {
         String subscription = route.kind() == Route.Kind.FIREHOSE ? route.subscriptionId() + "?" + route.dopplerFilter()
                 : route.appId();
         // A firehose carries many apps: its queue is bounded by its part of the byte budget; an app's stream in envelopes.
-        AppShares shares = AppShares.v1(settings.fairShareFactor(), metrics::appDropped);
+        AppShares shares = AppShares.v1(settings.fairShare(), metrics::appDropped);
         BatchQueue queue = route.kind() == Route.Kind.FIREHOSE ? new BatchQueue(settings.streamBudget(), shares)
                 : new BatchQueue(settings.bufferEnvelopes(), shares);
         pipeline.addLast("stream", new OutboundStream(endpoint, WebSocketFraming.INSTANCE, appId, description, metrics,

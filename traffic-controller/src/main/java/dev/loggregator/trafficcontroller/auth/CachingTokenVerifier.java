@@ -15,24 +15,25 @@ import java.util.function.Supplier;
  * if none had expired, everything (counted).
  */
 public final class CachingTokenVerifier implements TokenVerifier {
-    static final int MAX_CACHED = 10_000;
-
     private record Entry(VerifiedToken token, Instant until) {
     }
 
     private final TokenVerifier verifier;
     private final long ttlMillis;
+    private final int maxCached;
     private final Supplier<Instant> clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong shed = new AtomicLong();
 
-    public CachingTokenVerifier(TokenVerifier verifier, int ttlSeconds) {
-        this(verifier, ttlSeconds, Instant::now);
+    /** {@code maxCached}: the tokens remembered at once. */
+    public CachingTokenVerifier(TokenVerifier verifier, int ttlSeconds, int maxCached) {
+        this(verifier, ttlSeconds, maxCached, Instant::now);
     }
 
-    CachingTokenVerifier(TokenVerifier verifier, int ttlSeconds, Supplier<Instant> clock) {
+    CachingTokenVerifier(TokenVerifier verifier, int ttlSeconds, int maxCached, Supplier<Instant> clock) {
         this.verifier = verifier;
         this.ttlMillis = ttlSeconds * 1000L;
+        this.maxCached = maxCached;
         this.clock = clock;
     }
 
@@ -49,9 +50,9 @@ public final class CachingTokenVerifier implements TokenVerifier {
             until = verified.expiresAt();
         }
         if (until.isAfter(now)) {
-            if (entries.size() >= MAX_CACHED) {
+            if (entries.size() >= maxCached) {
                 entries.values().removeIf(entry -> !entry.until().isAfter(now));
-                if (entries.size() >= MAX_CACHED) {
+                if (entries.size() >= maxCached) {
                     shed.addAndGet(entries.size());
                     entries.clear();
                 }

@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  * answers are cached per token and source for the cache time; failures are never cached.
  */
 public final class CapiClient {
-    private static final int MAX_CACHED = 100_000;
     /** Pages followed at most when listing, so a misbehaving Cloud Controller cannot keep us looping. */
     private static final int MAX_PAGES = 100;
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]+");
@@ -38,10 +37,11 @@ public final class CapiClient {
     private final ObjectMapper json = new ObjectMapper();
     private final ExpiringCache<Boolean> allowed;
 
-    public CapiClient(HttpClient http, String baseUrl, int cacheSeconds) {
+    /** {@code maxCached}: answers kept at once (per token and source; when full, the expired go first, then all). */
+    public CapiClient(HttpClient http, String baseUrl, int cacheSeconds, int maxCached) {
         this.http = http;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.allowed = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, MAX_CACHED);
+        this.allowed = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, maxCached);
     }
 
     /** Whether the token may read {@code sourceId}. */

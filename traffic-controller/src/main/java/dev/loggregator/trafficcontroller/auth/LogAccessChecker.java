@@ -19,16 +19,15 @@ import java.util.concurrent.CompletableFuture;
 public final class LogAccessChecker {
     public enum Result { ALLOWED, UNAUTHORIZED, NOT_FOUND, FAILED }
 
-    private static final int MAX_CACHED = 100_000;
-
     private final HttpClient http;
     private final String baseUrl;
     private final ExpiringCache<Result> cache;
 
-    public LogAccessChecker(HttpClient http, String baseUrl, int cacheSeconds) {
+    /** {@code maxCached}: answers kept at once (per token and app). */
+    public LogAccessChecker(HttpClient http, String baseUrl, int cacheSeconds, int maxCached) {
         this.http = http;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.cache = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, MAX_CACHED);
+        this.cache = new ExpiringCache<>(cacheSeconds * 1_000_000_000L, maxCached);
     }
 
     public CompletableFuture<Result> check(String authorization, String appId) {

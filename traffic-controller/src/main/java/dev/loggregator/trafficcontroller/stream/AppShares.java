@@ -34,26 +34,26 @@ public final class AppShares {
     private final Function<byte[], String> appReader;
     private final Map<String, Long> untold = new LinkedHashMap<>();
 
-    /** {@code fairShareFactor} 0: no app is refused before the queue is full, but losses are still accounted per app. */
-    private AppShares(double fairShareFactor, Counter counter, Function<byte[], String> appReader) {
-        this.fairShare = fairShareFactor > 0 ? new FairShare(fairShareFactor, 100_000) : null;
+    /** A {@code rule} of factor 0: no app is refused before the queue is full, but losses are still accounted per app. */
+    private AppShares(FairShareRule rule, Counter counter, Function<byte[], String> appReader) {
+        this.fairShare = rule.factor() > 0 ? new FairShare(rule.factor(), rule.maxApps()) : null;
         this.counter = counter;
         this.appReader = appReader;
     }
 
     /** For a stream of v1 envelopes. */
-    public static AppShares v1(double fairShareFactor, Counter counter) {
-        return new AppShares(fairShareFactor, counter, AppShares::v1App);
+    public static AppShares v1(FairShareRule rule, Counter counter) {
+        return new AppShares(rule, counter, AppShares::v1App);
     }
 
     /** For a stream of marshalled v2 envelopes (the gRPC egress). */
-    public static AppShares v2Protobuf(double fairShareFactor, Counter counter) {
-        return new AppShares(fairShareFactor, counter, V2SourceId::ofProtobuf);
+    public static AppShares v2Protobuf(FairShareRule rule, Counter counter) {
+        return new AppShares(rule, counter, V2SourceId::ofProtobuf);
     }
 
     /** For a stream of v2 envelopes' protojson ({@code /v2/read}). */
-    public static AppShares v2Json(double fairShareFactor, Counter counter) {
-        return new AppShares(fairShareFactor, counter, V2SourceId::ofJson);
+    public static AppShares v2Json(FairShareRule rule, Counter counter) {
+        return new AppShares(rule, counter, V2SourceId::ofJson);
     }
 
     /** The app of a record; {@code system} for a record of none or one that does not scan. */

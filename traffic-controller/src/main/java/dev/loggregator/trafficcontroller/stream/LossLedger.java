@@ -10,14 +10,17 @@ import java.util.Map;
  * Loki tells a tail what it dropped. Bounded: the oldest entries go first.
  */
 public final class LossLedger {
-    private static final int MAX_ENTRIES = 10_000;
+    private final Map<String, Long> lost;
 
-    private final Map<String, Long> lost = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    /** {@code maxEntries}: the subscriptions whose losses are kept at once; beyond, the oldest is forgotten. */
+    public LossLedger(int maxEntries) {
+        lost = new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
 
     /** The key of a subscription: its endpoint, its subscription id or app id, and who reads it. */
     public static String key(String endpoint, String subscription, String user) {

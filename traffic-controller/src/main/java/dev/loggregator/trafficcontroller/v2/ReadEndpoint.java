@@ -166,7 +166,7 @@ public final class ReadEndpoint {
         // Fair per app as the v1 streams: under pressure the source ids sending most are shed first, and every
         // envelope lost is counted for its source id.
         // A reader of one source id is bounded in envelopes, as an app stream; one of many in bytes.
-        AppShares shares = AppShares.v2Json(settings.fairShareFactor(), metrics::appDropped);
+        AppShares shares = AppShares.v2Json(settings.fairShare(), metrics::appDropped);
         BatchQueue queue = noticeSource != null ? new BatchQueue(settings.bufferEnvelopes(), shares)
                 : new BatchQueue(settings.streamBudget(), shares);
         SseFraming framing = new SseFraming(new V2DropNotices(EnvelopeSelection.of(egress.getSelectorsList())));

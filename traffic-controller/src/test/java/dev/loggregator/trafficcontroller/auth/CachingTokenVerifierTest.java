@@ -26,7 +26,7 @@ class CachingTokenVerifierTest {
 
     @Test
     void verifiesATokenOnceWithinTheTimeToLive() throws Exception {
-        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, now::get);
+        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, 10_000, now::get);
         assertNull(cache.cached("good-1"));
         VerifiedToken first = cache.verify("good-1");
         now.set(now.get().plusSeconds(59));
@@ -41,7 +41,7 @@ class CachingTokenVerifierTest {
 
     @Test
     void neverKeepsATokenPastItsExpiry() throws Exception {
-        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 3600, now::get);
+        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 3600, 10_000, now::get);
         cache.verify("good-1");
         now.set(Instant.parse("2026-01-01T00:01:59Z"));
         cache.verify("good-1");
@@ -52,7 +52,7 @@ class CachingTokenVerifierTest {
 
     @Test
     void verifiesARefusedTokenEveryTime() {
-        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, now::get);
+        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, 10_000, now::get);
         assertThrows(InvalidTokenException.class, () -> cache.verify("forged"));
         assertThrows(InvalidTokenException.class, () -> cache.verify("forged"));
         assertEquals(2, verified.get());
@@ -61,12 +61,13 @@ class CachingTokenVerifierTest {
 
     @Test
     void staysWithinItsBoundAndCountsWhatItSheds() throws Exception {
-        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, now::get);
-        for (int i = 0; i <= CachingTokenVerifier.MAX_CACHED; i++) {
+        int max = 500;
+        CachingTokenVerifier cache = new CachingTokenVerifier(upstream, 60, max, now::get);
+        for (int i = 0; i <= max; i++) {
             cache.verify("good-" + i);
         }
-        assertEquals(CachingTokenVerifier.MAX_CACHED, cache.shed());
+        assertEquals(max, cache.shed());
         assertNull(cache.cached("good-0"));
-        assertEquals("good-" + CachingTokenVerifier.MAX_CACHED, cache.cached("good-" + CachingTokenVerifier.MAX_CACHED).user());
+        assertEquals("good-" + max, cache.cached("good-" + max).user());
     }
 }

@@ -24,7 +24,7 @@ class BatchQueueTest {
     private final Map<String, Long> dropped = new ConcurrentHashMap<>();
 
     private AppShares shares(double fairShareFactor) {
-        return AppShares.v1(fairShareFactor, (app, reason, count) -> dropped.merge(app + "/" + reason.label(), count, Long::sum));
+        return AppShares.v1(new FairShareRule(fairShareFactor, 100_000), (app, reason, count) -> dropped.merge(app + "/" + reason.label(), count, Long::sum));
     }
 
     private static List<byte[]> batch(int app, int n) {

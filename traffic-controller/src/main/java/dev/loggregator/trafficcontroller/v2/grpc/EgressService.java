@@ -5,6 +5,7 @@ import dev.loggregator.trafficcontroller.dopplers.LinkFrames;
 import dev.loggregator.trafficcontroller.metrics.TrafficControllerMetrics;
 import dev.loggregator.trafficcontroller.stream.AppShares;
 import dev.loggregator.trafficcontroller.stream.BatchQueue;
+import dev.loggregator.trafficcontroller.stream.FairShareRule;
 import dev.loggregator.trafficcontroller.stream.StreamBudget;
 import dev.loggregator.trafficcontroller.v2.V2DropNotices;
 import dev.loggregator.server.grpc.PeerAddress;
@@ -47,7 +48,7 @@ public final class EgressService {
     private final Executor executor;
     private final int capacity;
     private final StreamBudget budget;
-    private final double fairShareFactor;
+    private final FairShareRule fairShare;
     private final int maxStreams;
     private final AtomicInteger streams = new AtomicInteger();
 
@@ -56,13 +57,13 @@ public final class EgressService {
      * of one source id queues {@code capacity} envelopes, one of several or all its part of {@code budget}.
      */
     public EgressService(DopplerConnector connector, TrafficControllerMetrics metrics, Executor executor, int capacity,
-                         StreamBudget budget, double fairShareFactor, int maxStreams) {
+                         StreamBudget budget, FairShareRule fairShare, int maxStreams) {
         this.connector = connector;
         this.metrics = metrics;
         this.executor = executor;
         this.capacity = capacity;
         this.budget = budget;
-        this.fairShareFactor = fairShareFactor;
+        this.fairShare = fairShare;
         this.maxStreams = maxStreams;
     }
 
@@ -116,7 +117,7 @@ public final class EgressService {
         Set<String> sourceIds = selection.sourceIds();
         String peer = String.valueOf(PeerAddress.current());
         String sourceId = sourceIds.size() == 1 ? sourceIds.iterator().next() : null;
-        AppShares shares = AppShares.v2Protobuf(fairShareFactor, metrics::appDropped);
+        AppShares shares = AppShares.v2Protobuf(fairShare, metrics::appDropped);
         GrpcStream stream = new GrpcStream(call, batched, TagPreference.of(request.getUsePreferredTags()), sourceId, peer,
                 sourceId != null ? new BatchQueue(capacity, shares) : new BatchQueue(budget, shares),
                 new V2DropNotices(selection), executor, metrics);
