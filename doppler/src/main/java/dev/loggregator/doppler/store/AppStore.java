@@ -25,7 +25,7 @@ import org.cloudfoundry.dropsonde.events.MetricFactory.ContainerMetric;
  * map operations, is cheaper here than anything cleverer.
  */
 public final class AppStore {
-    /** Heap an app costs besides its envelopes: map entry, record, ring and its first slots, the id (README: ~210 measured). */
+    /** Heap an app costs besides its envelopes: map entry, record, ring and its first slots, the id (README: an app of one 240-byte log took ~450). */
     static final int APP_OVERHEAD = 200;
     /** Heap a retained log costs besides its bytes: the array's header and its slot in the ring. */
     static final int LOG_OVERHEAD = 24;
