@@ -48,18 +48,14 @@ HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 JAR=${GATEWAY_JAR:-gateway/target/gateway.jar}
 BENCH_JAR=${BENCH_JAR:-gateway/target/gateway.jar}
 [ -f "$JAR" ] && [ -f "$BENCH_JAR" ] || ./mvnw -B -q -pl gateway -am package -DskipTests
-mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$BENCH_JAR" $(find gateway/bench/src -name '*.java')
-CP="$WORK/classes:$BENCH_JAR"
-
 source gateway/bench/lib.sh
+build_bench_classes
 
 BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); NGINX_PORT=$(free_port); HAPROXY_PORT=$(free_port)
 BACKEND2=$(free_port); GATEWAY2=$(free_port); ADMIN2=$(free_port); NGINX2_PORT=$(free_port); HAPROXY2_PORT=$(free_port)
 
 for port in "$BACKEND" "$BACKEND2"; do
-  java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$port" >"$WORK/backend-$port.log" 2>&1 &
-  PIDS+=($!)
+  start_backend "$port" "$WORK/backend-$port.log"
 done
 
 # One event loop, as nginx (worker_processes 1) and HAProxy (nbthread 1) get one worker each;

@@ -34,13 +34,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$BENCH_JAR" $(find gateway/bench/src -name '*.java')
-CP="$WORK/classes:$BENCH_JAR"
 source gateway/bench/lib.sh
+build_bench_classes
 BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); HAPROXY_PORT=$(free_port)
-java -Xms256m -Xmx256m -cp "$CP" dev.loggregator.gateway.bench.StreamBackend "$BACKEND" >"$WORK/backend.log" 2>&1 &
-PIDS+=($!)
+start_backend "$BACKEND" "$WORK/backend.log"
 cat >"$WORK/manifest.yml" <<YAML
 properties:
   logger_endpoint: {port: $GATEWAY}

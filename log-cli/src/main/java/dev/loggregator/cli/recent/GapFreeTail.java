@@ -102,24 +102,23 @@ public final class GapFreeTail {
         synchronized (this) {
             connecting = false;
             arrived = false;
-            if (first) {
-                first = false;
-                if (count == FOLLOW_ONLY || count == 0) {
-                    // Nothing older asked for: a read must not bring back what was stamped before this tail began.
-                    floorNanos = System.currentTimeMillis() * 1_000_000L;
-                }
-                if (count != FOLLOW_ONLY) {
-                    seams++;
-                    reads.execute(this::initialRead);
-                    return;
-                }
-                dropped = passHeld(); // no seam: what came while connecting goes on in its order
-            } else {
+            if (!first) {
                 seams++;
                 long gapStart = newestNanos;
                 reads.execute(() -> fill(gap, gapStart));
                 return;
             }
+            first = false;
+            if (count == FOLLOW_ONLY || count == 0) {
+                // Nothing older asked for: a read must not bring back what was stamped before this tail began.
+                floorNanos = System.currentTimeMillis() * 1_000_000L;
+            }
+            if (count != FOLLOW_ONLY) {
+                seams++;
+                reads.execute(this::initialRead);
+                return;
+            }
+            dropped = passHeld(); // no seam: what came while connecting goes on in its order
         }
         sayDropped(dropped);
     }
