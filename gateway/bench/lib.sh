@@ -17,9 +17,10 @@ start_backend() { # port log
   PIDS+=($!)
 }
 
-# HAProxy in http mode (it tunnels after the 101 itself), forwardfor like the gateway.
+# HAProxy in http mode (it tunnels after the 101 itself), forwardfor like the gateway; HAPROXY_MODE=tcp
+# makes it a byte pass-through instead (as a gateway listener in tcp mode).
 start_haproxy() { # cfg threads port backends...
-  local cfg=$1 threads=$2 port=$3; shift 3
+  local cfg=$1 threads=$2 port=$3 mode=${HAPROXY_MODE:-http}; shift 3
   local servers="" n=0
   for backend in "$@"; do n=$((n + 1)); servers="$servers  server s$n 127.0.0.1:$backend
 "; done
@@ -28,9 +29,9 @@ global
   nbthread $threads
   maxconn 9000
 defaults
-  mode http
+  mode $mode
   maxconn 9000
-  option forwardfor
+$([ "$mode" = http ] && echo "  option forwardfor")
   timeout connect 5s
   timeout client 60s
   timeout server 60s

@@ -5,7 +5,9 @@
 # (Debian package linux-perf, installed if missing) for 5 s. Prints handshakes/s and CPU per
 # handshake as the client measured them, then microseconds of CPU per handshake by system call
 # (kernel time, the syscall's own and what it does for the peer, e.g. loopback TCP in `connect`)
-# and in user space. About 2 minutes; run as root (kernel stacks), nothing else heavy at the time.
+# and in user space. Then the same for both in TCP mode (a gateway listener with `mode: tcp`, HAProxy
+# `mode tcp`: the handshake passes through as bytes), the floor of what each costs per connection without
+# any HTTP work. About 3 minutes; run as root (kernel stacks), nothing else heavy at the time.
 #
 #   gateway/bench/syscall-profile.sh [OUTDIR]
 #
@@ -36,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 source gateway/bench/lib.sh
 build_bench_classes
-BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); HAPROXY_PORT=$(free_port)
+BACKEND=$(free_port); GATEWAY=$(free_port); ADMIN=$(free_port); HAPROXY_PORT=$(free_port); GATEWAY_TCP=$(free_port); HAPROXY_TCP_PORT=$(free_port)
 start_backend "$BACKEND" "$WORK/backend.log"
 cat >"$WORK/manifest.yml" <<YAML
 properties:
@@ -47,6 +49,8 @@ gateway:
   admin_port: $ADMIN
   threads: 1
   limits: {max_connections_per_address: 10000}
+  listeners:
+    - {port: $GATEWAY_TCP, mode: tcp, backends: ["127.0.0.1:$BACKEND"]}
   routes:
     - {hosts: ['*'], backends: ["127.0.0.1:$BACKEND"]}
 YAML
@@ -55,12 +59,20 @@ GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
 start_haproxy "$WORK/haproxy.cfg" 1 "$HAPROXY_PORT" "$BACKEND"
 HAPROXY_PID=$LAST_PID
-for port in "$BACKEND" "$GATEWAY" "$HAPROXY_PORT"; do wait_port "$port"; done
+HAPROXY_MODE=tcp start_haproxy "$WORK/haproxy-tcp.cfg" 1 "$HAPROXY_TCP_PORT" "$BACKEND"
+HAPROXY_TCP_PID=$LAST_PID
+for port in "$BACKEND" "$GATEWAY" "$HAPROXY_PORT" "$GATEWAY_TCP" "$HAPROXY_TCP_PORT"; do wait_port "$port"; done
 client() { java -Xms512m -Xmx512m -cp "$CP" dev.loggregator.gateway.bench.BenchClient --no-streams "$@"; }
-client --warmup-handshakes=40000 --saturation-seconds=5 "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "haproxy=$HAPROXY_PORT:$HAPROXY_PID" >"$OUT/warm-up.txt" 2>&1
+client --warmup-handshakes=40000 --saturation-seconds=5 "direct=$BACKEND" "gateway=$GATEWAY:$GATEWAY_PID" "haproxy=$HAPROXY_PORT:$HAPROXY_PID" \
+  "gateway-tcp=$GATEWAY_TCP:$GATEWAY_PID" "haproxy-tcp=$HAPROXY_TCP_PORT:$HAPROXY_TCP_PID" >"$OUT/warm-up.txt" 2>&1
 args=()
-for target in gateway haproxy; do
-  if [ "$target" = gateway ]; then pid=$GATEWAY_PID; port=$GATEWAY; else pid=$HAPROXY_PID; port=$HAPROXY_PORT; fi
+for target in gateway haproxy gateway-tcp haproxy-tcp; do
+  case $target in
+    gateway) pid=$GATEWAY_PID; port=$GATEWAY ;;
+    haproxy) pid=$HAPROXY_PID; port=$HAPROXY_PORT ;;
+    gateway-tcp) pid=$GATEWAY_PID; port=$GATEWAY_TCP ;;
+    haproxy-tcp) pid=$HAPROXY_TCP_PID; port=$HAPROXY_TCP_PORT ;;
+  esac
   client --warmup-handshakes=4 --saturation-seconds=10 "$target=$port:$pid" >"$OUT/saturation-$target.txt" 2>&1 &
   client_pid=$!
   sleep 3 # the client's JVM started and the saturation under way
