@@ -134,7 +134,8 @@ public final class Doppler {
         InetSocketAddress internal = new InetSocketAddress(instance.internalHost(), instance.wsPort());
         InternalAddresses.requireInternalOrSecret(internal, !secret.isEmpty(), "doppler.instances[" + index + "]");
         egress = new EgressServer(internal, subscriptions, router, store, reads, metrics,
-                config.messageDrainBufferSize(), linkBufferBytes(config.linkBufferBytes()), config.fairShareFactor(), boss, workers, idle, secret, drains::report);
+                config.messageDrainBufferSize(), linkBufferBytes(config.linkBufferBytes()), config.fairShareFactor(), config.linkSilenceSeconds(),
+                boss, workers, idle, secret, drains::report);
         egress.start();
         if (instance.grpcPort() > 0) {
             grpc = new GrpcIngressServer(new InetSocketAddress(host, instance.grpcPort()), intake, metrics, boss, workers,

@@ -22,6 +22,7 @@ public record DopplerSection(
         Integer metricsIntervalSeconds,
         TlsFiles tls,
         Integer idleConnectionTimeoutSeconds,
+        Integer linkSilenceSeconds,
         LogCache logCache,
         Integer replayBufferSize,
         Integer replaySeconds,
@@ -33,6 +34,8 @@ public record DopplerSection(
 
     /** A link's queue must hold a few of the largest envelopes (64 KiB, with their v1 forms). */
     public static final long MIN_LINK_BUFFER_BYTES = 1 << 20;
+    /** A Traffic Controller pings a link it has heard nothing from for a second: a shorter silence would close live links. */
+    public static final int MIN_LINK_SILENCE_SECONDS = 3;
     /** The per-app store must hold an app's recent logs at their largest (100 of 64 KiB would be more; 1 MiB is 16). */
     public static final long MIN_RETAINED_BYTES = 1 << 20;
 
@@ -56,6 +59,7 @@ public record DopplerSection(
         metricsIntervalSeconds = metricsIntervalSeconds == null ? 5 : metricsIntervalSeconds;
         tls = tls == null ? TlsFiles.none() : tls;
         idleConnectionTimeoutSeconds = idleConnectionTimeoutSeconds == null ? 60 : idleConnectionTimeoutSeconds;
+        linkSilenceSeconds = linkSilenceSeconds == null ? 45 : linkSilenceSeconds;
         logCache = logCache == null ? LogCache.defaults() : logCache;
         replayBufferSize = replayBufferSize == null ? 50_000 : replayBufferSize;
         replaySeconds = replaySeconds == null ? 30 : replaySeconds;
@@ -68,7 +72,7 @@ public record DopplerSection(
 
     static DopplerSection defaults() {
         return new DopplerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public Instance instance(int index) {
@@ -106,6 +110,10 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.max_envelope_bytes", maxEnvelopeBytes);
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
+        if (linkSilenceSeconds < MIN_LINK_SILENCE_SECONDS) {
+            // A Traffic Controller pings a link only after a second of hearing nothing on it.
+            throw new InvalidManifestValue("doppler.link_silence_seconds", "must be at least " + MIN_LINK_SILENCE_SECONDS);
+        }
         tls.validate("doppler.tls");
         logCache.validate();
         InvalidManifestValue.requirePositive("doppler.replay_buffer_size", replayBufferSize);

@@ -41,6 +41,7 @@ class ManifestLoaderTest {
         assertFalse(manifest.gateway().enabled());
         assertEquals(100_000, doppler.fairShareMaxApps());
         assertEquals(10_000, doppler.dropNoticeMaxApps());
+        assertEquals(45, doppler.linkSilenceSeconds());
         TrafficControllerSection tc = manifest.trafficController();
         assertEquals(100_000, tc.fairShareMaxApps());
         assertEquals(10_000, tc.maxLossNotices());
@@ -119,6 +120,10 @@ class ManifestLoaderTest {
                     () -> ManifestLoader.parse(MINIMAL + "doppler: {" + key + ": 0}", "x.yml"));
             assertTrue(zero.getMessage().contains("doppler." + key), zero.getMessage());
         }
+        ManifestException shortSilence = assertThrows(ManifestException.class,
+                () -> ManifestLoader.parse(MINIMAL + "doppler: {link_silence_seconds: 2}", "x.yml"));
+        assertTrue(shortSilence.getMessage().contains("doppler.link_silence_seconds"), shortSilence.getMessage());
+        assertEquals(3, ManifestLoader.parse(MINIMAL + "doppler: {link_silence_seconds: 3}", "x.yml").doppler().linkSilenceSeconds());
         String open = "traffic_controller: {auth: {disable_access_control: true";
         Map<String, String> zeros = Map.of(
                 "traffic_controller.fair_share_max_apps", open + "}, fair_share_max_apps: 0}",

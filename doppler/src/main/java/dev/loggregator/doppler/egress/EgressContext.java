@@ -14,9 +14,6 @@ import java.util.function.Function;
 
 /** What every egress connection needs, shared by all of them. */
 final class EgressContext {
-    /** docs/internal-protocol.md: a link on which nothing (not even a ping) was read and nothing written for this long is closed. */
-    static final int LINK_SILENCE_SECONDS = 45;
-
     private final Subscriptions subscriptions;
     private final Router router;
     /** This process's random id: sequence numbers start again with it (LinkSequence). */
@@ -27,6 +24,7 @@ final class EgressContext {
     private final int queueSize;
     private final long linkBufferBytes;
     private final double fairShareFactor;
+    private final int linkSilenceSeconds;
     private final Set<Subscriber> links = ConcurrentHashMap.newKeySet();
     /** Live links by the id their Traffic Controller gave them: a re-dial of the same link replaces its predecessor. */
     private final Map<String, Subscriber> linksById = new ConcurrentHashMap<>();
@@ -34,8 +32,9 @@ final class EgressContext {
     private final Function<String, byte[]> drainReport;
 
     EgressContext(Subscriptions subscriptions, Router router, AppStore store, LogCacheReads logCache, DopplerMetrics metrics,
-                  int queueSize, long linkBufferBytes, double fairShareFactor, Function<String, byte[]> drainReport) {
+                  int queueSize, long linkBufferBytes, double fairShareFactor, int linkSilenceSeconds, Function<String, byte[]> drainReport) {
         this.linkBufferBytes = linkBufferBytes;
+        this.linkSilenceSeconds = linkSilenceSeconds;
         this.fairShareFactor = fairShareFactor;
         this.drainReport = drainReport;
         this.subscriptions = subscriptions;
@@ -104,6 +103,14 @@ final class EgressContext {
     /** The syslog drains report ({@code GET /drains}) as JSON; the argument is the app asked about, or null for all. */
     Function<String, byte[]> drainReport() {
         return drainReport;
+    }
+
+    /**
+     * doppler.link_silence_seconds (docs/internal-protocol.md): a link on which nothing (not even a ping) was
+     * read and nothing written for this long is closed.
+     */
+    int linkSilenceSeconds() {
+        return linkSilenceSeconds;
     }
 
     IdleConnectionCloser silentLinkCloser() {

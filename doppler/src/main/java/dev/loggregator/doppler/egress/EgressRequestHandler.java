@@ -310,7 +310,7 @@ final class EgressRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             // Silent means nothing read *and* nothing written: a busy link's Traffic Controller reads frames and has no
             // reason to ping, and closing it every 45 s cost what the replay ring could not give back at high rates. A
             // partitioned or stuck peer stops taking writes once the socket's buffers are full, so it still counts as silent.
-            pipeline.replace("idle", "idle", new IdleStateHandler(0, 0, EgressContext.LINK_SILENCE_SECONDS));
+            pipeline.replace("idle", "idle", new IdleStateHandler(0, 0, context.linkSilenceSeconds()));
             pipeline.replace("idle-closer", "idle-closer", context.silentLinkCloser());
             pipeline.replace(this, "link", new SubscriberLinkHandler(subscriber, handshaker,
                     () -> context.router().submit(subscriber::retire)));

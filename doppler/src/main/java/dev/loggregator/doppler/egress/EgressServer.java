@@ -43,11 +43,11 @@ public final class EgressServer {
     /** {@code secret}: the credential every request must present (properties.internal_secret), or empty for none. */
     public EgressServer(InetSocketAddress address, Subscriptions subscriptions, Router router, AppStore store,
                         LogCacheReads logCache, DopplerMetrics metrics, int queueSize, long linkBufferBytes, double fairShareFactor,
-                        EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret,
+                        int linkSilenceSeconds, EventLoopGroup boss, EventLoopGroup workers, int requestIdleSeconds, String secret,
                         Function<String, byte[]> drainReport) {
         this.address = address;
         this.context = new EgressContext(subscriptions, router, store, logCache, metrics, queueSize, linkBufferBytes, fairShareFactor,
-                drainReport);
+                linkSilenceSeconds, drainReport);
         IdleConnectionCloser idleCloser = new IdleConnectionCloser(metrics, RefusedConnectionReason.IDLE, "egress");
         EgressCredentialCheck credentials = secret.isEmpty() ? null : new EgressCredentialCheck(secret, metrics);
         this.bootstrap = new ServerBootstrap()
