@@ -47,8 +47,8 @@ class LinkSilenceTest {
         BatchSubscriber link = BatchSubscriber.connect(doppler.wsUrl("/firehose/busy"));
         AtomicInteger sent = new AtomicInteger();
         try (TcpSender tcp = TcpSender.connect(doppler.tcpPort())) {
-            // One envelope every 300 ms for three times the silence: the link writes, its reader never writes back.
-            await("the busy link stays open").during(Duration.ofSeconds(3L * SILENCE_SECONDS)).atMost(WAIT).pollInterval(Duration.ofMillis(300))
+            // One envelope every 300 ms for twice the silence: the link writes, its reader never writes back.
+            await("the busy link stays open").during(Duration.ofSeconds(2L * SILENCE_SECONDS)).atMost(WAIT).pollInterval(Duration.ofMillis(300))
                     .until(() -> {
                         tcp.send(Envelopes.v1Log("busy-app", "line " + sent.getAndIncrement())).flush();
                         return link.isOpen();
