@@ -111,7 +111,6 @@ public record DopplerSection(
         InvalidManifestValue.requirePositive("doppler.metrics_interval_seconds", metricsIntervalSeconds);
         InvalidManifestValue.requirePositive("doppler.idle_connection_timeout_seconds", idleConnectionTimeoutSeconds);
         if (linkSilenceSeconds < MIN_LINK_SILENCE_SECONDS) {
-            // A Traffic Controller pings a link only after a second of hearing nothing on it.
             throw new InvalidManifestValue("doppler.link_silence_seconds", "must be at least " + MIN_LINK_SILENCE_SECONDS);
         }
         tls.validate("doppler.tls");

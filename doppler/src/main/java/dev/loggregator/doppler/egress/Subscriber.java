@@ -48,8 +48,9 @@ final class Subscriber implements EnvelopeSubscriber {
     /** Well under the protocol's 1 MiB limit: big enough to amortise a frame, small enough to keep latency flat. */
     static final int MAX_FRAME_BYTES = 256 * 1024;
     /**
-     * How long a retired link waits for its Traffic Controller to answer its Close: as long as a link may be silent
-     * by default (a link that goes silent meanwhile is closed sooner by its silence check, doppler.link_silence_seconds).
+     * How long a retired link waits for its Traffic Controller to answer its Close: the default link silence. A
+     * link that goes silent meanwhile is also closed by its silence check (doppler.link_silence_seconds) when
+     * that is shorter.
      */
     static final int RETIRED_CLOSE_GRACE_SECONDS = 45;
     /** Bytes one drain may write before it yields the event loop to other connections. */
