@@ -30,7 +30,9 @@ public final class WsClient extends WebSocketClient {
     public String next() throws InterruptedException {
         String message = messages.poll(15, TimeUnit.SECONDS);
         if (message == null) {
-            throw new IllegalStateException("no message within 15 s");
+            // What the connection looked like then tells a lost frame from a closed or broken connection.
+            throw new IllegalStateException("no message within 15 s (open: " + isOpen() + ", close code: " + closeCode
+                    + ", error: " + error + ")");
         }
         return message;
     }
